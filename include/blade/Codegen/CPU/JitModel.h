@@ -1,0 +1,54 @@
+//===- JitModel.h - A model compiled in-process for this CPU ----*- C++ -*-===//
+//
+// Wraps MLIR's ExecutionEngine: takes a module already lowered to the LLVM
+// dialect (blade-cpu-pipeline), compiles it for the host CPU, and runs its
+// entry through the C-interface memref ABI. Results come back as tensors that
+// own the buffers the compiled code allocated.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef BLADE_CODEGEN_CPU_JITMODEL_H
+#define BLADE_CODEGEN_CPU_JITMODEL_H
+
+#include "blade-rt/Signature.h"
+#include "blade-rt/Status.h"
+#include "blade-rt/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace blade {
+
+class JitModel {
+public:
+  /// Compiles `llvmModule` (LLVM dialect) whose entry is `entryName`.
+  /// `optLevel` is the LLVM optimisation level, 0 to 3.
+  static llvm::Expected<std::unique_ptr<JitModel>>
+  create(mlir::ModuleOp llvmModule, llvm::StringRef entryName,
+         rt::ModelSignature signature, unsigned optLevel = 3);
+  ~JitModel();
+
+  const rt::ModelSignature &signature() const { return sig; }
+
+  /// Validates `inputs` against the signature, runs the model and fills
+  /// `outputs` (one per signature output, contiguous, owning their memory).
+  rt::Status run(const std::vector<const rt::Tensor *> &inputs,
+                 std::vector<rt::Tensor> &outputs) const;
+
+private:
+  JitModel(std::unique_ptr<mlir::ExecutionEngine> engine, std::string entry,
+           rt::ModelSignature signature);
+
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::string packedEntry;
+  rt::ModelSignature sig;
+};
+
+} // namespace blade
+
+#endif // BLADE_CODEGEN_CPU_JITMODEL_H

@@ -1,0 +1,62 @@
+//===- Compiler.h - From an ONNX file to a runnable model -------*- C++ -*-===//
+//
+// The compiler driver shared by the tools (and later the C API): import,
+// run the pipelines up to a chosen stage, extract the model signature, and
+// hand the LLVM-dialect module to the JIT.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef BLADE_COMPILER_COMPILER_H
+#define BLADE_COMPILER_COMPILER_H
+
+#include "blade-rt/Signature.h"
+#include "blade/Codegen/CPU/JitModel.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+
+#include <memory>
+
+namespace blade {
+
+/// How far to lower a module.
+enum class Stage {
+  Import,  ///< As the ONNX importer built it.
+  Graph,   ///< After the blade-level graph pipeline.
+  Buffers, ///< linalg on memrefs, bufferized, deallocations placed.
+  LLVM,    ///< LLVM dialect, ready for translation and the JIT.
+};
+
+/// Loads the dialects and translations Blade uses into `ctx`.
+void prepareContext(mlir::MLIRContext &ctx);
+
+/// Runs the pipelines that take an imported module to `stage`. Errors are
+/// emitted as diagnostics.
+mlir::LogicalResult lowerToStage(mlir::ModuleOp module, Stage stage);
+
+/// The signature of the imported entry function (call before lowering).
+mlir::FailureOr<rt::ModelSignature> getModelSignature(mlir::ModuleOp module);
+
+struct CompileOptions {
+  unsigned llvmOptLevel = 3;
+};
+
+/// Import + lower + JIT. Returns null after emitting diagnostics on failure.
+std::unique_ptr<JitModel> compileOnnxFile(mlir::MLIRContext &ctx,
+                                          llvm::StringRef path,
+                                          const CompileOptions &options);
+
+/// Installs a diagnostic handler printing each error as one line,
+/// `error: <where>: <message>`, to stderr for the handler's lifetime.
+class OneLineDiagnostics {
+public:
+  explicit OneLineDiagnostics(mlir::MLIRContext &ctx);
+  ~OneLineDiagnostics();
+
+private:
+  mlir::MLIRContext &ctx;
+  uint64_t id;
+};
+
+} // namespace blade
+
+#endif // BLADE_COMPILER_COMPILER_H

@@ -1,0 +1,15 @@
+//===- BladeOps.h - blade dialect operations --------------------*- C++ -*-===//
+#ifndef BLADE_DIALECT_BLADE_IR_BLADEOPS_H
+#define BLADE_DIALECT_BLADE_IR_BLADEOPS_H
+
+#include "blade/Dialect/Blade/IR/BladeDialect.h"
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#define GET_OP_CLASSES
+#include "blade/Dialect/Blade/IR/BladeOps.h.inc"
+
+#endif // BLADE_DIALECT_BLADE_IR_BLADEOPS_H

@@ -1,0 +1,127 @@
+//===- JitModel.cpp - A model compiled in-process for this CPU ------------===//
+
+#include "blade/Codegen/CPU/JitModel.h"
+
+#include "blade-rt/MemRef.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/Support/TargetSelect.h"
+
+#include <cstdlib>
+#include <set>
+
+using namespace mlir;
+
+namespace blade {
+
+JitModel::JitModel(std::unique_ptr<ExecutionEngine> engine, std::string entry,
+                   rt::ModelSignature signature)
+    : engine(std::move(engine)), packedEntry(std::move(entry)),
+      sig(std::move(signature)) {}
+
+JitModel::~JitModel() = default;
+
+llvm::Expected<std::unique_ptr<JitModel>>
+JitModel::create(ModuleOp llvmModule, llvm::StringRef entryName,
+                 rt::ModelSignature signature, unsigned optLevel) {
+  static const bool targetsReady = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetsReady;
+
+  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!tmBuilder)
+    return tmBuilder.takeError();
+  auto tm = tmBuilder->createTargetMachine();
+  if (!tm)
+    return tm.takeError();
+
+  ExecutionEngineOptions options;
+  options.transformer =
+      makeOptimizingTransformer(std::min(optLevel, 3u), 0, tm->get());
+  options.jitCodeGenOptLevel = static_cast<llvm::CodeGenOptLevel>(
+      std::min(optLevel, 3u));
+  auto engine = ExecutionEngine::create(llvmModule, options);
+  if (!engine)
+    return engine.takeError();
+  // The C-interface wrapper of the entry takes the result struct pointer
+  // first, then one descriptor pointer per input.
+  std::string entry = ("_mlir_ciface_" + entryName).str();
+  if (auto fn = (*engine)->lookupPacked(entry); !fn)
+    return fn.takeError();
+  return std::unique_ptr<JitModel>(
+      new JitModel(std::move(*engine), entry, std::move(signature)));
+}
+
+rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
+                         std::vector<rt::Tensor> &outputs) const {
+  if (rt::Status status = rt::validateInputs(sig, inputs); !status)
+    return status;
+
+  rt::DescriptorBuffer descriptors;
+  std::vector<size_t> resultAt, inputAt;
+  for (const rt::TensorSpec &out : sig.outputs)
+    resultAt.push_back(descriptors.reserveResult(out.rank()));
+  for (const rt::Tensor *t : inputs)
+    inputAt.push_back(descriptors.appendInput(
+        const_cast<void *>(t->data()), t->shape()));
+
+  // All words are in place: take the pointers now (appends may move them).
+  void *resultPtr = descriptors.at(resultAt.empty() ? 0 : resultAt[0]);
+  std::vector<void *> inputPtrs;
+  for (size_t at : inputAt)
+    inputPtrs.push_back(descriptors.at(at));
+  std::vector<void *> args;
+  if (!sig.outputs.empty())
+    args.push_back(&resultPtr);
+  for (void *&p : inputPtrs)
+    args.push_back(&p);
+
+  if (llvm::Error err = engine->invokePacked(packedEntry, args)) {
+    return rt::Status::error("running the model failed: " +
+                             llvm::toString(std::move(err)));
+  }
+
+  // Each result owns a fresh malloc'd buffer (blade-prepare-bufferization
+  // guarantees it); adopt contiguous ones, copy the rest and free them.
+  std::set<void *> inputBuffers;
+  for (const rt::Tensor *t : inputs)
+    inputBuffers.insert(const_cast<void *>(t->data()));
+  std::set<void *> adopted, copied;
+  outputs.clear();
+  for (size_t i = 0; i < sig.outputs.size(); ++i) {
+    const rt::TensorSpec &spec = sig.outputs[i];
+    rt::MemRefView view = descriptors.readDescriptor(resultAt[i], spec.rank());
+    bool contiguous = view.offset == 0;
+    int64_t stride = 1;
+    for (int64_t d = spec.rank() - 1; d >= 0 && contiguous; --d) {
+      if (view.sizes[d] != 1 && view.strides[d] != stride)
+        contiguous = false;
+      stride *= view.sizes[d];
+    }
+    bool owned = view.allocated && !inputBuffers.count(view.allocated) &&
+                 !adopted.count(view.allocated);
+    if (contiguous && owned) {
+      adopted.insert(view.allocated);
+      void *allocated = view.allocated;
+      outputs.push_back(rt::Tensor::adopt(spec.dtype, view.sizes, view.aligned,
+                                          [allocated](void *) {
+                                            std::free(allocated);
+                                          }));
+      continue;
+    }
+    outputs.push_back(rt::copyFromView(spec.dtype, view));
+    if (owned)
+      copied.insert(view.allocated);
+  }
+  // Free copied-out buffers last: another result may still have viewed them.
+  for (void *p : copied)
+    if (!adopted.count(p))
+      std::free(p);
+  return rt::Status::ok();
+}
+
+} // namespace blade

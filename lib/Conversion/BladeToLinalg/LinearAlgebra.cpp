@@ -1,0 +1,128 @@
+//===- LinearAlgebra.cpp - blade.matmul to linalg -------------------------===//
+//
+// A 2-D product becomes `linalg.matmul`; a batched one becomes a
+// `linalg.generic` whose batch dims broadcast like elementwise operands.
+// Both accumulate into a zero-filled result.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PatternsPrivate.h"
+
+#include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace blade;
+using namespace blade::detail;
+
+namespace {
+
+/// Dynamic sizes of the matmul result: broadcast batch dims, then M from the
+/// lhs and N from the rhs.
+SmallVector<Value> getMatMulDynamicSizes(OpBuilder &b, Location loc,
+                                         MatMulOp op) {
+  RankedTensorType resultType = op.getType();
+  Value lhs = op.getLhs(), rhs = op.getRhs();
+  int64_t rank = resultType.getRank();
+  // Batch dims broadcast like elementwise operands (ignoring the two matrix
+  // dims); M comes from the lhs and N from the rhs.
+  SmallVector<Value> sizes = getBroadcastDynamicSizes(
+      b, loc, resultType, ValueRange{lhs, rhs}, /*ignoreTrailing=*/2);
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  if (resultType.isDynamicDim(rank - 2))
+    sizes.push_back(
+        lhsType.isDynamicDim(lhsType.getRank() - 2)
+            ? Value(tensor::DimOp::create(b, loc, lhs, lhsType.getRank() - 2))
+            : Value(arith::ConstantIndexOp::create(
+                  b, loc, lhsType.getDimSize(lhsType.getRank() - 2))));
+  if (resultType.isDynamicDim(rank - 1))
+    sizes.push_back(
+        rhsType.isDynamicDim(rhsType.getRank() - 1)
+            ? Value(tensor::DimOp::create(b, loc, rhs, rhsType.getRank() - 1))
+            : Value(arith::ConstantIndexOp::create(
+                  b, loc, rhsType.getDimSize(rhsType.getRank() - 1))));
+  return sizes;
+}
+
+/// Map of a matmul operand into the (batch..., m, n, k) iteration space.
+AffineMap getOperandMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
+                        ArrayRef<int64_t> resultShape, unsigned rowDim,
+                        unsigned colDim) {
+  int64_t batchRank = resultShape.size() - 2;
+  int64_t numDims = batchRank + 3;
+  int64_t offset = batchRank - (static_cast<int64_t>(shape.size()) - 2);
+  SmallVector<AffineExpr> exprs;
+  for (int64_t j = 0; j + 2 < static_cast<int64_t>(shape.size()); ++j) {
+    int64_t i = j + offset;
+    if (shape[j] == 1 && resultShape[i] != 1)
+      exprs.push_back(getAffineConstantExpr(0, ctx));
+    else
+      exprs.push_back(getAffineDimExpr(i, ctx));
+  }
+  exprs.push_back(getAffineDimExpr(rowDim, ctx));
+  exprs.push_back(getAffineDimExpr(colDim, ctx));
+  return AffineMap::get(numDims, 0, exprs, ctx);
+}
+
+struct MatMulLowering : OpRewritePattern<MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MatMulOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType resultType = op.getType();
+    Type elementType = resultType.getElementType();
+    Value init = createEmpty(rewriter, loc, resultType,
+                             getMatMulDynamicSizes(rewriter, loc, op));
+    Value zero = createScalar(rewriter, loc, elementType, 0.0);
+    Value acc =
+        linalg::FillOp::create(rewriter, loc, ValueRange{zero}, ValueRange{init})
+            .getResult(0);
+    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
+    auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
+    if (lhsType.getRank() == 2 && rhsType.getRank() == 2) {
+      Value product =
+          linalg::MatmulOp::create(rewriter, loc, TypeRange{resultType},
+                                   ValueRange{op.getLhs(), op.getRhs()},
+                                   ValueRange{acc})
+              .getResult(0);
+      rewriter.replaceOp(op, product);
+      return success();
+    }
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t batchRank = resultType.getRank() - 2;
+    unsigned m = batchRank, n = batchRank + 1, k = batchRank + 2;
+    SmallVector<AffineExpr> outExprs;
+    for (unsigned i = 0; i < batchRank + 2; ++i)
+      outExprs.push_back(getAffineDimExpr(i, ctx));
+    SmallVector<AffineMap> maps = {
+        getOperandMap(ctx, lhsType.getShape(), resultType.getShape(), m, k),
+        getOperandMap(ctx, rhsType.getShape(), resultType.getShape(), k, n),
+        AffineMap::get(batchRank + 3, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(batchRank + 2,
+                                               utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    bool isFloat = isa<FloatType>(elementType);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{resultType},
+        ValueRange{op.getLhs(), op.getRhs()}, ValueRange{acc}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value prod = isFloat
+                           ? Value(arith::MulFOp::create(b, l, args[0], args[1]))
+                           : Value(arith::MulIOp::create(b, l, args[0], args[1]));
+          Value sum = isFloat ? Value(arith::AddFOp::create(b, l, args[2], prod))
+                              : Value(arith::AddIOp::create(b, l, args[2], prod));
+          linalg::YieldOp::create(b, l, sum);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+} // namespace
+
+void blade::detail::populateLinearAlgebraPatterns(RewritePatternSet &patterns) {
+  patterns.add<MatMulLowering>(patterns.getContext());
+}

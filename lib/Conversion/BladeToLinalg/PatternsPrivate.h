@@ -1,0 +1,50 @@
+//===- PatternsPrivate.h - blade-to-linalg pattern sets -----------*- C++ -*-===//
+//
+// Private to lib/Conversion/BladeToLinalg: each category file exports its
+// patterns through one populate function, and Utils.cpp holds the helpers they
+// share.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef BLADE_LIB_CONVERSION_BLADETOLINALG_PATTERNSPRIVATE_H
+#define BLADE_LIB_CONVERSION_BLADETOLINALG_PATTERNSPRIVATE_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace blade::detail {
+
+void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
+void populateLinearAlgebraPatterns(mlir::RewritePatternSet &patterns);
+void populateDataMovementPatterns(mlir::RewritePatternSet &patterns);
+void populateSoftmaxPatterns(mlir::RewritePatternSet &patterns);
+
+/// Sizes of the dynamic dims of `resultType`, for a result whose dims are
+/// numpy-broadcast from `operands` (aligned at the trailing dim). With
+/// `ignoreTrailing` = k, the last k dims of the result and of every operand
+/// take no part (matmul's matrix dims) and no sizes are returned for them.
+llvm::SmallVector<mlir::Value>
+getBroadcastDynamicSizes(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::RankedTensorType resultType,
+                         mlir::ValueRange operands, int64_t ignoreTrailing = 0);
+
+/// `tensor.empty` of `type` with `dynamicSizes` for its `?` dims.
+mlir::Value createEmpty(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type,
+                        mlir::ValueRange dynamicSizes);
+
+/// Indexing map of `operandType` into a broadcast iteration space of rank
+/// `resultShape.size()`: statically-1 dims that broadcast read index 0.
+mlir::AffineMap getBroadcastMap(mlir::MLIRContext *ctx,
+                                llvm::ArrayRef<int64_t> operandShape,
+                                llvm::ArrayRef<int64_t> resultShape);
+
+/// A scalar constant of `type` (float or integer) holding `value`.
+mlir::Value createScalar(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Type type, double value);
+
+} // namespace blade::detail
+
+#endif // BLADE_LIB_CONVERSION_BLADETOLINALG_PATTERNSPRIVATE_H

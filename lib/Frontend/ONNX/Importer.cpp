@@ -1,0 +1,284 @@
+//===- Importer.cpp - ONNX model to blade dialect -------------------------===//
+
+#include "blade/Frontend/ONNX/Importer.h"
+#include "ConverterRegistry.h"
+
+#include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <onnx/checker.h>
+#include <onnx/defs/parser.h>
+
+using namespace mlir;
+
+namespace blade {
+namespace {
+
+using onnx_import::ConverterRegistry;
+using onnx_import::NodeContext;
+
+class GraphImporter {
+public:
+  GraphImporter(MLIRContext *ctx, StringRef sourceName)
+      : ctx(ctx), builder(ctx), sourceName(sourceName.str()) {}
+
+  OwningOpRef<ModuleOp> importModel(const onnx::ModelProto &model);
+
+private:
+  LogicalResult importInitializers(const onnx::GraphProto &graph);
+  LogicalResult importInputs(const onnx::GraphProto &graph,
+                             SmallVectorImpl<Type> &types,
+                             SmallVectorImpl<DictionaryAttr> &attrs);
+  LogicalResult importNode(const onnx::NodeProto &node, size_t index);
+  Location nodeLoc(const onnx::NodeProto &node, size_t index);
+  LogicalResult error(const Twine &message) {
+    emitError(FileLineColLoc::get(ctx, sourceName, 0, 0)) << message;
+    return failure();
+  }
+
+  MLIRContext *ctx;
+  OpBuilder builder;
+  std::string sourceName;
+  int64_t opset = 0;
+  llvm::StringMap<Value> values;
+};
+
+Location GraphImporter::nodeLoc(const onnx::NodeProto &node, size_t index) {
+  std::string name = node.name().empty()
+                         ? node.op_type() + "_" + std::to_string(index)
+                         : node.name();
+  return NameLoc::get(StringAttr::get(ctx, name));
+}
+
+LogicalResult GraphImporter::importInitializers(const onnx::GraphProto &graph) {
+  for (const onnx::TensorProto &tensor : graph.initializer()) {
+    std::string message;
+    FailureOr<DenseElementsAttr> attr =
+        onnx_import::convertTensorProto(ctx, tensor, message);
+    if (failed(attr))
+      return error("initializer: " + message);
+    Location loc = NameLoc::get(StringAttr::get(ctx, tensor.name()));
+    values[tensor.name()] = ConstantOp::create(builder, loc, *attr);
+  }
+  return success();
+}
+
+LogicalResult
+GraphImporter::importInputs(const onnx::GraphProto &graph,
+                            SmallVectorImpl<Type> &types,
+                            SmallVectorImpl<DictionaryAttr> &attrs) {
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    if (values.count(input.name()))
+      continue; // An initializer listed as input (IR version < 4).
+    const std::string &name = input.name();
+    if (!input.type().has_tensor_type())
+      return error("input '" + name + "' is not a tensor");
+    const onnx::TypeProto::Tensor &tt = input.type().tensor_type();
+    Type elementType = onnx_import::convertElementType(ctx, tt.elem_type());
+    if (!elementType)
+      return error("input '" + name + "' has unsupported element type " +
+                   onnx_import::onnxTypeName(tt.elem_type()));
+    if (!tt.has_shape())
+      return error("input '" + name +
+                   "' has no shape (rank); Blade needs ranked inputs");
+    SmallVector<int64_t> shape;
+    SmallVector<Attribute> dimNames;
+    for (const onnx::TensorShapeProto::Dimension &d : tt.shape().dim()) {
+      if (d.has_dim_value() && d.dim_value() >= 0) {
+        shape.push_back(d.dim_value());
+        dimNames.push_back(builder.getStringAttr(""));
+      } else {
+        shape.push_back(ShapedType::kDynamic);
+        dimNames.push_back(builder.getStringAttr(d.dim_param()));
+      }
+    }
+    types.push_back(RankedTensorType::get(shape, elementType));
+    attrs.push_back(builder.getDictionaryAttr(
+        {builder.getNamedAttr(kNameAttr, builder.getStringAttr(name)),
+         builder.getNamedAttr(kDimNamesAttr, builder.getArrayAttr(dimNames))}));
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
+                                        size_t index) {
+  Location loc = nodeLoc(node, index);
+  SmallVector<Value> inputs;
+  for (const std::string &name : node.input()) {
+    if (name.empty()) {
+      inputs.push_back(Value());
+      continue;
+    }
+    auto it = values.find(name);
+    if (it == values.end()) {
+      emitError(loc) << "node '" << node.name() << "' (" << node.op_type()
+                     << "): input '" << name << "' is not defined";
+      return failure();
+    }
+    inputs.push_back(it->second);
+  }
+  NodeContext nodeCtx(node, opset, builder, loc, inputs);
+  if (!node.domain().empty() && node.domain() != "ai.onnx")
+    return nodeCtx.fail("operators of domain '" + node.domain() +
+                        "' are not supported");
+  const ConverterRegistry &registry = ConverterRegistry::get();
+  onnx_import::ConverterFn fn = registry.lookup(node.op_type(), opset);
+  if (!fn)
+    return nodeCtx.fail(registry.knows(node.op_type())
+                            ? "this opset version is not supported"
+                            : "unsupported operator");
+  if (failed(fn(nodeCtx)))
+    return failure();
+  ArrayRef<Value> outputs = nodeCtx.getOutputs();
+  for (int i = 0; i < node.output_size(); ++i) {
+    if (node.output(i).empty())
+      continue;
+    if (i >= static_cast<int>(outputs.size()) || !outputs[i])
+      return nodeCtx.fail("output #" + Twine(i) + " is not supported");
+    values[node.output(i)] = outputs[i];
+  }
+  return success();
+}
+
+OwningOpRef<ModuleOp> GraphImporter::importModel(const onnx::ModelProto &model) {
+  for (const onnx::OperatorSetIdProto &id : model.opset_import())
+    if (id.domain().empty() || id.domain() == "ai.onnx")
+      opset = id.version();
+  if (opset == 0) {
+    (void)error("the model imports no default-domain (ai.onnx) opset");
+    return nullptr;
+  }
+  if (opset > ConverterRegistry::kLatestOpset) {
+    (void)error("opset " + Twine(opset) + " is newer than the supported " +
+                Twine(ConverterRegistry::kLatestOpset));
+    return nullptr;
+  }
+  const onnx::GraphProto &graph = model.graph();
+  OwningOpRef<ModuleOp> module =
+      ModuleOp::create(FileLineColLoc::get(ctx, sourceName, 0, 0));
+  if (!graph.name().empty())
+    (*module)->setAttr("blade.graph_name", builder.getStringAttr(graph.name()));
+
+  // Build the body first: argument types come from the graph inputs, result
+  // types from what the nodes produce.
+  auto func = func::FuncOp::create(builder, module->getLoc(),
+                                   kEntryFunctionName,
+                                   builder.getFunctionType({}, {}));
+  module->push_back(func);
+  Block *body = func.addEntryBlock();
+  builder.setInsertionPointToStart(body);
+
+  if (failed(importInitializers(graph)))
+    return nullptr;
+  SmallVector<Type> argTypes;
+  SmallVector<DictionaryAttr> argAttrs;
+  if (failed(importInputs(graph, argTypes, argAttrs)))
+    return nullptr;
+  size_t argIndex = 0;
+  for (const onnx::ValueInfoProto &input : graph.input()) {
+    if (values.count(input.name()))
+      continue;
+    values[input.name()] = body->addArgument(
+        argTypes[argIndex++], NameLoc::get(StringAttr::get(ctx, input.name())));
+  }
+
+  for (int i = 0; i < graph.node_size(); ++i)
+    if (failed(importNode(graph.node(i), i)))
+      return nullptr;
+
+  SmallVector<Value> results;
+  SmallVector<DictionaryAttr> resultAttrs;
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    auto it = values.find(output.name());
+    if (it == values.end()) {
+      (void)error("graph output '" + output.name() + "' is never produced");
+      return nullptr;
+    }
+    results.push_back(it->second);
+    resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
+        kNameAttr, builder.getStringAttr(output.name()))));
+  }
+  func::ReturnOp::create(builder, module->getLoc(), results);
+  func.setType(builder.getFunctionType(argTypes, ValueRange(results).getTypes()));
+  func.setAllArgAttrs(argAttrs);
+  func.setAllResultAttrs(resultAttrs);
+
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+/// Runs ONNX's own model checker; its exceptions become a diagnostic.
+LogicalResult checkModel(MLIRContext *ctx, const onnx::ModelProto &model,
+                         StringRef sourceName) {
+  try {
+    onnx::checker::check_model(model);
+  } catch (const std::exception &e) {
+    std::string what = e.what();
+    // The checker appends a line of context; keep the message to one line.
+    std::replace(what.begin(), what.end(), '\n', ' ');
+    emitError(FileLineColLoc::get(ctx, sourceName, 0, 0))
+        << "invalid ONNX model: " << StringRef(what).trim();
+    return failure();
+  }
+  return success();
+}
+
+OwningOpRef<ModuleOp> importModelProto(MLIRContext *ctx,
+                                       const onnx::ModelProto &model,
+                                       StringRef sourceName) {
+  if (failed(checkModel(ctx, model, sourceName)))
+    return nullptr;
+  return GraphImporter(ctx, sourceName).importModel(model);
+}
+
+} // namespace
+
+OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext *ctx, StringRef bytes,
+                                      StringRef sourceName) {
+  onnx::ModelProto model;
+  if (bytes.size() > static_cast<size_t>(INT_MAX) ||
+      !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    emitError(FileLineColLoc::get(ctx, sourceName, 0, 0))
+        << "not a valid ONNX model (protobuf parse failed)";
+    return nullptr;
+  }
+  return importModelProto(ctx, model, sourceName);
+}
+
+OwningOpRef<ModuleOp> importOnnxText(MLIRContext *ctx, StringRef text,
+                                     StringRef sourceName) {
+  onnx::ModelProto model;
+  std::string copy = text.str();
+  onnx::Common::Status status = onnx::OnnxParser::Parse(model, copy.c_str());
+  if (!status.IsOK()) {
+    std::string message = status.ErrorMessage();
+    std::replace(message.begin(), message.end(), '\n', ' ');
+    emitError(FileLineColLoc::get(ctx, sourceName, 0, 0))
+        << "cannot parse ONNX text: " << StringRef(message).trim();
+    return nullptr;
+  }
+  return importModelProto(ctx, model, sourceName);
+}
+
+OwningOpRef<ModuleOp> importOnnxFile(MLIRContext *ctx, StringRef path) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
+      llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                  /*RequiresNullTerminator=*/false);
+  if (std::error_code ec = file.getError()) {
+    emitError(UnknownLoc::get(ctx))
+        << "cannot open '" << path << "': " << ec.message();
+    return nullptr;
+  }
+  StringRef bytes = (*file)->getBuffer();
+  if (path.ends_with(".onnxtxt") || bytes.ltrim().starts_with("<"))
+    return importOnnxText(ctx, bytes, path);
+  return importOnnxBytes(ctx, bytes, path);
+}
+
+} // namespace blade

@@ -1,0 +1,134 @@
+//===- LinearAlgebra.cpp - ONNX MatMul and Gemm ---------------------------===//
+
+#include "ConverterRegistry.h"
+
+#include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "blade/Dialect/Blade/IR/TypeInference.h"
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+
+namespace blade::onnx_import {
+namespace {
+
+FailureOr<Value> buildMatMul(NodeContext &ctx, Value lhs, Value rhs) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  if (lhsType.getElementType() != rhsType.getElementType())
+    return ctx.fail("operand element types differ");
+  FailureOr<SmallVector<int64_t>> shape =
+      inferMatMulShape(lhsType.getShape(), rhsType.getShape());
+  if (failed(shape))
+    return ctx.fail("cannot multiply " + shapeToString(lhsType.getShape()) +
+                    " by " + shapeToString(rhsType.getShape()));
+  auto type = RankedTensorType::get(*shape, lhsType.getElementType());
+  return MatMulOp::create(ctx.builder, ctx.loc, type, lhs, rhs).getResult();
+}
+
+/// MatMul with numpy semantics: a 1-D lhs gains a leading 1, a 1-D rhs a
+/// trailing 1, and those dims are dropped from the product again.
+LogicalResult convertMatMul(NodeContext &ctx) {
+  FailureOr<Value> lhs = ctx.requiredInput(0);
+  FailureOr<Value> rhs = ctx.requiredInput(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  auto lhsType = cast<RankedTensorType>(lhs->getType());
+  auto rhsType = cast<RankedTensorType>(rhs->getType());
+  if (lhsType.getRank() == 0 || rhsType.getRank() == 0)
+    return ctx.fail("MatMul operands must be at least 1-D");
+  bool lhsVector = lhsType.getRank() == 1, rhsVector = rhsType.getRank() == 1;
+  Value a = *lhs, b = *rhs;
+  if (lhsVector) {
+    FailureOr<Value> r = buildReshape(ctx, a, {1, lhsType.getDimSize(0)});
+    if (failed(r))
+      return failure();
+    a = *r;
+  }
+  if (rhsVector) {
+    FailureOr<Value> r = buildReshape(ctx, b, {rhsType.getDimSize(0), 1});
+    if (failed(r))
+      return failure();
+    b = *r;
+  }
+  FailureOr<Value> product = buildMatMul(ctx, a, b);
+  if (failed(product))
+    return failure();
+  if (!lhsVector && !rhsVector)
+    return ctx.setOutputs({*product});
+  SmallVector<int64_t> shape(
+      cast<RankedTensorType>(product->getType()).getShape());
+  if (rhsVector)
+    shape.erase(shape.end() - 1);
+  if (lhsVector)
+    shape.erase(shape.end() - (rhsVector ? 1 : 2));
+  FailureOr<Value> result = buildReshape(ctx, *product, shape);
+  if (failed(result))
+    return failure();
+  return ctx.setOutputs({*result});
+}
+
+/// Y = alpha * op(A) * op(B) + beta * C, with op = optional transpose and C
+/// broadcast to the product's shape.
+LogicalResult convertGemm(NodeContext &ctx) {
+  FailureOr<Value> a = ctx.requiredInput(0);
+  FailureOr<Value> b = ctx.requiredInput(1);
+  if (failed(a) || failed(b))
+    return failure();
+  for (Value v : {*a, *b})
+    if (cast<RankedTensorType>(v.getType()).getRank() != 2)
+      return ctx.fail("Gemm operands A and B must be 2-D");
+  OpBuilder &builder = ctx.builder;
+  auto transpose = [&](Value v) -> Value {
+    auto type = cast<RankedTensorType>(v.getType());
+    auto resultType = RankedTensorType::get(
+        {type.getDimSize(1), type.getDimSize(0)}, type.getElementType());
+    return TransposeOp::create(builder, ctx.loc, resultType, v,
+                               ArrayRef<int64_t>{1, 0});
+  };
+  Value lhs = ctx.intAttr("transA", 0) ? transpose(*a) : *a;
+  Value rhs = ctx.intAttr("transB", 0) ? transpose(*b) : *b;
+  FailureOr<Value> product = buildMatMul(ctx, lhs, rhs);
+  if (failed(product))
+    return failure();
+  auto type = cast<RankedTensorType>(product->getType());
+  Type elementType = type.getElementType();
+  auto scalar = [&](float value) -> Value {
+    auto scalarType = RankedTensorType::get({}, elementType);
+    Attribute attr;
+    if (isa<FloatType>(elementType))
+      attr = builder.getFloatAttr(elementType, value);
+    else
+      attr = builder.getIntegerAttr(elementType, static_cast<int64_t>(value));
+    return ConstantOp::create(builder, ctx.loc,
+                              DenseElementsAttr::get(scalarType, attr));
+  };
+  Value y = *product;
+  float alpha = ctx.floatAttr("alpha", 1.0f);
+  if (alpha != 1.0f)
+    y = MulOp::create(builder, ctx.loc, type, y, scalar(alpha));
+  if (Value c = ctx.input(2)) {
+    auto cType = cast<RankedTensorType>(c.getType());
+    FailureOr<SmallVector<int64_t>> shape =
+        inferBroadcastShape(type.getShape(), cType.getShape());
+    if (failed(shape) || cType.getRank() > 2 ||
+        failed(verifyCompatibleShape(*shape, type.getShape())))
+      return ctx.fail("C of shape " + shapeToString(cType.getShape()) +
+                      " does not broadcast to the product's shape " +
+                      shapeToString(type.getShape()));
+    float beta = ctx.floatAttr("beta", 1.0f);
+    if (beta != 1.0f)
+      c = MulOp::create(builder, ctx.loc, cType, c, scalar(beta));
+    y = AddOp::create(builder, ctx.loc, type, y, c);
+  }
+  return ctx.setOutputs({y});
+}
+
+} // namespace
+
+void registerLinearAlgebraConverters(ConverterRegistry &r) {
+  r.add("MatMul", 1, convertMatMul);
+  // Opsets before 7 had an explicit `broadcast` attribute for C.
+  r.add("Gemm", 7, convertGemm);
+}
+
+} // namespace blade::onnx_import

@@ -1,0 +1,97 @@
+//===- Pipelines.cpp - Blade's named pass pipelines -----------------------===//
+//
+// The one place that lists, in order, every pass a model goes through on its
+// way from the blade dialect to LLVM.
+//
+//===----------------------------------------------------------------------===//
+
+#include "blade/Pipelines/Pipelines.h"
+
+#include "blade/Conversion/Passes.h"
+#include "blade/Transforms/Passes.h"
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
+#include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MathToLibm/MathToLibm.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace blade {
+
+void buildGraphPipeline(OpPassManager &pm) {
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createCanonicalizerPass());
+  funcPm.addPass(createCSEPass());
+}
+
+void buildBufferizePipeline(OpPassManager &pm) {
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createBladeLowerToLinalgPass());
+  funcPm.addPass(createCanonicalizerPass());
+  funcPm.addPass(createLinalgElementwiseOpFusionPass());
+  funcPm.addPass(createBladePrepareBufferizationPass());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCanonicalizerPass());
+  bufferization::buildBufferDeallocationPipeline(pm);
+}
+
+void buildCPULLVMPipeline(OpPassManager &pm) {
+  OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  funcPm.addPass(createConvertLinalgToLoopsPass());
+  funcPm.addPass(createLowerAffinePass());
+  funcPm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void buildCPUPipeline(OpPassManager &pm) {
+  buildGraphPipeline(pm);
+  buildBufferizePipeline(pm);
+  buildCPULLVMPipeline(pm);
+}
+
+void registerPipelines() {
+  PassPipelineRegistration<>("blade-graph-pipeline",
+                             "Graph-level clean-up on the blade dialect",
+                             buildGraphPipeline);
+  PassPipelineRegistration<>(
+      "blade-bufferize-pipeline",
+      "Lower blade to linalg and bufferize, with deallocation",
+      buildBufferizePipeline);
+  PassPipelineRegistration<>("blade-cpu-llvm-pipeline",
+                             "Lower bufferized linalg to the LLVM dialect",
+                             buildCPULLVMPipeline);
+  PassPipelineRegistration<>(
+      "blade-cpu-pipeline",
+      "The whole CPU pipeline: blade dialect to LLVM dialect",
+      buildCPUPipeline);
+}
+
+} // namespace blade

@@ -1,0 +1,83 @@
+//===- blade-compile.cpp - ONNX model to MLIR or LLVM IR ------------------===//
+//
+//   blade-compile MODEL.onnx [-o OUT] [--emit=import|blade|buffers|llvm|llvmir]
+//
+// Imports an ONNX model (binary, or ONNX text syntax) and writes it at the
+// chosen stage of the pipeline.
+//
+//===----------------------------------------------------------------------===//
+
+#include "blade/Compiler/Compiler.h"
+#include "blade/Frontend/ONNX/Importer.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace llvm;
+
+namespace {
+enum class Emit { Import, Blade, Buffers, LLVM, LLVMIR };
+
+cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
+                               cl::Required);
+cl::opt<std::string> outputPath("o", cl::desc("Output file (default: stdout)"),
+                                cl::value_desc("path"), cl::init("-"));
+cl::opt<Emit> emit(
+    "emit", cl::desc("What to write"), cl::init(Emit::Blade),
+    cl::values(
+        clEnumValN(Emit::Import, "import", "blade IR as imported"),
+        clEnumValN(Emit::Blade, "blade", "blade IR after graph passes"),
+        clEnumValN(Emit::Buffers, "buffers", "bufferized linalg on memrefs"),
+        clEnumValN(Emit::LLVM, "llvm", "LLVM dialect MLIR"),
+        clEnumValN(Emit::LLVMIR, "llvmir", "LLVM IR")));
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  std::string errors;
+  raw_string_ostream errorStream(errors);
+  if (!cl::ParseCommandLineOptions(argc, argv, "Blade ONNX compiler\n",
+                                   &errorStream)) {
+    StringRef first = StringRef(errors).split('\n').first;
+    errs() << "error: " << first.ltrim() << "\n";
+    return 2;
+  }
+
+  mlir::MLIRContext ctx;
+  blade::prepareContext(ctx);
+  blade::OneLineDiagnostics diagnostics(ctx);
+  mlir::OwningOpRef<mlir::ModuleOp> module =
+      blade::importOnnxFile(&ctx, inputPath);
+  if (!module)
+    return 1;
+  blade::Stage stage = emit == Emit::Import    ? blade::Stage::Import
+                       : emit == Emit::Blade   ? blade::Stage::Graph
+                       : emit == Emit::Buffers ? blade::Stage::Buffers
+                                               : blade::Stage::LLVM;
+  if (failed(blade::lowerToStage(*module, stage)))
+    return 1;
+
+  std::error_code ec;
+  ToolOutputFile out(outputPath, ec, sys::fs::OF_None);
+  if (ec) {
+    errs() << "error: cannot write '" << outputPath << "': " << ec.message()
+           << "\n";
+    return 1;
+  }
+  if (emit == Emit::LLVMIR) {
+    LLVMContext llvmCtx;
+    std::unique_ptr<Module> llvmModule =
+        mlir::translateModuleToLLVMIR(*module, llvmCtx);
+    if (!llvmModule)
+      return 1;
+    llvmModule->print(out.os(), nullptr);
+  } else {
+    module->print(out.os());
+  }
+  out.keep();
+  return 0;
+}

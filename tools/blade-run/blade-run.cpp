@@ -1,0 +1,123 @@
+//===- blade-run.cpp - Compile and run an ONNX model on .npy inputs -------===//
+//
+//   blade-run MODEL.onnx --input NAME=FILE.npy ... --output-dir DIR
+//
+// Compiles the model in-process (JIT), runs it once on the given inputs and
+// writes one DIR/<output name>.npy per model output (characters outside
+// [A-Za-z0-9_.-] become '_'), printing each output's shape. Every failure is
+// one `error:` line on stderr and a non-zero exit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "blade-rt/Npy.h"
+#include "blade/Compiler/Compiler.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+
+using namespace llvm;
+
+namespace {
+cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
+                               cl::Required);
+cl::list<std::string> inputArgs("input",
+                                cl::desc("Model input as NAME=FILE.npy"),
+                                cl::value_desc("NAME=FILE.npy"));
+cl::opt<std::string> outputDir("output-dir",
+                               cl::desc("Directory for the output .npy files"),
+                               cl::value_desc("dir"), cl::Required);
+cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
+                           cl::init(3), cl::Prefix);
+
+int fail(const Twine &message) {
+  errs() << "error: " << message << "\n";
+  return 1;
+}
+
+std::string sanitize(StringRef name) {
+  std::string s = name.str();
+  for (char &c : s)
+    if (!llvm::isAlnum(c) && c != '_' && c != '.' && c != '-')
+      c = '_';
+  return s.empty() ? "_" : s;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  std::string errors;
+  raw_string_ostream errorStream(errors);
+  if (!cl::ParseCommandLineOptions(argc, argv,
+                                   "Compile and run an ONNX model\n",
+                                   &errorStream)) {
+    StringRef first = StringRef(errors).split('\n').first;
+    errs() << "error: " << first.ltrim() << "\n";
+    return 2;
+  }
+  if (optLevel > 3)
+    return fail("-O must be between 0 and 3");
+
+  // Read the inputs before compiling: bad files fail fast.
+  std::vector<std::pair<std::string, blade::rt::Tensor>> given;
+  for (const std::string &arg : inputArgs) {
+    auto [name, file] = StringRef(arg).split('=');
+    if (name.empty() || file.empty())
+      return fail("--input expects NAME=FILE.npy, got '" + arg + "'");
+    blade::rt::Tensor tensor;
+    if (blade::rt::Status s = blade::rt::readNpy(file.str(), tensor); !s)
+      return fail(s.message());
+    for (auto &[seen, _] : given)
+      if (seen == name)
+        return fail("input '" + name + "' is given twice");
+    given.emplace_back(name.str(), std::move(tensor));
+  }
+
+  mlir::MLIRContext ctx;
+  blade::prepareContext(ctx);
+  blade::OneLineDiagnostics diagnostics(ctx);
+  blade::CompileOptions options;
+  options.llvmOptLevel = optLevel;
+  std::unique_ptr<blade::JitModel> model =
+      blade::compileOnnxFile(ctx, modelPath, options);
+  if (!model)
+    return 1;
+
+  const blade::rt::ModelSignature &sig = model->signature();
+  std::vector<const blade::rt::Tensor *> inputs(sig.inputs.size(), nullptr);
+  for (auto &[name, tensor] : given) {
+    int index = sig.inputIndex(name);
+    if (index < 0) {
+      std::string known;
+      for (const blade::rt::TensorSpec &spec : sig.inputs)
+        known += (known.empty() ? "'" : ", '") + spec.name + "'";
+      return fail("the model has no input '" + name + "' (inputs: " + known +
+                  ")");
+    }
+    inputs[index] = &tensor;
+  }
+  for (size_t i = 0; i < inputs.size(); ++i)
+    if (!inputs[i])
+      return fail("missing --input for '" + sig.inputs[i].name + "' (" +
+                  sig.inputs[i].toString() + ")");
+
+  std::vector<blade::rt::Tensor> outputs;
+  if (blade::rt::Status s = model->run(inputs, outputs); !s)
+    return fail(s.message());
+
+  if (std::error_code ec = sys::fs::create_directories(outputDir))
+    return fail("cannot create '" + outputDir + "': " + ec.message());
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    SmallString<128> path(outputDir);
+    sys::path::append(path, sanitize(sig.outputs[i].name) + ".npy");
+    if (blade::rt::Status s = blade::rt::writeNpy(path.str().str(), outputs[i]);
+        !s)
+      return fail(s.message());
+    outs() << "output " << sig.outputs[i].name << ": "
+           << outputs[i].shapeString() << " "
+           << blade::rt::dtypeName(outputs[i].dtype()) << " -> " << path
+           << "\n";
+  }
+  return 0;
+}
