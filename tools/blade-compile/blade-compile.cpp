@@ -9,6 +9,8 @@
 
 #include "blade/Compiler/Compiler.h"
 #include "blade/Frontend/ONNX/Importer.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
@@ -38,6 +40,9 @@ cl::opt<Emit> emit(
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // --mlir-print-debuginfo, --mlir-elide-elementsattrs-if-larger=N, ...
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerMLIRContextCLOptions();
   std::string errors;
   raw_string_ostream errorStream(errors);
   if (!cl::ParseCommandLineOptions(argc, argv, "Blade ONNX compiler\n",

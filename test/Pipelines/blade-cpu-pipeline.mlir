@@ -1,0 +1,29 @@
+// RUN: blade-opt %s -blade-cpu-pipeline | FileCheck %s
+// RUN: blade-opt %s -blade-graph-pipeline -blade-bufferize-pipeline | FileCheck %s --check-prefix=BUF
+
+// The whole CPU pipeline takes blade IR with dynamic dims to LLVM dialect
+// with a C-interface wrapper for the runtime.
+
+// CHECK-NOT: blade.
+// CHECK-NOT: linalg.
+// CHECK-NOT: memref.
+// CHECK: llvm.func @main_graph(
+// CHECK: llvm.call @malloc
+// CHECK: llvm.func @_mlir_ciface_main_graph(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr)
+
+// The bufferized form: read-only argument, transpose folded into a
+// constant, dealloc of the temporary, result returned as a fresh buffer.
+// BUF-LABEL: func.func @main_graph
+// BUF-SAME: (%[[X:.+]]: memref<?x4xf32>) -> memref<?x3xf32>
+// BUF: memref.get_global
+// BUF: %[[OUT:.+]] = memref.alloc(%{{.+}}) {{.*}}: memref<?x3xf32>
+// BUF: linalg.matmul
+// BUF: memref.dealloc
+// BUF: return %[[OUT]]
+func.func @main_graph(%x: tensor<?x4xf32>) -> tensor<?x3xf32> {
+  %w = blade.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]]> : tensor<3x4xf32>
+  %wt = blade.transpose %w, [1, 0] : (tensor<3x4xf32>) -> tensor<4x3xf32>
+  %0 = blade.matmul %x, %wt : (tensor<?x4xf32>, tensor<4x3xf32>) -> tensor<?x3xf32>
+  %1 = blade.relu %0 : tensor<?x3xf32>
+  return %1 : tensor<?x3xf32>
+}
