@@ -96,15 +96,12 @@ FailureOr<rt::ModelSignature> getModelSignature(ModuleOp module) {
   return sig;
 }
 
-std::unique_ptr<JitModel> compileOnnxFile(MLIRContext &ctx, StringRef path,
-                                          const CompileOptions &options) {
-  OwningOpRef<ModuleOp> module = importOnnxFile(&ctx, path);
-  if (!module)
+std::unique_ptr<JitModel> compileModule(ModuleOp module,
+                                        const CompileOptions &options) {
+  FailureOr<rt::ModelSignature> sig = getModelSignature(module);
+  if (failed(sig) || failed(lowerToStage(module, Stage::LLVM)))
     return nullptr;
-  FailureOr<rt::ModelSignature> sig = getModelSignature(*module);
-  if (failed(sig) || failed(lowerToStage(*module, Stage::LLVM)))
-    return nullptr;
-  auto model = JitModel::create(*module, kEntryFunctionName, std::move(*sig),
+  auto model = JitModel::create(module, kEntryFunctionName, std::move(*sig),
                                 options.llvmOptLevel);
   if (!model) {
     emitError(module->getLoc())
@@ -112,6 +109,14 @@ std::unique_ptr<JitModel> compileOnnxFile(MLIRContext &ctx, StringRef path,
     return nullptr;
   }
   return std::move(*model);
+}
+
+std::unique_ptr<JitModel> compileOnnxFile(MLIRContext &ctx, StringRef path,
+                                          const CompileOptions &options) {
+  OwningOpRef<ModuleOp> module = importOnnxFile(&ctx, path);
+  if (!module)
+    return nullptr;
+  return compileModule(*module, options);
 }
 
 //===----------------------------------------------------------------------===//

@@ -40,7 +40,12 @@ struct CompileOptions {
   unsigned llvmOptLevel = 3;
 };
 
-/// Import + lower + JIT. Returns null after emitting diagnostics on failure.
+/// Lowers an imported module and JIT-compiles it. Returns null after
+/// emitting diagnostics on failure.
+std::unique_ptr<JitModel> compileModule(mlir::ModuleOp module,
+                                        const CompileOptions &options);
+
+/// Import + lower + JIT of an ONNX file (see importOnnxFile).
 std::unique_ptr<JitModel> compileOnnxFile(mlir::MLIRContext &ctx,
                                           llvm::StringRef path,
                                           const CompileOptions &options);

@@ -39,9 +39,12 @@ JitModel::create(ModuleOp llvmModule, llvm::StringRef entryName,
   if (!tm)
     return tm.takeError();
 
-  ExecutionEngineOptions options;
-  options.transformer =
+  // ExecutionEngineOptions holds the transformer by reference: keep it alive
+  // until create() returns.
+  std::function<llvm::Error(llvm::Module *)> optimize =
       makeOptimizingTransformer(std::min(optLevel, 3u), 0, tm->get());
+  ExecutionEngineOptions options;
+  options.transformer = optimize;
   options.jitCodeGenOptLevel = static_cast<llvm::CodeGenOptLevel>(
       std::min(optLevel, 3u));
   auto engine = ExecutionEngine::create(llvmModule, options);

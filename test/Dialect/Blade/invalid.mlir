@@ -109,3 +109,11 @@ func.func @constant_type() -> tensor<3xf32> {
   %0 = "blade.constant"() {value = dense<1.0> : tensor<2xf32>} : () -> tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// -----
+
+func.func @softmax_negative_axis(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{axis -1 is out of range for a rank-2 operand}}
+  %0 = blade.softmax %x {axis = -1 : i64} : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}

@@ -34,8 +34,9 @@ LogicalResult DivOp::verify() { return verifyBroadcastBinaryOp(*this); }
 
 LogicalResult SoftmaxOp::verify() {
   int64_t rank = getType().getRank();
-  if (getAxis() < 0 || getAxis() >= rank)
-    return emitOpError() << "axis " << getAxis()
+  auto axis = static_cast<int64_t>(getAxis());
+  if (axis < 0 || axis >= rank)
+    return emitOpError() << "axis " << axis
                          << " is out of range for a rank-" << rank
                          << " operand";
   return success();
