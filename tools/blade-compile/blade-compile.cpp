@@ -12,6 +12,7 @@
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
@@ -28,14 +29,24 @@ cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required);
 cl::opt<std::string> outputPath("o", cl::desc("Output file (default: stdout)"),
                                 cl::value_desc("path"), cl::init("-"));
-cl::opt<Emit> emit(
-    "emit", cl::desc("What to write"), cl::init(Emit::Blade),
-    cl::values(
-        clEnumValN(Emit::Import, "import", "blade IR as imported"),
-        clEnumValN(Emit::Blade, "blade", "blade IR after graph passes"),
-        clEnumValN(Emit::Buffers, "buffers", "bufferized linalg on memrefs"),
-        clEnumValN(Emit::LLVM, "llvm", "LLVM dialect MLIR"),
-        clEnumValN(Emit::LLVMIR, "llvmir", "LLVM IR")));
+// A string checked here, not a cl enum: cl::opt's value errors bypass the
+// error stream and would print a second line.
+cl::opt<std::string> emitName(
+    "emit",
+    cl::desc("What to write: import (blade IR as imported), blade (after graph "
+             "passes), buffers (bufferized linalg), llvm (LLVM dialect), "
+             "llvmir (LLVM IR)"),
+    cl::value_desc("stage"), cl::init("blade"));
+
+std::optional<Emit> parseEmit(StringRef name) {
+  return llvm::StringSwitch<std::optional<Emit>>(name)
+      .Case("import", Emit::Import)
+      .Case("blade", Emit::Blade)
+      .Case("buffers", Emit::Buffers)
+      .Case("llvm", Emit::LLVM)
+      .Case("llvmir", Emit::LLVMIR)
+      .Default(std::nullopt);
+}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -51,6 +62,14 @@ int main(int argc, char **argv) {
     errs() << "error: " << first.ltrim() << "\n";
     return 2;
   }
+  std::optional<Emit> emitKind = parseEmit(emitName);
+  if (!emitKind) {
+    errs() << "error: --emit must be import, blade, buffers, llvm or llvmir, "
+              "got '"
+           << emitName << "'\n";
+    return 2;
+  }
+  Emit emit = *emitKind;
 
   mlir::MLIRContext ctx;
   blade::prepareContext(ctx);

@@ -25,11 +25,13 @@ cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
 cl::list<std::string> inputArgs("input",
                                 cl::desc("Model input as NAME=FILE.npy"),
                                 cl::value_desc("NAME=FILE.npy"));
+// Values are checked here, not by cl::opt: its value errors bypass the error
+// stream and would print a second line.
 cl::opt<std::string> outputDir("output-dir",
                                cl::desc("Directory for the output .npy files"),
-                               cl::value_desc("dir"), cl::Required);
-cl::opt<unsigned> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
-                           cl::init(3), cl::Prefix);
+                               cl::value_desc("dir"));
+cl::opt<std::string> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
+                              cl::init("3"), cl::Prefix);
 
 int fail(const Twine &message) {
   errs() << "error: " << message << "\n";
@@ -56,8 +58,12 @@ int main(int argc, char **argv) {
     errs() << "error: " << first.ltrim() << "\n";
     return 2;
   }
-  if (optLevel > 3)
-    return fail("-O must be between 0 and 3");
+  // Usage errors exit with 2, like the ones cl::ParseCommandLineOptions finds.
+  if (outputDir.empty())
+    return fail("--output-dir is required"), 2;
+  unsigned level = 0;
+  if (StringRef(optLevel).getAsInteger(10, level) || level > 3)
+    return fail("-O must be 0, 1, 2 or 3, got '" + optLevel + "'"), 2;
 
   // Read the inputs before compiling: bad files fail fast.
   std::vector<std::pair<std::string, blade::rt::Tensor>> given;
@@ -78,7 +84,7 @@ int main(int argc, char **argv) {
   blade::prepareContext(ctx);
   blade::OneLineDiagnostics diagnostics(ctx);
   blade::CompileOptions options;
-  options.llvmOptLevel = optLevel;
+  options.llvmOptLevel = level;
   std::unique_ptr<blade::JitModel> model =
       blade::compileOnnxFile(ctx, modelPath, options);
   if (!model)
