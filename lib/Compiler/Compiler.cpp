@@ -5,6 +5,7 @@
 #include "blade/Frontend/ONNX/Importer.h"
 #include "blade/InitAll.h"
 #include "blade/Pipelines/Pipelines.h"
+#include "blade/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/Pass/PassManager.h"
@@ -101,8 +102,13 @@ std::unique_ptr<JitModel> compileModule(ModuleOp module,
   FailureOr<rt::ModelSignature> sig = getModelSignature(module);
   if (failed(sig) || failed(lowerToStage(module, Stage::LLVM)))
     return nullptr;
+  std::vector<std::string> checkMessages;
+  if (auto checks = module->getAttrOfType<DictionaryAttr>(kShapeChecksAttr))
+    if (auto messages = checks.getAs<ArrayAttr>(kEntryFunctionName))
+      for (auto m : messages.getAsRange<StringAttr>())
+        checkMessages.push_back(m.str());
   auto model = JitModel::create(module, kEntryFunctionName, std::move(*sig),
-                                options.llvmOptLevel);
+                                std::move(checkMessages), options.llvmOptLevel);
   if (!model) {
     emitError(module->getLoc())
         << "JIT compilation failed: " << llvm::toString(model.takeError());

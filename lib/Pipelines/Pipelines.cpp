@@ -38,6 +38,7 @@ void buildGraphPipeline(OpPassManager &pm) {
 }
 
 void buildBufferizePipeline(OpPassManager &pm) {
+  pm.addPass(createBladeEmitShapeChecksPass());
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createBladeLowerToLinalgPass());
   funcPm.addPass(createCanonicalizerPass());

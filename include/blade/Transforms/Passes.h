@@ -7,6 +7,12 @@
 
 namespace blade {
 
+/// Module attribute written by blade-emit-shape-checks: entry name -> array
+/// of the messages of its run-time shape checks.
+inline constexpr llvm::StringLiteral kShapeChecksAttr = "blade.shape_checks";
+/// Suffix of the function blade-emit-shape-checks adds for an entry.
+inline constexpr llvm::StringLiteral kShapeCheckSuffix = "_shape_check";
+
 #define GEN_PASS_DECL
 #include "blade/Transforms/Passes.h.inc"
 

@@ -26,4 +26,26 @@ def BladePrepareBufferizationPass
   ];
 }
 
+def BladeEmitShapeChecksPass
+    : Pass<"blade-emit-shape-checks", "mlir::ModuleOp"> {
+  let summary = "Build a function that checks run-time dims before a run";
+  let description = [{
+    Dims that are dynamic at compile time must still satisfy the ops' shape
+    rules at run time: operands of an elementwise op or the contraction dims
+    of a matmul must agree, and a reshape's element count must divide. For
+    every public function `@F` that has such rules, this pass adds a public
+    function `@F_shape_check` with the same arguments that returns the index
+    of the first rule the given inputs break, or -1. The messages, which name
+    the ONNX node, are stored in the module attribute `blade.shape_checks`
+    (a dictionary from `F` to an array of strings).
+
+    `@F_shape_check` starts as a clone of `@F`; once lowered, only the
+    index arithmetic on the argument dims survives canonicalization, so the
+    check is cheap. The runtime calls it before `@F` and reports the message
+    instead of running on inconsistent shapes.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect"];
+}
+
 #endif // BLADE_TRANSFORMS_PASSES_TD

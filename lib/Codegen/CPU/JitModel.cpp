@@ -16,15 +16,19 @@ using namespace mlir;
 namespace blade {
 
 JitModel::JitModel(std::unique_ptr<ExecutionEngine> engine, std::string entry,
-                   rt::ModelSignature signature)
+                   std::string checkEntry, rt::ModelSignature signature,
+                   std::vector<std::string> shapeCheckMessages)
     : engine(std::move(engine)), packedEntry(std::move(entry)),
-      sig(std::move(signature)) {}
+      packedCheck(std::move(checkEntry)), sig(std::move(signature)),
+      checkMessages(std::move(shapeCheckMessages)) {}
 
 JitModel::~JitModel() = default;
 
 llvm::Expected<std::unique_ptr<JitModel>>
 JitModel::create(ModuleOp llvmModule, llvm::StringRef entryName,
-                 rt::ModelSignature signature, unsigned optLevel) {
+                 rt::ModelSignature signature,
+                 std::vector<std::string> shapeCheckMessages,
+                 unsigned optLevel) {
   static const bool targetsReady = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -55,8 +59,15 @@ JitModel::create(ModuleOp llvmModule, llvm::StringRef entryName,
   std::string entry = ("_mlir_ciface_" + entryName).str();
   if (auto fn = (*engine)->lookupPacked(entry); !fn)
     return fn.takeError();
+  std::string check;
+  if (!shapeCheckMessages.empty()) {
+    check = entry + "_shape_check";
+    if (auto fn = (*engine)->lookupPacked(check); !fn)
+      return fn.takeError();
+  }
   return std::unique_ptr<JitModel>(
-      new JitModel(std::move(*engine), entry, std::move(signature)));
+      new JitModel(std::move(*engine), entry, std::move(check),
+                   std::move(signature), std::move(shapeCheckMessages)));
 }
 
 rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
@@ -78,10 +89,27 @@ rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
   for (size_t at : inputAt)
     inputPtrs.push_back(descriptors.at(at));
   std::vector<void *> args;
-  if (!sig.outputs.empty())
-    args.push_back(&resultPtr);
   for (void *&p : inputPtrs)
     args.push_back(&p);
+
+  // Dims that are dynamic at compile time must satisfy the ops' shape rules
+  // before the model may touch its buffers.
+  if (!packedCheck.empty()) {
+    int32_t failed = -1;
+    args.push_back(&failed);
+    if (llvm::Error err = engine->invokePacked(packedCheck, args))
+      return rt::Status::error("checking the input shapes failed: " +
+                               llvm::toString(std::move(err)));
+    args.pop_back();
+    if (failed >= 0)
+      return rt::Status::error(
+          "the input shapes do not fit the model: " +
+          (static_cast<size_t>(failed) < checkMessages.size()
+               ? checkMessages[failed]
+               : "shape check #" + std::to_string(failed) + " failed"));
+  }
+  if (!sig.outputs.empty())
+    args.insert(args.begin(), &resultPtr);
 
   if (llvm::Error err = engine->invokePacked(packedEntry, args)) {
     return rt::Status::error("running the model failed: " +

@@ -27,10 +27,13 @@ namespace blade {
 class JitModel {
 public:
   /// Compiles `llvmModule` (LLVM dialect) whose entry is `entryName`.
-  /// `optLevel` is the LLVM optimisation level, 0 to 3.
+  /// If `shapeCheckMessages` is not empty, the module also has the entry's
+  /// shape-check function (blade-emit-shape-checks) and these are its
+  /// messages. `optLevel` is the LLVM optimisation level, 0 to 3.
   static llvm::Expected<std::unique_ptr<JitModel>>
   create(mlir::ModuleOp llvmModule, llvm::StringRef entryName,
-         rt::ModelSignature signature, unsigned optLevel = 3);
+         rt::ModelSignature signature,
+         std::vector<std::string> shapeCheckMessages, unsigned optLevel = 3);
   ~JitModel();
 
   const rt::ModelSignature &signature() const { return sig; }
@@ -42,11 +45,14 @@ public:
 
 private:
   JitModel(std::unique_ptr<mlir::ExecutionEngine> engine, std::string entry,
-           rt::ModelSignature signature);
+           std::string checkEntry, rt::ModelSignature signature,
+           std::vector<std::string> shapeCheckMessages);
 
   std::unique_ptr<mlir::ExecutionEngine> engine;
   std::string packedEntry;
+  std::string packedCheck; ///< Empty when the model needs no shape checks.
   rt::ModelSignature sig;
+  std::vector<std::string> checkMessages;
 };
 
 } // namespace blade

@@ -1,0 +1,51 @@
+// RUN: blade-opt %s -split-input-file -blade-emit-shape-checks | FileCheck %s
+
+// Two dynamic dims of an elementwise op must agree at run time; static dims
+// and static 1s need no check.
+// CHECK: module attributes {blade.shape_checks = {add = ["node 'sum': dim 0 of [?, 4] and dim 0 of [?, 4] differ at run time (only a dim that is 1 at compile time broadcasts)"]}}
+// CHECK-LABEL: func.func @add(
+// CHECK: blade.add
+// CHECK-LABEL: func.func @add_shape_check
+// CHECK-SAME: (%[[A:[^:]+]]: tensor<?x4xf32>, %[[B:[^:]+]]: tensor<?x4xf32>, %{{.+}}) -> i32
+// CHECK-DAG: %[[DA:.+]] = tensor.dim %[[A]], %{{.+}}
+// CHECK-DAG: %[[DB:.+]] = tensor.dim %[[B]], %{{.+}}
+// CHECK: %[[OK:.+]] = arith.cmpi eq, %[[DA]], %[[DB]] : index
+// CHECK: %[[S:.+]] = arith.select %[[OK]], %{{.+}}, %{{.+}} : i32
+// CHECK: return %[[S]] : i32
+func.func @add(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>, %c: tensor<1x4xf32>) -> tensor<?x4xf32> {
+  %0 = blade.add %a, %b : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32> loc("sum")
+  %1 = blade.mul %0, %c : (tensor<?x4xf32>, tensor<1x4xf32>) -> tensor<?x4xf32> loc("scale")
+  return %1 : tensor<?x4xf32>
+}
+
+// -----
+
+// A dynamic contraction dim is checked against the other operand's; a
+// reshape's element count must divide by its static result dims. Check i
+// reports index i; the first failing one wins.
+// CHECK: blade.shape_checks = {f = ["node 'mm': the contraction dims of [2, ?] x [?, 3] differ at run time", "node 'flat': cannot reshape [2, ?] to [?, 4]: the element count does not fit at run time"]}
+// CHECK-LABEL: func.func @f_shape_check
+// CHECK: arith.cmpi eq
+// CHECK: arith.remui %{{.+}}, %{{.+}} : index
+// CHECK: arith.cmpi eq
+// CHECK: %[[C1:.+]] = arith.constant 1 : i32
+// CHECK: %[[S1:.+]] = arith.select %{{.+}}, %{{.+}}, %[[C1]] : i32
+// CHECK: %[[C0:.+]] = arith.constant 0 : i32
+// CHECK: %[[S0:.+]] = arith.select %{{.+}}, %[[S1]], %[[C0]] : i32
+// CHECK: return %[[S0]]
+func.func @f(%x: tensor<2x?xf32>, %w: tensor<?x3xf32>) -> (tensor<2x3xf32>, tensor<?x4xf32>) {
+  %0 = blade.matmul %x, %w : (tensor<2x?xf32>, tensor<?x3xf32>) -> tensor<2x3xf32> loc("mm")
+  %1 = blade.reshape %x : (tensor<2x?xf32>) -> tensor<?x4xf32> loc("flat")
+  return %0, %1 : tensor<2x3xf32>, tensor<?x4xf32>
+}
+
+// -----
+
+// Nothing to check: no function is added and no attribute is set.
+// CHECK-NOT: blade.shape_checks
+// CHECK-LABEL: func.func @static
+// CHECK-NOT: func.func @static_shape_check
+func.func @static(%a: tensor<2x4xf32>, %b: tensor<4xf32>) -> tensor<2x4xf32> {
+  %0 = blade.add %a, %b : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
+  return %0 : tensor<2x4xf32>
+}
