@@ -156,6 +156,8 @@ OneLineDiagnostics::OneLineDiagnostics(MLIRContext &ctx) : ctx(ctx) {
       message += " (" + note.str() + ")";
     std::replace(message.begin(), message.end(), '\n', ' ');
     std::string where = describeLocation(diag.getLocation());
+    if (StringRef(message).starts_with("node '"))
+      where.clear(); // The importer's messages name the node themselves.
     llvm::errs() << "error: " << (where.empty() ? "" : where + ": ")
                  << message << "\n";
     return success();

@@ -210,3 +210,48 @@ g (float[2] X) => (float[2] Y) {
 }
 
 } // namespace
+
+namespace {
+
+TEST(ShapeChecks, InconsistentDynamicDimsAreAnErrorNotARun) {
+  mlir::MLIRContext ctx;
+  prepareContext(ctx);
+  std::string errors;
+  mlir::ScopedDiagnosticHandler handler(&ctx, [&](mlir::Diagnostic &d) {
+    errors += d.str();
+    return mlir::success();
+  });
+  mlir::OwningOpRef<mlir::ModuleOp> module = importOnnxText(&ctx, R"ONNX(
+<ir_version: 8, opset_import: ["" : 13]>
+g (float[N, 4] A, float[M, 4] B) => (float[N, 4] Y) {
+  Y = Add(A, B)
+}
+)ONNX",
+                                                            "add.onnxtxt");
+  ASSERT_TRUE(module) << errors;
+  std::unique_ptr<JitModel> model = compileModule(*module, CompileOptions());
+  ASSERT_TRUE(model) << errors;
+
+  rt::Tensor a = rt::Tensor::allocate(rt::DType::F32, {3, 4});
+  rt::Tensor b = rt::Tensor::allocate(rt::DType::F32, {3, 4});
+  for (int i = 0; i < 12; ++i) {
+    a.dataAs<float>()[i] = i;
+    b.dataAs<float>()[i] = 100 * i;
+  }
+  std::vector<rt::Tensor> out;
+  rt::Status s = model->run({&a, &b}, out);
+  ASSERT_TRUE(s.isOk()) << s.message();
+  for (int i = 0; i < 12; ++i)
+    EXPECT_EQ(out[0].dataAs<float>()[i], 101.0f * i);
+
+  // A run-time 1 does not broadcast and a different size does not fit.
+  for (int64_t m : {1, 2}) {
+    rt::Tensor bad = rt::Tensor::allocate(rt::DType::F32, {m, 4});
+    s = model->run({&a, &bad}, out);
+    ASSERT_FALSE(s.isOk());
+    EXPECT_NE(s.message().find("node 'Add_0'"), std::string::npos)
+        << s.message();
+  }
+}
+
+} // namespace

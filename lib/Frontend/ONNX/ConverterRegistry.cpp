@@ -44,7 +44,11 @@ NodeContext::intsAttr(StringRef name) const {
 }
 
 LogicalResult NodeContext::fail(const Twine &message) const {
-  std::string name = node.name().empty() ? "<unnamed>" : node.name();
+  // The location carries the node's name, or op type and index when it has
+  // none; the message uses the same.
+  std::string name = node.name();
+  if (auto nameLoc = dyn_cast<NameLoc>(loc))
+    name = nameLoc.getName().str();
   emitError(loc) << "node '" << name << "' (" << node.op_type() << ", opset "
                  << opset << "): " << message;
   return failure();

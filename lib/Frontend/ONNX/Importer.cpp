@@ -4,9 +4,11 @@
 #include "ConverterRegistry.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "blade/Dialect/Blade/IR/TypeInference.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -35,6 +37,8 @@ private:
                              SmallVectorImpl<Type> &types,
                              SmallVectorImpl<DictionaryAttr> &attrs);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);
+  LogicalResult checkDeclaredType(const onnx::ValueInfoProto &output,
+                                  Type computed);
   Location nodeLoc(const onnx::NodeProto &node, size_t index);
   LogicalResult error(const Twine &message) {
     emitError(FileLineColLoc::get(ctx, sourceName, 0, 0)) << message;
@@ -115,14 +119,12 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       continue;
     }
     auto it = values.find(name);
-    if (it == values.end()) {
-      emitError(loc) << "node '" << node.name() << "' (" << node.op_type()
-                     << "): input '" << name << "' is not defined";
-      return failure();
-    }
-    inputs.push_back(it->second);
+    inputs.push_back(it == values.end() ? Value() : it->second);
   }
   NodeContext nodeCtx(node, opset, builder, loc, inputs);
+  for (auto [i, name] : llvm::enumerate(node.input()))
+    if (!name.empty() && !inputs[i])
+      return nodeCtx.fail("input '" + name + "' is not defined");
   if (!node.domain().empty() && node.domain() != "ai.onnx")
     return nodeCtx.fail("operators of domain '" + node.domain() +
                         "' are not supported");
@@ -142,6 +144,34 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       return nodeCtx.fail("output #" + Twine(i) + " is not supported");
     values[node.output(i)] = outputs[i];
   }
+  return success();
+}
+
+/// A graph output's declared type, where it gives one, must agree with the
+/// type the converters computed.
+LogicalResult GraphImporter::checkDeclaredType(const onnx::ValueInfoProto &output,
+                                               Type computed) {
+  if (!output.type().has_tensor_type())
+    return success();
+  const onnx::TypeProto::Tensor &tt = output.type().tensor_type();
+  auto type = cast<RankedTensorType>(computed);
+  if (tt.elem_type() != onnx::TensorProto::UNDEFINED) {
+    Type declared = onnx_import::convertElementType(ctx, tt.elem_type());
+    if (declared != type.getElementType())
+      return error("graph output '" + output.name() + "' is declared " +
+                   onnx_import::onnxTypeName(tt.elem_type()) +
+                   " but the graph computes a different element type");
+  }
+  if (!tt.has_shape())
+    return success();
+  SmallVector<int64_t> shape;
+  for (const onnx::TensorShapeProto::Dimension &d : tt.shape().dim())
+    shape.push_back(d.has_dim_value() ? d.dim_value() : ShapedType::kDynamic);
+  if (static_cast<int64_t>(shape.size()) != type.getRank() ||
+      failed(verifyCompatibleShape(shape, type.getShape())))
+    return error("graph output '" + output.name() + "' is declared with shape " +
+                 shapeToString(shape) + " but the graph computes " +
+                 shapeToString(type.getShape()));
   return success();
 }
 
@@ -199,6 +229,8 @@ OwningOpRef<ModuleOp> GraphImporter::importModel(const onnx::ModelProto &model) 
       (void)error("graph output '" + output.name() + "' is never produced");
       return nullptr;
     }
+    if (failed(checkDeclaredType(output, it->second.getType())))
+      return nullptr;
     results.push_back(it->second);
     resultAttrs.push_back(builder.getDictionaryAttr(builder.getNamedAttr(
         kNameAttr, builder.getStringAttr(output.name()))));

@@ -6,6 +6,8 @@
 #include "blade/Dialect/Blade/IR/TypeInference.h"
 #include "mlir/IR/TypeUtilities.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace blade::onnx_import {
@@ -104,6 +106,10 @@ LogicalResult convertGemm(NodeContext &ctx) {
   };
   Value y = *product;
   float alpha = ctx.floatAttr("alpha", 1.0f);
+  float beta = ctx.floatAttr("beta", 1.0f);
+  if (!isa<FloatType>(elementType) &&
+      (alpha != std::trunc(alpha) || beta != std::trunc(beta)))
+    return ctx.fail("alpha and beta must be whole numbers for an integer Gemm");
   if (alpha != 1.0f)
     y = MulOp::create(builder, ctx.loc, type, y, scalar(alpha));
   if (Value c = ctx.input(2)) {
@@ -115,7 +121,6 @@ LogicalResult convertGemm(NodeContext &ctx) {
       return ctx.fail("C of shape " + shapeToString(cType.getShape()) +
                       " does not broadcast to the product's shape " +
                       shapeToString(type.getShape()));
-    float beta = ctx.floatAttr("beta", 1.0f);
     if (beta != 1.0f)
       c = MulOp::create(builder, ctx.loc, cType, c, scalar(beta));
     y = AddOp::create(builder, ctx.loc, type, y, c);

@@ -97,7 +97,13 @@ LogicalResult convertReshape(NodeContext &ctx) {
   FailureOr<Value> x = ctx.requiredInput(0);
   if (failed(x))
     return failure();
-  std::optional<SmallVector<int64_t>> target = getConstantInts(ctx.input(1));
+  Value shapeInput = ctx.input(1);
+  if (!shapeInput)
+    return ctx.fail("missing required input #1 (shape)");
+  auto shapeType = cast<RankedTensorType>(shapeInput.getType());
+  if (!shapeType.getElementType().isInteger(64) || shapeType.getRank() != 1)
+    return ctx.fail("the shape input must be a 1-D int64 tensor");
+  std::optional<SmallVector<int64_t>> target = getConstantInts(shapeInput);
   if (!target)
     return ctx.fail("the shape input must be a constant (a computed shape is "
                     "not supported yet)");
