@@ -52,7 +52,9 @@ if [ -n "$ort_peer" ]; then
     echo "SKIP ORT comparison: $ort_peer is not an executable file"
   elif ! command -v node >/dev/null; then
     echo "SKIP ORT comparison: node is not installed"
-  elif ! probe=$("$ort_peer" --help 2>&1); then   # installs onnxruntime-node on first use
+  # The first use installs onnxruntime-node; tests running in parallel must
+  # not install it twice into the same folder at once.
+  elif ! probe=$(flock "${TMPDIR:-/tmp}/blade-ort-peer.lock" "$ort_peer" --help 2>&1); then
     echo "SKIP ORT comparison: ort-peer setup failed: $(first_error "$probe")"
   else
     use_ort=1

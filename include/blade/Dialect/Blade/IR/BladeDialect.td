@@ -27,8 +27,9 @@ def Blade_Dialect : Dialect {
 
     Binary elementwise ops follow ONNX (numpy) broadcasting: shapes are
     aligned at the trailing dimension, and a dimension that is statically 1
-    broadcasts. A dynamic dimension is taken to equal the matching result
-    dimension (it is never broadcast from a run-time 1).
+    broadcasts. A dynamic dimension must equal the matching dimension of the
+    other operand at run time (it is never broadcast from a run-time 1);
+    `blade-emit-shape-checks` makes the runtime verify this before a run.
   }];
   let useDefaultAttributePrinterParser = 0;
   let useDefaultTypePrinterParser = 0;
