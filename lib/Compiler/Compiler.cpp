@@ -57,6 +57,14 @@ FailureOr<rt::ModelSignature> getModelSignature(ModuleOp module) {
       dtype = rt::DType::BF16;
     else if (el.isInteger(1))
       dtype = rt::DType::Bool;
+    else if (el.isUnsignedInteger(8))
+      dtype = rt::DType::U8;
+    else if (el.isUnsignedInteger(16))
+      dtype = rt::DType::U16;
+    else if (el.isUnsignedInteger(32))
+      dtype = rt::DType::U32;
+    else if (el.isUnsignedInteger(64))
+      dtype = rt::DType::U64;
     else if (el.isInteger(8))
       dtype = rt::DType::I8;
     else if (el.isInteger(16))

@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace blade {
@@ -19,21 +20,55 @@ using namespace mlir;
 
 namespace {
 
+/// Rebuilds a non-blade op without regions (e.g. tensor.dim in a shape-check
+/// function) with converted operand and result types.
+struct ConvertAnyOpTypes : ConversionPattern {
+  ConvertAnyOpTypes(const TypeConverter &converter, MLIRContext *ctx)
+      : ConversionPattern(converter, MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op->getNumRegions() != 0 || isa<func::ReturnOp>(op))
+      return failure();
+    SmallVector<Type> resultTypes;
+    if (failed(getTypeConverter()->convertTypes(op->getResultTypes(),
+                                                resultTypes)))
+      return failure();
+    OperationState state(op->getLoc(), op->getName().getStringRef(), operands,
+                         resultTypes, op->getAttrs());
+    rewriter.replaceOp(op, rewriter.create(state)->getResults());
+    return success();
+  }
+};
+
 struct BladeLowerToLinalgPass
     : blade::impl::BladeLowerToLinalgPassBase<BladeLowerToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    blade::detail::BladeTypeConverter converter;
     RewritePatternSet patterns(ctx);
-    blade::detail::populateElementwisePatterns(patterns);
-    blade::detail::populateLinearAlgebraPatterns(patterns);
-    blade::detail::populateDataMovementPatterns(patterns);
-    blade::detail::populateSoftmaxPatterns(patterns);
+    blade::detail::populateElementwisePatterns(converter, patterns);
+    blade::detail::populateLinearAlgebraPatterns(converter, patterns);
+    blade::detail::populateDataMovementPatterns(converter, patterns);
+    blade::detail::populateSoftmaxPatterns(converter, patterns);
+    // Function signatures and returns lose unsigned element types too.
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                   converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+    patterns.add<ConvertAnyOpTypes>(converter, ctx);
 
     ConversionTarget target(*ctx);
     target.addIllegalDialect<blade::BladeDialect>();
-    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
-    target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp func) {
+      return converter.isSignatureLegal(func.getFunctionType()) &&
+             converter.isLegal(&func.getBody());
+    });
+    target.addDynamicallyLegalOp<func::ReturnOp>(
+        [&](func::ReturnOp ret) { return converter.isLegal(ret); });
+    // Everything else (arith, linalg, math, tensor, ...) is legal once its
+    // types are.
+    target.markUnknownOpDynamicallyLegal(
+        [&](Operation *op) { return converter.isLegal(op); });
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
       signalPassFailure();

@@ -13,31 +13,40 @@ using namespace blade::detail;
 
 namespace {
 
-struct ConstantLowering : OpRewritePattern<ConstantOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ConstantOp op,
-                                PatternRewriter &rewriter) const override {
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
-        op, cast<TypedAttr>(op.getValue()));
+struct ConstantLowering : OpConversionPattern<ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConstantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType type =
+        convertedResultType(*getTypeConverter(), op.getOperation());
+    auto value = dyn_cast<DenseElementsAttr>(op.getValue());
+    if (!value)
+      return rewriter.notifyMatchFailure(op, "expects dense elements");
+    if (value.getType() != type) // Unsigned elements keep their bits.
+      value = value.bitcast(type.getElementType());
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, value);
     return success();
   }
 };
 
-struct TransposeLowering : OpRewritePattern<TransposeOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(TransposeOp op,
-                                PatternRewriter &rewriter) const override {
+struct TransposeLowering : OpConversionPattern<TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType resultType = op.getType();
+    RankedTensorType resultType =
+        convertedResultType(*getTypeConverter(), op.getOperation());
+    Value input = adaptor.getOperand();
     ArrayRef<int64_t> perm = op.getPermutation();
     SmallVector<Value> sizes;
     for (int64_t i = 0; i < resultType.getRank(); ++i)
       if (resultType.isDynamicDim(i))
-        sizes.push_back(
-            tensor::DimOp::create(rewriter, loc, op.getOperand(), perm[i]));
+        sizes.push_back(tensor::DimOp::create(rewriter, loc, input, perm[i]));
     Value init = createEmpty(rewriter, loc, resultType, sizes);
     auto transpose =
-        linalg::TransposeOp::create(rewriter, loc, op.getOperand(), init, perm);
+        linalg::TransposeOp::create(rewriter, loc, input, init, perm);
     rewriter.replaceOp(op, transpose.getResult());
     return success();
   }
@@ -45,18 +54,20 @@ struct TransposeLowering : OpRewritePattern<TransposeOp> {
 
 /// Reshape through `tensor.reshape` with a shape computed at run time: the one
 /// dynamic result dim is the element count over the static result dims.
-struct ReshapeLowering : OpRewritePattern<ReshapeOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ReshapeOp op,
-                                PatternRewriter &rewriter) const override {
+struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReshapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType resultType = op.getType();
-    auto operandType = cast<RankedTensorType>(op.getOperand().getType());
+    RankedTensorType resultType =
+        convertedResultType(*getTypeConverter(), op.getOperation());
+    Value input = adaptor.getOperand();
+    auto operandType = cast<RankedTensorType>(input.getType());
     Value numElements = arith::ConstantIndexOp::create(rewriter, loc, 1);
     for (int64_t i = 0; i < operandType.getRank(); ++i) {
       Value d = operandType.isDynamicDim(i)
-                    ? Value(tensor::DimOp::create(rewriter, loc,
-                                                  op.getOperand(), i))
+                    ? Value(tensor::DimOp::create(rewriter, loc, input, i))
                     : Value(arith::ConstantIndexOp::create(
                           rewriter, loc, operandType.getDimSize(i)));
       numElements = arith::MulIOp::create(rewriter, loc, numElements, d);
@@ -80,15 +91,15 @@ struct ReshapeLowering : OpRewritePattern<ReshapeOp> {
       dims.push_back(size);
     }
     Value shape = tensor::FromElementsOp::create(rewriter, loc, dims);
-    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType,
-                                                   op.getOperand(), shape);
+    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType, input,
+                                                   shape);
     return success();
   }
 };
 
 } // namespace
 
-void blade::detail::populateDataMovementPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConstantLowering, TransposeLowering, ReshapeLowering>(
-      patterns.getContext());
+void blade::detail::populateDataMovementPatterns(const TypeConverter &converter,
+                                   RewritePatternSet &patterns) {
+  patterns.add<ConstantLowering, TransposeLowering, ReshapeLowering>(converter, patterns.getContext());
 }

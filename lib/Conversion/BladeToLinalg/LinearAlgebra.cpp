@@ -22,9 +22,8 @@ namespace {
 /// Dynamic sizes of the matmul result: broadcast batch dims, then M from the
 /// lhs and N from the rhs.
 SmallVector<Value> getMatMulDynamicSizes(OpBuilder &b, Location loc,
-                                         MatMulOp op) {
-  RankedTensorType resultType = op.getType();
-  Value lhs = op.getLhs(), rhs = op.getRhs();
+                                         RankedTensorType resultType,
+                                         Value lhs, Value rhs) {
   int64_t rank = resultType.getRank();
   // Batch dims broadcast like elementwise operands (ignoring the two matrix
   // dims); M comes from the lhs and N from the rhs.
@@ -67,26 +66,29 @@ AffineMap getOperandMap(MLIRContext *ctx, ArrayRef<int64_t> shape,
   return AffineMap::get(numDims, 0, exprs, ctx);
 }
 
-struct MatMulLowering : OpRewritePattern<MatMulOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(MatMulOp op,
-                                PatternRewriter &rewriter) const override {
+struct MatMulLowering : OpConversionPattern<MatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    RankedTensorType resultType = op.getType();
+    RankedTensorType resultType =
+        convertedResultType(*getTypeConverter(), op.getOperation());
     Type elementType = resultType.getElementType();
-    Value init = createEmpty(rewriter, loc, resultType,
-                             getMatMulDynamicSizes(rewriter, loc, op));
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    Value init =
+        createEmpty(rewriter, loc, resultType,
+                    getMatMulDynamicSizes(rewriter, loc, resultType, lhs, rhs));
     Value zero = createScalar(rewriter, loc, elementType, 0.0);
     Value acc =
         linalg::FillOp::create(rewriter, loc, ValueRange{zero}, ValueRange{init})
             .getResult(0);
-    auto lhsType = cast<RankedTensorType>(op.getLhs().getType());
-    auto rhsType = cast<RankedTensorType>(op.getRhs().getType());
+    auto lhsType = cast<RankedTensorType>(lhs.getType());
+    auto rhsType = cast<RankedTensorType>(rhs.getType());
     if (lhsType.getRank() == 2 && rhsType.getRank() == 2) {
       Value product =
           linalg::MatmulOp::create(rewriter, loc, TypeRange{resultType},
-                                   ValueRange{op.getLhs(), op.getRhs()},
-                                   ValueRange{acc})
+                                   ValueRange{lhs, rhs}, ValueRange{acc})
               .getResult(0);
       rewriter.replaceOp(op, product);
       return success();
@@ -106,8 +108,8 @@ struct MatMulLowering : OpRewritePattern<MatMulOp> {
     iterators.push_back(utils::IteratorType::reduction);
     bool isFloat = isa<FloatType>(elementType);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{resultType},
-        ValueRange{op.getLhs(), op.getRhs()}, ValueRange{acc}, maps, iterators,
+        rewriter, loc, TypeRange{resultType}, ValueRange{lhs, rhs},
+        ValueRange{acc}, maps, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
           Value prod = isFloat
                            ? Value(arith::MulFOp::create(b, l, args[0], args[1]))
@@ -123,6 +125,7 @@ struct MatMulLowering : OpRewritePattern<MatMulOp> {
 
 } // namespace
 
-void blade::detail::populateLinearAlgebraPatterns(RewritePatternSet &patterns) {
-  patterns.add<MatMulLowering>(patterns.getContext());
+void blade::detail::populateLinearAlgebraPatterns(const TypeConverter &converter,
+                                   RewritePatternSet &patterns) {
+  patterns.add<MatMulLowering>(converter, patterns.getContext());
 }

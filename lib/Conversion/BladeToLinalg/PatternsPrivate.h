@@ -16,10 +16,26 @@
 
 namespace blade::detail {
 
-void populateElementwisePatterns(mlir::RewritePatternSet &patterns);
-void populateLinearAlgebraPatterns(mlir::RewritePatternSet &patterns);
-void populateDataMovementPatterns(mlir::RewritePatternSet &patterns);
-void populateSoftmaxPatterns(mlir::RewritePatternSet &patterns);
+/// Tensor types as linalg/arith see them: unsigned integer element types
+/// (ONNX uint8...uint64) become signless of the same width; the patterns keep
+/// the signedness from the blade op's own types.
+class BladeTypeConverter : public mlir::TypeConverter {
+public:
+  BladeTypeConverter();
+};
+
+void populateElementwisePatterns(const mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
+void populateLinearAlgebraPatterns(const mlir::TypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns);
+void populateDataMovementPatterns(const mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
+void populateSoftmaxPatterns(const mlir::TypeConverter &converter,
+                             mlir::RewritePatternSet &patterns);
+
+/// The converted (signless) result type of `op`'s result `i`.
+mlir::RankedTensorType convertedResultType(const mlir::TypeConverter &converter,
+                                           mlir::Operation *op, unsigned i = 0);
 
 /// Sizes of the dynamic dims of `resultType`, for a result whose dims are
 /// numpy-broadcast from `operands` (aligned at the trailing dim). With

@@ -22,13 +22,14 @@ using namespace blade::detail;
 
 namespace {
 
-struct SoftmaxLowering : OpRewritePattern<SoftmaxOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(SoftmaxOp op,
-                                PatternRewriter &rewriter) const override {
+struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    Value x = op.getOperand();
+    Value x = adaptor.getOperand();
     RankedTensorType type = op.getType();
     Type elementType = type.getElementType();
     int64_t rank = type.getRank();
@@ -107,6 +108,7 @@ struct SoftmaxLowering : OpRewritePattern<SoftmaxOp> {
 
 } // namespace
 
-void blade::detail::populateSoftmaxPatterns(RewritePatternSet &patterns) {
-  patterns.add<SoftmaxLowering>(patterns.getContext());
+void blade::detail::populateSoftmaxPatterns(const TypeConverter &converter,
+                                   RewritePatternSet &patterns) {
+  patterns.add<SoftmaxLowering>(converter, patterns.getContext());
 }

@@ -9,6 +9,25 @@ using namespace mlir;
 
 namespace blade::detail {
 
+BladeTypeConverter::BladeTypeConverter() {
+  addConversion([](Type type) { return type; });
+  addConversion([](IntegerType type) -> Type {
+    if (type.isSignless())
+      return type;
+    return IntegerType::get(type.getContext(), type.getWidth());
+  });
+  addConversion([this](RankedTensorType type) -> Type {
+    Type element = convertType(type.getElementType());
+    return element ? type.clone(element) : Type();
+  });
+}
+
+RankedTensorType convertedResultType(const TypeConverter &converter,
+                                     Operation *op, unsigned i) {
+  return cast<RankedTensorType>(
+      converter.convertType(op->getResult(i).getType()));
+}
+
 SmallVector<Value> getBroadcastDynamicSizes(OpBuilder &b, Location loc,
                                             RankedTensorType resultType,
                                             ValueRange operands,

@@ -34,8 +34,16 @@ Type convertElementType(MLIRContext *ctx, int32_t onnxType) {
     return b.getIntegerType(64);
   case onnx::TensorProto::BOOL:
     return b.getIntegerType(1);
+  case onnx::TensorProto::UINT8:
+    return b.getIntegerType(8, /*isSigned=*/false);
+  case onnx::TensorProto::UINT16:
+    return b.getIntegerType(16, /*isSigned=*/false);
+  case onnx::TensorProto::UINT32:
+    return b.getIntegerType(32, /*isSigned=*/false);
+  case onnx::TensorProto::UINT64:
+    return b.getIntegerType(64, /*isSigned=*/false);
   default:
-    // Unsigned integers, strings and complex numbers are not supported yet.
+    // Strings and complex numbers are not supported.
     return nullptr;
   }
 }
@@ -152,6 +160,26 @@ FailureOr<DenseElementsAttr> convertTensorProto(MLIRContext *ctx,
     have = t.int32_data_size();
     if (have == count)
       attr = fromField<bool>(type, t.int32_data());
+    break;
+  case onnx::TensorProto::UINT8:
+    have = t.int32_data_size();
+    if (have == count)
+      attr = fromField<uint8_t>(type, t.int32_data());
+    break;
+  case onnx::TensorProto::UINT16:
+    have = t.int32_data_size();
+    if (have == count)
+      attr = fromField<uint16_t>(type, t.int32_data());
+    break;
+  case onnx::TensorProto::UINT32:
+    have = t.uint64_data_size();
+    if (have == count)
+      attr = fromField<uint32_t>(type, t.uint64_data());
+    break;
+  case onnx::TensorProto::UINT64:
+    have = t.uint64_data_size();
+    if (have == count)
+      attr = fromField<uint64_t>(type, t.uint64_data());
     break;
   case onnx::TensorProto::FLOAT16:
   case onnx::TensorProto::BFLOAT16:

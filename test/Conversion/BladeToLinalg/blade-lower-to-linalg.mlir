@@ -126,3 +126,22 @@ func.func @constant() -> tensor<2xf32> {
   %0 = blade.constant dense<[1.0, 2.0]> : tensor<2xf32>
   return %0 : tensor<2xf32>
 }
+
+// -----
+
+// Unsigned element types (ONNX uint*) become signless at the function
+// boundary and in linalg; the blade type still picks the unsigned arith op.
+// CHECK-LABEL: func.func @unsigned
+// CHECK-SAME: (%[[X:.+]]: tensor<?x3xi32>, %[[Y:.+]]: tensor<3xi32>) -> tensor<?x3xi32>
+func.func @unsigned(%x: tensor<?x3xui32>, %y: tensor<3xui32>) -> tensor<?x3xui32> {
+  // CHECK: %[[D:.+]] = tensor.dim %[[X]]
+  // CHECK: linalg.generic
+  // CHECK-SAME: ins(%[[X]], %[[Y]] : tensor<?x3xi32>, tensor<3xi32>)
+  // CHECK: arith.divui
+  // CHECK-NOT: arith.divsi
+  %0 = blade.div %x, %y : (tensor<?x3xui32>, tensor<3xui32>) -> tensor<?x3xui32>
+  // CHECK: arith.constant dense<255> : tensor<3xi32>
+  %c = blade.constant dense<255> : tensor<3xui32>
+  %1 = blade.add %0, %c : (tensor<?x3xui32>, tensor<3xui32>) -> tensor<?x3xui32>
+  return %1 : tensor<?x3xui32>
+}

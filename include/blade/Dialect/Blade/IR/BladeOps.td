@@ -17,7 +17,7 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 
 def Blade_Tensor : RankedTensorOf<[AnyType]>;
 def Blade_FloatTensor : RankedTensorOf<[AnyFloat]>;
-def Blade_NumericTensor : RankedTensorOf<[AnyFloat, AnySignlessInteger]>;
+def Blade_NumericTensor : RankedTensorOf<[AnyFloat, AnyInteger]>;
 
 //===----------------------------------------------------------------------===//
 // Constants
