@@ -50,7 +50,7 @@ struct BladeLowerToLinalgPass
     blade::detail::populateElementwisePatterns(converter, patterns);
     blade::detail::populateLinearAlgebraPatterns(converter, patterns);
     blade::detail::populateDataMovementPatterns(converter, patterns);
-    blade::detail::populateSoftmaxPatterns(converter, patterns);
+    blade::detail::populateReductionPatterns(converter, patterns);
     // Function signatures and returns lose unsigned element types too.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

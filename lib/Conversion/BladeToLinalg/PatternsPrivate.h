@@ -30,8 +30,8 @@ void populateLinearAlgebraPatterns(const mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
 void populateDataMovementPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
-void populateSoftmaxPatterns(const mlir::TypeConverter &converter,
-                             mlir::RewritePatternSet &patterns);
+void populateReductionPatterns(const mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
 
 /// The converted (signless) result type of `op`'s result `i`.
 mlir::RankedTensorType convertedResultType(const mlir::TypeConverter &converter,

@@ -1,4 +1,4 @@
-//===- Softmax.cpp - blade.softmax to linalg reductions -------------------===//
+//===- Reduction.cpp - Reductions and normalisations to linalg ------------===//
 //
 // softmax(x) = exp(x - max(x)) / sum(exp(x - max(x))) along one axis, as
 // four linalg ops: a max reduction, a subtract-and-exp map, a sum reduction
@@ -108,7 +108,7 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
 
 } // namespace
 
-void blade::detail::populateSoftmaxPatterns(const TypeConverter &converter,
+void blade::detail::populateReductionPatterns(const TypeConverter &converter,
                                    RewritePatternSet &patterns) {
   patterns.add<SoftmaxLowering>(converter, patterns.getContext());
 }
