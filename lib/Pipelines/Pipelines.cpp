@@ -51,6 +51,7 @@ void buildBufferizePipeline(OpPassManager &pm) {
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addPass(createCanonicalizerPass());
+  pm.nest<func::FuncOp>().addPass(createBladeStridedCopyToLinalgPass());
   bufferization::buildBufferDeallocationPipeline(pm);
 }
 

@@ -14,7 +14,8 @@ def BladeLowerToLinalgPass : Pass<"blade-lower-to-linalg", "mlir::func::FuncOp">
     `linalg.generic`. Fails (with the op's location) on any blade op left.
   }];
   let dependentDialects = [
-    "mlir::arith::ArithDialect", "mlir::linalg::LinalgDialect",
+    "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+    "mlir::linalg::LinalgDialect",
     "mlir::math::MathDialect", "mlir::tensor::TensorDialect"
   ];
 }

@@ -48,4 +48,17 @@ def BladeEmitShapeChecksPass
                            "mlir::tensor::TensorDialect"];
 }
 
+def BladeStridedCopyToLinalgPass
+    : Pass<"blade-strided-copy-to-linalg", "mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy between non-contiguous buffers into linalg.copy";
+  let description = [{
+    Bufferization copies into or out of strided views (e.g. the interior of a
+    padded buffer) as `memref.copy`, which LLVM lowering can only turn into a
+    call to an external `memrefCopy` helper. This pass rewrites those copies
+    as `linalg.copy`, which becomes loops like every other linalg op; copies
+    between contiguous buffers stay `memref.copy` (a `memcpy`).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 #endif // BLADE_TRANSFORMS_PASSES_TD

@@ -4,6 +4,7 @@
 #include "PatternsPrivate.h"
 
 #include "blade/Dialect/Blade/IR/BladeDialect.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -50,6 +51,7 @@ struct BladeLowerToLinalgPass
     blade::detail::populateElementwisePatterns(converter, patterns);
     blade::detail::populateLinearAlgebraPatterns(converter, patterns);
     blade::detail::populateDataMovementPatterns(converter, patterns);
+    blade::detail::populateNNPatterns(converter, patterns);
     blade::detail::populateReductionPatterns(converter, patterns);
     // Function signatures and returns lose unsigned element types too.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,

@@ -1,17 +1,187 @@
-//===- NN.cpp - ONNX neural-network operators -----------------------------===//
-//
-// Convolution, pooling and the other compute-intensive NN operators.
-//
-//===----------------------------------------------------------------------===//
+//===- NN.cpp - ONNX convolution and pooling ------------------------------===//
 
 #include "ConverterRegistry.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "blade/Dialect/Blade/IR/TypeInference.h"
+#include "blade/Dialect/Blade/IR/WindowShapes.h"
 
 using namespace mlir;
 
 namespace blade::onnx_import {
+namespace {
 
-void registerNNConverters(ConverterRegistry &r) { (void)r; }
+/// Window attributes of Conv and the pools, with ONNX defaults filled in.
+struct WindowAttrs {
+  SmallVector<int64_t> strides, dilations, pads;
+  std::string autoPad;
+  AutoPad mode = AutoPad::NotSet;
+};
+
+FailureOr<WindowAttrs> readWindowAttrs(NodeContext &ctx, int64_t k) {
+  WindowAttrs w;
+  w.strides = ctx.intsAttr("strides").value_or(SmallVector<int64_t>(k, 1));
+  w.dilations = ctx.intsAttr("dilations").value_or(SmallVector<int64_t>(k, 1));
+  w.pads = ctx.intsAttr("pads").value_or(SmallVector<int64_t>(2 * k, 0));
+  const onnx::AttributeProto *autoPad = ctx.attr("auto_pad");
+  w.autoPad = autoPad ? autoPad->s() : "NOTSET";
+  std::optional<AutoPad> mode = parseAutoPad(w.autoPad);
+  if (!mode)
+    return ctx.fail("unknown auto_pad '" + w.autoPad + "'");
+  w.mode = *mode;
+  if (w.autoPad.empty())
+    w.autoPad = "NOTSET";
+  if (static_cast<int64_t>(w.strides.size()) != k ||
+      static_cast<int64_t>(w.dilations.size()) != k ||
+      static_cast<int64_t>(w.pads.size()) != 2 * k)
+    return ctx.fail("strides, dilations and pads must have " + Twine(k) +
+                    ", " + Twine(k) + " and " + Twine(2 * k) + " entries");
+  for (int64_t i = 0; i < k; ++i)
+    if (w.strides[i] < 1 || w.dilations[i] < 1 || w.pads[i] < 0 ||
+        w.pads[k + i] < 0)
+      return ctx.fail("strides and dilations must be positive and pads "
+                      "non-negative");
+  return w;
+}
+
+/// [N, channels, output spatial sizes...], failing if a static input is
+/// smaller than the window.
+FailureOr<SmallVector<int64_t>>
+windowResultShape(NodeContext &ctx, RankedTensorType input, int64_t channels,
+                  ArrayRef<int64_t> kernel, const WindowAttrs &w,
+                  bool ceilMode) {
+  int64_t k = kernel.size();
+  SmallVector<int64_t> shape = {input.getDimSize(0), channels};
+  for (int64_t i = 0; i < k; ++i) {
+    if (ShapedType::isDynamic(kernel[i])) {
+      shape.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    WindowDim dim{kernel[i], w.strides[i], w.dilations[i], w.pads[i],
+                  w.pads[k + i]};
+    int64_t out =
+        windowOutputSize(input.getDimSize(i + 2), dim, w.mode, ceilMode);
+    if (!ShapedType::isDynamic(out) && out < 1)
+      return ctx.fail("spatial dim " + Twine(i) + " of input " +
+                      shapeToString(input.getShape()) +
+                      " is smaller than the window");
+    shape.push_back(out);
+  }
+  return shape;
+}
+
+LogicalResult convertConv(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.requiredInput(0);
+  FailureOr<Value> w = ctx.requiredInput(1);
+  if (failed(x) || failed(w))
+    return failure();
+  auto xType = cast<RankedTensorType>(x->getType());
+  auto wType = cast<RankedTensorType>(w->getType());
+  int64_t rank = xType.getRank();
+  if (rank < 3 || wType.getRank() != rank)
+    return ctx.fail("expects X of rank >= 3 and W of the same rank, got " +
+                    shapeToString(xType.getShape()) + " and " +
+                    shapeToString(wType.getShape()));
+  if (!isa<FloatType>(xType.getElementType()) ||
+      xType.getElementType() != wType.getElementType())
+    return ctx.fail("expects X and W of one floating-point type");
+  int64_t k = rank - 2;
+  SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
+  if (std::optional<SmallVector<int64_t>> ks = ctx.intsAttr("kernel_shape")) {
+    if (static_cast<int64_t>(ks->size()) != k)
+      return ctx.fail("kernel_shape must have " + Twine(k) + " entries");
+    for (int64_t i = 0; i < k; ++i) {
+      if (!ShapedType::isDynamic(kernel[i]) && kernel[i] != (*ks)[i])
+        return ctx.fail("kernel_shape does not match W's shape " +
+                        shapeToString(wType.getShape()));
+      kernel[i] = (*ks)[i];
+    }
+  }
+  FailureOr<WindowAttrs> attrs = readWindowAttrs(ctx, k);
+  if (failed(attrs))
+    return failure();
+  int64_t group = ctx.intAttr("group", 1);
+  int64_t c = xType.getDimSize(1), cg = wType.getDimSize(1);
+  int64_t m = wType.getDimSize(0);
+  if (group < 1)
+    return ctx.fail("group must be positive");
+  if (!ShapedType::isDynamic(c) && !ShapedType::isDynamic(cg) &&
+      c != cg * group)
+    return ctx.fail("X has " + Twine(c) + " channels but W expects " +
+                    Twine(cg) + " x group " + Twine(group));
+  if (group > 1 && (ShapedType::isDynamic(m) || ShapedType::isDynamic(cg) ||
+                    m % group != 0))
+    return ctx.fail("a grouped convolution needs static channel counts "
+                    "divisible by group");
+  Value bias = ctx.input(2);
+  if (bias) {
+    auto bType = cast<RankedTensorType>(bias.getType());
+    if (bType.getRank() != 1 || bType.getElementType() != xType.getElementType())
+      return ctx.fail("B must be a 1-D tensor of X's element type");
+  }
+  FailureOr<SmallVector<int64_t>> shape =
+      windowResultShape(ctx, xType, m, kernel, *attrs, /*ceilMode=*/false);
+  if (failed(shape))
+    return failure();
+  OpBuilder &b = ctx.builder;
+  auto resultType = RankedTensorType::get(*shape, xType.getElementType());
+  Value result = ConvOp::create(
+      b, ctx.loc, resultType, *x, *w, bias, attrs->strides, attrs->dilations,
+      attrs->pads, attrs->autoPad, group);
+  return ctx.setOutputs({result});
+}
+
+/// MaxPool, AveragePool and LpPool.
+template <int Kind>
+LogicalResult convertPool(NodeContext &ctx) {
+  static constexpr const char *kKinds[] = {"max", "avg", "lp"};
+  FailureOr<Value> x = ctx.requiredInput(0);
+  if (failed(x))
+    return failure();
+  auto xType = cast<RankedTensorType>(x->getType());
+  int64_t rank = xType.getRank();
+  if (rank < 3)
+    return ctx.fail("expects X of rank >= 3, got " +
+                    shapeToString(xType.getShape()));
+  if (Kind != 0 && !isa<FloatType>(xType.getElementType()))
+    return ctx.fail("expects a floating-point X");
+  if (Kind == 0 && ctx.node.output_size() > 1 && !ctx.node.output(1).empty())
+    return ctx.fail("the Indices output is not supported");
+  int64_t k = rank - 2;
+  std::optional<SmallVector<int64_t>> kernel = ctx.intsAttr("kernel_shape");
+  if (!kernel || static_cast<int64_t>(kernel->size()) != k)
+    return ctx.fail("kernel_shape must have " + Twine(k) + " entries");
+  for (int64_t s : *kernel)
+    if (s < 1)
+      return ctx.fail("kernel_shape entries must be positive");
+  FailureOr<WindowAttrs> attrs = readWindowAttrs(ctx, k);
+  if (failed(attrs))
+    return failure();
+  bool ceilMode = ctx.intAttr("ceil_mode", 0) != 0;
+  bool countIncludePad = ctx.intAttr("count_include_pad", 0) != 0;
+  int64_t p = ctx.intAttr("p", 2);
+  if (Kind == 2 && p < 1)
+    return ctx.fail("p must be positive");
+  FailureOr<SmallVector<int64_t>> shape = windowResultShape(
+      ctx, xType, xType.getDimSize(1), *kernel, *attrs, ceilMode);
+  if (failed(shape))
+    return failure();
+  OpBuilder &b = ctx.builder;
+  auto resultType = RankedTensorType::get(*shape, xType.getElementType());
+  Value result = PoolOp::create(
+      b, ctx.loc, resultType, *x, kKinds[Kind], *kernel, attrs->strides,
+      attrs->dilations, attrs->pads, attrs->autoPad, ceilMode, countIncludePad,
+      p);
+  return ctx.setOutputs({result});
+}
+
+} // namespace
+
+void registerNNConverters(ConverterRegistry &r) {
+  r.add("Conv", 1, convertConv);
+  r.add("MaxPool", 1, convertPool<0>);
+  r.add("AveragePool", 1, convertPool<1>);
+  r.add("LpPool", 1, convertPool<2>);
+}
 
 } // namespace blade::onnx_import

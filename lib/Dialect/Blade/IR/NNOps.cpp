@@ -2,6 +2,9 @@
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
 #include "blade/Dialect/Blade/IR/TypeInference.h"
+#include "blade/Dialect/Blade/IR/WindowShapes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 
 using namespace mlir;
 using namespace blade;
@@ -27,4 +30,175 @@ void MatMulOp::emitShapeChecks(ShapeCheckList &checks) {
             shapeToString(getRhs().getType().getShape()) +
             " differ at run time");
   checks.requireBroadcastable(*this, getLhs(), getRhs(), /*ignoreTrailing=*/2);
+}
+
+//===----------------------------------------------------------------------===//
+// Convolution and pooling
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The window attributes of a conv or pool op, checked for consistency.
+struct Window {
+  SmallVector<WindowDim> dims;
+  AutoPad autoPad = AutoPad::NotSet;
+  bool ceilMode = false;
+};
+
+FailureOr<Window> getWindow(Operation *op, ArrayRef<int64_t> kernel,
+                            ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> dilations, ArrayRef<int64_t> pads,
+                            StringRef autoPad, bool ceilMode) {
+  size_t k = kernel.size();
+  if (strides.size() != k || dilations.size() != k || pads.size() != 2 * k)
+    return op->emitOpError() << "expects " << k << " strides and dilations and "
+                             << 2 * k << " pads for " << k << " spatial dims";
+  std::optional<AutoPad> mode = parseAutoPad(autoPad);
+  if (!mode)
+    return op->emitOpError() << "unknown auto_pad '" << autoPad << "'";
+  Window w;
+  w.autoPad = *mode;
+  w.ceilMode = ceilMode;
+  for (size_t i = 0; i < k; ++i) {
+    if (strides[i] < 1 || dilations[i] < 1 || pads[i] < 0 || pads[k + i] < 0 ||
+        (!ShapedType::isDynamic(kernel[i]) && kernel[i] < 1))
+      return op->emitOpError()
+             << "needs positive kernel sizes, strides and dilations and "
+                "non-negative pads";
+    w.dims.push_back({kernel[i], strides[i], dilations[i], pads[i], pads[k + i]});
+  }
+  return w;
+}
+
+/// Checks `result` against [N, channels, windowed spatial sizes...].
+LogicalResult verifyWindowResult(Operation *op, RankedTensorType input,
+                                 int64_t channels, const Window &w,
+                                 RankedTensorType result) {
+  SmallVector<int64_t> shape = {input.getDimSize(0), channels};
+  for (auto [i, dim] : llvm::enumerate(w.dims)) {
+    int64_t in = input.getDimSize(i + 2);
+    int64_t out = ShapedType::isDynamic(dim.kernel)
+                      ? ShapedType::kDynamic
+                      : windowOutputSize(in, dim, w.autoPad, w.ceilMode);
+    if (!ShapedType::isDynamic(out) && out < 1)
+      return op->emitOpError() << "spatial dim " << i << " of size " << in
+                               << " is smaller than the window";
+    shape.push_back(out);
+  }
+  return verifyInferredShape(shape, result, op->getLoc());
+}
+
+/// Run-time rule for dynamic spatial dims: the padded input holds a window.
+void requireWindowFits(ShapeCheckList &checks, Operation *op, Value input,
+                       const Window &w) {
+  auto type = cast<RankedTensorType>(input.getType());
+  OpBuilder &b = checks.builder();
+  Location loc = op->getLoc();
+  for (auto [i, dim] : llvm::enumerate(w.dims)) {
+    if (!type.isDynamicDim(i + 2) || ShapedType::isDynamic(dim.kernel))
+      continue;
+    int64_t pad = w.autoPad == AutoPad::NotSet ? dim.padBegin + dim.padEnd : 0;
+    int64_t need = w.autoPad == AutoPad::SameUpper ||
+                           w.autoPad == AutoPad::SameLower
+                       ? 1
+                       : dim.extent() - pad;
+    Value size = checks.dim(input, i + 2);
+    Value min = arith::ConstantIndexOp::create(b, loc, need);
+    Value ok =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, size, min);
+    checks.require(ok, ShapeCheckList::where(op) + ": spatial dim " +
+                           std::to_string(i) + " of " +
+                           shapeToString(type.getShape()) +
+                           " is smaller than the window at run time");
+  }
+}
+
+} // namespace
+
+LogicalResult ConvOp::verify() {
+  RankedTensorType input = getInput().getType();
+  RankedTensorType weight = getWeight().getType();
+  int64_t rank = input.getRank();
+  if (rank < 3 || weight.getRank() != rank)
+    return emitOpError() << "expects an input of rank >= 3 and weights of the "
+                            "same rank, got "
+                         << shapeToString(input.getShape()) << " and "
+                         << shapeToString(weight.getShape());
+  if (input.getElementType() != weight.getElementType() ||
+      input.getElementType() != getType().getElementType())
+    return emitOpError() << "expects one element type for input, weights and "
+                            "result";
+  int64_t group = getGroup();
+  if (group < 1)
+    return emitOpError() << "group must be positive";
+  int64_t c = input.getDimSize(1), cg = weight.getDimSize(1);
+  int64_t m = weight.getDimSize(0);
+  if (!ShapedType::isDynamic(c) && !ShapedType::isDynamic(cg) && c != cg * group)
+    return emitOpError() << "input channels " << c << " != weight channels "
+                         << cg << " x group " << group;
+  if (!ShapedType::isDynamic(m) && m % group != 0)
+    return emitOpError() << "output channels " << m
+                         << " are not divisible by group " << group;
+  if (group > 1 && (ShapedType::isDynamic(m) || ShapedType::isDynamic(cg)))
+    return emitOpError() << "a grouped convolution needs static channel counts";
+  if (Value bias = getBias()) {
+    auto b = cast<RankedTensorType>(bias.getType());
+    if (b.getRank() != 1 || (!ShapedType::isDynamic(m) && !b.isDynamicDim(0) &&
+                             b.getDimSize(0) != m))
+      return emitOpError() << "expects a bias of shape [" << m << "]";
+  }
+  FailureOr<Window> w =
+      getWindow(*this, weight.getShape().drop_front(2), getStrides(),
+                getDilations(), getPads(), getAutoPad(), false);
+  if (failed(w))
+    return failure();
+  return verifyWindowResult(*this, input, m, *w, getType());
+}
+
+void ConvOp::emitShapeChecks(ShapeCheckList &checks) {
+  RankedTensorType input = getInput().getType();
+  RankedTensorType weight = getWeight().getType();
+  if (input.isDynamicDim(1) || weight.isDynamicDim(1)) {
+    OpBuilder &b = checks.builder();
+    Value cg = checks.dim(getWeight(), 1);
+    Value group = arith::ConstantIndexOp::create(b, getLoc(), getGroup());
+    checks.requireEqual(getLoc(), checks.dim(getInput(), 1),
+                        arith::MulIOp::create(b, getLoc(), cg, group),
+                        ShapeCheckList::where(*this) +
+                            ": the input channels do not match the weights at "
+                            "run time");
+  }
+  FailureOr<Window> w =
+      getWindow(*this, weight.getShape().drop_front(2), getStrides(),
+                getDilations(), getPads(), getAutoPad(), false);
+  if (succeeded(w))
+    requireWindowFits(checks, *this, getInput(), *w);
+}
+
+LogicalResult PoolOp::verify() {
+  RankedTensorType input = getInput().getType();
+  if (input.getRank() < 3)
+    return emitOpError() << "expects an input of rank >= 3";
+  if (getKind() != "max" && getKind() != "avg" && getKind() != "lp")
+    return emitOpError() << "kind must be max, avg or lp, got '" << getKind()
+                         << "'";
+  if (getKind() != "max" && !isa<FloatType>(input.getElementType()))
+    return emitOpError() << getKind() << " pooling needs a float input";
+  if (static_cast<int64_t>(getKernelShape().size()) != input.getRank() - 2)
+    return emitOpError() << "expects " << input.getRank() - 2
+                         << " kernel sizes";
+  FailureOr<Window> w =
+      getWindow(*this, getKernelShape(), getStrides(), getDilations(),
+                getPads(), getAutoPad(), getCeilMode());
+  if (failed(w))
+    return failure();
+  return verifyWindowResult(*this, input, input.getDimSize(1), *w, getType());
+}
+
+void PoolOp::emitShapeChecks(ShapeCheckList &checks) {
+  FailureOr<Window> w =
+      getWindow(*this, getKernelShape(), getStrides(), getDilations(),
+                getPads(), getAutoPad(), getCeilMode());
+  if (succeeded(w))
+    requireWindowFits(checks, *this, getInput(), *w);
 }

@@ -1,7 +1,7 @@
 //===- BladeNNOps.td - compute-intensive ops -*- tablegen -*-===//
 //
 // Compute-intensive ops that stay whole until codegen: matrix products,
-// later convolution and pooling.
+// convolution and pooling.
 //
 //===----------------------------------------------------------------------===//
 
@@ -35,6 +35,73 @@ def Blade_MatMulOp : Blade_Op<"matmul",
   let assemblyFormat = [{
     $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Sliding windows: convolution and pooling
+//===----------------------------------------------------------------------===//
+
+def Blade_ConvOp : Blade_Op<"conv",
+    [Pure, DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
+  let summary = "Grouped N-D convolution (ONNX Conv)";
+  let description = [{
+    Cross-correlates an `[N, C, D1, ...]` input with `[M, C / group, K1, ...]`
+    weights and adds the optional `[M]` bias. `pads` holds the begin pads of
+    every spatial dim, then the end pads; they are used when `auto_pad` is
+    `NOTSET`. With `SAME_UPPER`/`SAME_LOWER` the pads are computed from the
+    (possibly dynamic) input size so that each output dim is
+    `ceil(input / stride)`; `VALID` pads nothing.
+
+    Example:
+
+    ```mlir
+    %y = blade.conv %x, %w, %b {auto_pad = "NOTSET", dilations = array<i64: 1, 1>,
+           group = 1 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
+         : (tensor<?x3x?x?xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<?x8x?x?xf32>
+    ```
+  }];
+  let arguments = (ins Blade_NumericTensor:$input, Blade_NumericTensor:$weight,
+                       Optional<Blade_NumericTensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads, StrAttr:$auto_pad,
+                       I64Attr:$group);
+  let results = (outs Blade_NumericTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def Blade_PoolOp : Blade_Op<"pool",
+    [Pure, SameOperandsAndResultElementType,
+     DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
+  let summary = "N-D max, average or Lp pooling (ONNX MaxPool, AveragePool, LpPool)";
+  let description = [{
+    Slides a `kernel_shape` window over the spatial dims of an `[N, C, D1, ...]`
+    input and reduces it: `kind` is `max`, `avg` or `lp` (with exponent `p`).
+    Padding works as in `blade.conv`. With `ceil_mode` the output size rounds
+    up, and a last window that would start in the end padding is dropped.
+    `avg` divides by the window size when `count_include_pad` is set, else by
+    the number of input elements the window covers.
+
+    Example:
+
+    ```mlir
+    %y = blade.pool %x {auto_pad = "NOTSET", ceil_mode = false, count_include_pad = false,
+           dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, kind = "max",
+           p = 2 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+         : (tensor<?x8x?x?xf32>) -> tensor<?x8x?x?xf32>
+    ```
+  }];
+  let arguments = (ins Blade_NumericTensor:$input, StrAttr:$kind,
+                       DenseI64ArrayAttr:$kernel_shape,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads, StrAttr:$auto_pad,
+                       BoolAttr:$ceil_mode, BoolAttr:$count_include_pad,
+                       I64Attr:$p);
+  let results = (outs Blade_NumericTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
 

@@ -1,0 +1,492 @@
+//===- NN.cpp - blade.conv and blade.pool to linalg -----------------------===//
+//
+// Both ops pad their input (tensor.pad), then run one linalg.generic over
+// (batch, [group,] channels, output positions, reduction dims...) whose input
+// map reads position `out * stride + k * dilation`. Pads and output sizes are
+// affine expressions of the (possibly dynamic) input sizes, so SAME_* padding
+// and ceil_mode work on dynamic spatial dims too. Grouped convolutions view
+// channels as [group, channels per group] with expand/collapse_shape.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PatternsPrivate.h"
+
+#include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "blade/Dialect/Blade/IR/WindowShapes.h"
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace blade;
+using namespace blade::detail;
+
+namespace {
+
+/// Padding and output size of one spatial dim.
+struct DimPlan {
+  OpFoldResult low, high, out;
+  /// Extra end padding that ceil_mode's last window needs beyond `high`.
+  OpFoldResult ceilExtra;
+};
+
+OpFoldResult apply(OpBuilder &b, Location loc, AffineExpr e,
+                   ArrayRef<OpFoldResult> operands) {
+  return affine::makeComposedFoldedAffineApply(b, loc, e, operands);
+}
+
+/// Pads and output size of a dim of size `in` for a window of `kernel`
+/// elements (both possibly dynamic); `w` gives stride, dilation and pads.
+DimPlan planDim(OpBuilder &b, Location loc, OpFoldResult in,
+                OpFoldResult kernel, const WindowDim &w, AutoPad autoPad,
+                bool ceilMode) {
+  MLIRContext *ctx = b.getContext();
+  // Symbols: s0 = input size, s1 = kernel size, s2 = a third operand.
+  AffineExpr s0 = getAffineSymbolExpr(0, ctx), s1 = getAffineSymbolExpr(1, ctx),
+             s2 = getAffineSymbolExpr(2, ctx);
+  AffineExpr ext = (s1 - 1) * w.dilation + 1;
+  AffineExpr zero = getAffineConstantExpr(0, ctx);
+  int64_t st = w.stride;
+  DimPlan p;
+  p.ceilExtra = b.getIndexAttr(0);
+  switch (autoPad) {
+  case AutoPad::Valid:
+    p.low = p.high = b.getIndexAttr(0);
+    p.out = apply(b, loc, (s0 - ext).floorDiv(st) + 1, {in, kernel});
+    return p;
+  case AutoPad::SameUpper:
+  case AutoPad::SameLower: {
+    OpFoldResult out = apply(b, loc, s0.ceilDiv(st), {in});
+    AffineMap totalMap =
+        AffineMap::get(0, 3, {(s2 - 1) * st + ext - s0, zero}, ctx);
+    OpFoldResult total = affine::makeComposedFoldedAffineMax(
+        b, loc, totalMap, {in, kernel, out});
+    p.low = autoPad == AutoPad::SameUpper
+                ? apply(b, loc, s0.floorDiv(2), {total})
+                : apply(b, loc, (s0 + 1).floorDiv(2), {total});
+    p.high = apply(b, loc, s0 - s1, {total, p.low});
+    p.out = out;
+    return p;
+  }
+  case AutoPad::NotSet:
+    break;
+  }
+  p.low = b.getIndexAttr(w.padBegin);
+  p.high = b.getIndexAttr(w.padEnd);
+  int64_t pads = w.padBegin + w.padEnd;
+  if (!ceilMode) {
+    p.out = apply(b, loc, (s0 + pads - ext).floorDiv(st) + 1, {in, kernel});
+    return p;
+  }
+  // Round up, but drop a last window that would start in the end padding.
+  AffineMap outMap = AffineMap::get(0, 2,
+                                    {(s0 + pads - ext).ceilDiv(st) + 1,
+                                     (s0 + w.padBegin - 1).floorDiv(st) + 1},
+                                    ctx);
+  p.out = affine::makeComposedFoldedAffineMin(b, loc, outMap, {in, kernel});
+  AffineMap extraMap =
+      AffineMap::get(0, 3, {(s2 - 1) * st + ext - s0 - pads, zero}, ctx);
+  p.ceilExtra = affine::makeComposedFoldedAffineMax(b, loc, extraMap,
+                                                    {in, kernel, p.out});
+  return p;
+}
+
+bool isZero(OpFoldResult ofr) {
+  std::optional<int64_t> v = getConstantIntValue(ofr);
+  return v && *v == 0;
+}
+
+/// Pads the spatial dims of an [N, C, ...] tensor.
+Value padSpatial(OpBuilder &b, Location loc, Value x,
+                 ArrayRef<OpFoldResult> low, ArrayRef<OpFoldResult> high,
+                 Value padValue) {
+  if (llvm::all_of(low, isZero) && llvm::all_of(high, isZero))
+    return x;
+  SmallVector<OpFoldResult> lowAll = {b.getIndexAttr(0), b.getIndexAttr(0)};
+  SmallVector<OpFoldResult> highAll = lowAll;
+  lowAll.append(low.begin(), low.end());
+  highAll.append(high.begin(), high.end());
+  return tensor::PadOp::create(b, loc, Type(), x, lowAll, highAll, padValue);
+}
+
+SmallVector<int64_t> staticShape(ArrayRef<OpFoldResult> sizes) {
+  SmallVector<int64_t> shape;
+  for (OpFoldResult s : sizes)
+    shape.push_back(getConstantIntValue(s).value_or(ShapedType::kDynamic));
+  return shape;
+}
+
+Value castTo(OpBuilder &b, Location loc, Value v, Type type) {
+  return v.getType() == type ? v : tensor::CastOp::create(b, loc, type, v);
+}
+
+/// The window dims of a conv (kernel from the weights, maybe dynamic) or
+/// pool op.
+SmallVector<WindowDim> windowDims(ArrayRef<int64_t> kernel,
+                                  ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> dilations,
+                                  ArrayRef<int64_t> pads) {
+  size_t k = kernel.size();
+  SmallVector<WindowDim> dims;
+  for (size_t i = 0; i < k; ++i)
+    dims.push_back({kernel[i], strides[i], dilations[i], pads[i], pads[k + i]});
+  return dims;
+}
+
+/// Input map `(..., out_i * stride_i + k_i * dilation_i)` of a window op.
+AffineMap windowInputMap(MLIRContext *ctx, unsigned numLoops,
+                         ArrayRef<AffineExpr> leading, unsigned firstOut,
+                         unsigned firstKernel, ArrayRef<WindowDim> dims) {
+  SmallVector<AffineExpr> exprs(leading.begin(), leading.end());
+  for (auto [i, w] : llvm::enumerate(dims))
+    exprs.push_back(getAffineDimExpr(firstOut + i, ctx) * w.stride +
+                    getAffineDimExpr(firstKernel + i, ctx) * w.dilation);
+  return AffineMap::get(numLoops, 0, exprs, ctx);
+}
+
+struct ConvLowering : OpConversionPattern<ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value x = adaptor.getInput(), w = adaptor.getWeight();
+    auto xType = cast<RankedTensorType>(x.getType());
+    auto wType = cast<RankedTensorType>(w.getType());
+    Type elementType = xType.getElementType();
+    bool isFloat = isa<FloatType>(elementType);
+    int64_t k = xType.getRank() - 2;
+    SmallVector<WindowDim> dims =
+        windowDims(wType.getShape().drop_front(2), op.getStrides(),
+                   op.getDilations(), op.getPads());
+    AutoPad autoPad = *parseAutoPad(op.getAutoPad());
+
+    SmallVector<OpFoldResult> low, high, out;
+    for (int64_t i = 0; i < k; ++i) {
+      DimPlan p = planDim(rewriter, loc,
+                          tensor::getMixedSize(rewriter, loc, x, i + 2),
+                          tensor::getMixedSize(rewriter, loc, w, i + 2),
+                          dims[i], autoPad, /*ceilMode=*/false);
+      low.push_back(p.low);
+      high.push_back(p.high);
+      out.push_back(p.out);
+    }
+    Value zero = createScalar(rewriter, loc, elementType, 0.0);
+    Value padded = padSpatial(rewriter, loc, x, low, high, zero);
+
+    // Channels as [group, per group]: x [N, G, Cg, P...], w [G, Mg, Cg, K...].
+    int64_t group = op.getGroup();
+    OpFoldResult n = tensor::getMixedSize(rewriter, loc, padded, 0);
+    OpFoldResult g = rewriter.getIndexAttr(group);
+    OpFoldResult cg = tensor::getMixedSize(rewriter, loc, w, 1);
+    OpFoldResult mg =
+        group == 1 ? tensor::getMixedSize(rewriter, loc, w, 0)
+                   : OpFoldResult(rewriter.getIndexAttr(wType.getDimSize(0) /
+                                                        group));
+    SmallVector<OpFoldResult> xSizes = {n, g, cg};
+    SmallVector<OpFoldResult> wSizes = {g, mg, cg};
+    SmallVector<OpFoldResult> outSizes = {n, g, mg};
+    SmallVector<ReassociationIndices> xAssoc = {{0}, {1, 2}};
+    SmallVector<ReassociationIndices> wAssoc = {{0, 1}, {2}};
+    SmallVector<ReassociationIndices> outAssoc = {{0}, {1, 2}};
+    for (int64_t i = 0; i < k; ++i) {
+      xSizes.push_back(tensor::getMixedSize(rewriter, loc, padded, i + 2));
+      wSizes.push_back(tensor::getMixedSize(rewriter, loc, w, i + 2));
+      outSizes.push_back(out[i]);
+      xAssoc.push_back({i + 3});
+      wAssoc.push_back({i + 3});
+      outAssoc.push_back({i + 3});
+    }
+    Value x5 = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get(staticShape(xSizes), elementType),
+        padded, xAssoc, xSizes);
+    Value w5 = tensor::ExpandShapeOp::create(
+        rewriter, loc, RankedTensorType::get(staticShape(wSizes), elementType),
+        w, wAssoc, wSizes);
+    Value init = tensor::EmptyOp::create(rewriter, loc, outSizes, elementType);
+    Value acc = linalg::FillOp::create(rewriter, loc, zero, init).getResult(0);
+
+    // Loops: n, g, m, o_1..o_k (parallel), c, k_1..k_k (reduction).
+    unsigned numLoops = 4 + 2 * k;
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    unsigned firstOut = 3, cDim = 3 + k, firstKernel = 4 + k;
+    SmallVector<AffineExpr> wExprs = {d(1), d(2), d(cDim)};
+    SmallVector<AffineExpr> outExprs = {d(0), d(1), d(2)};
+    for (int64_t i = 0; i < k; ++i) {
+      wExprs.push_back(d(firstKernel + i));
+      outExprs.push_back(d(firstOut + i));
+    }
+    SmallVector<AffineMap> maps = {
+        windowInputMap(ctx, numLoops, {d(0), d(1), d(cDim)}, firstOut,
+                       firstKernel, dims),
+        AffineMap::get(numLoops, 0, wExprs, ctx),
+        AffineMap::get(numLoops, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(3 + k,
+                                               utils::IteratorType::parallel);
+    iterators.append(1 + k, utils::IteratorType::reduction);
+    Value conv =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{acc.getType()}, ValueRange{x5, w5},
+            ValueRange{acc}, maps, iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value prod =
+                  isFloat ? Value(arith::MulFOp::create(b, l, args[0], args[1]))
+                          : Value(arith::MulIOp::create(b, l, args[0], args[1]));
+              Value sum =
+                  isFloat ? Value(arith::AddFOp::create(b, l, args[2], prod))
+                          : Value(arith::AddIOp::create(b, l, args[2], prod));
+              linalg::YieldOp::create(b, l, sum);
+            })
+            .getResult(0);
+    Value result = tensor::CollapseShapeOp::create(rewriter, loc, conv, outAssoc);
+
+    if (Value bias = adaptor.getBias()) {
+      auto type = cast<RankedTensorType>(result.getType());
+      unsigned rank = type.getRank();
+      Value biasInit = tensor::EmptyOp::create(
+          rewriter, loc, tensor::getMixedSizes(rewriter, loc, result),
+          elementType);
+      SmallVector<AffineMap> biasMaps = {
+          rewriter.getMultiDimIdentityMap(rank),
+          AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx),
+          rewriter.getMultiDimIdentityMap(rank)};
+      result = linalg::GenericOp::create(
+                   rewriter, loc, TypeRange{type}, ValueRange{result, bias},
+                   ValueRange{biasInit}, biasMaps,
+                   SmallVector<utils::IteratorType>(
+                       rank, utils::IteratorType::parallel),
+                   [&](OpBuilder &b, Location l, ValueRange args) {
+                     Value v = isFloat ? Value(arith::AddFOp::create(
+                                             b, l, args[0], args[1]))
+                                       : Value(arith::AddIOp::create(
+                                             b, l, args[0], args[1]));
+                     linalg::YieldOp::create(b, l, v);
+                   })
+                   .getResult(0);
+    }
+    rewriter.replaceOp(
+        op, castTo(rewriter, loc, result,
+                   convertedResultType(*getTypeConverter(), op.getOperation())));
+    return success();
+  }
+};
+
+/// The value padding stands for: -inf (or the type's minimum) for max
+/// pooling, 0 otherwise.
+Value poolPadValue(OpBuilder &b, Location loc, Type elementType, Type bladeType,
+                   bool isMax) {
+  if (!isMax)
+    return createScalar(b, loc, elementType, 0.0);
+  if (auto f = dyn_cast<FloatType>(elementType))
+    return arith::ConstantOp::create(
+        b, loc, elementType,
+        b.getFloatAttr(f, -std::numeric_limits<double>::infinity()));
+  unsigned width = elementType.getIntOrFloatBitWidth();
+  APInt min = bladeType.isUnsignedInteger() ? APInt::getMinValue(width)
+                                            : APInt::getSignedMinValue(width);
+  return arith::ConstantOp::create(b, loc, elementType,
+                                   b.getIntegerAttr(elementType, min));
+}
+
+struct PoolLowering : OpConversionPattern<PoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(PoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value x = adaptor.getInput();
+    auto xType = cast<RankedTensorType>(x.getType());
+    Type elementType = xType.getElementType();
+    Type bladeType = op.getInput().getType().getElementType();
+    int64_t k = xType.getRank() - 2;
+    StringRef kind = op.getKind();
+    bool isMax = kind == "max";
+    SmallVector<WindowDim> dims = windowDims(
+        op.getKernelShape(), op.getStrides(), op.getDilations(), op.getPads());
+    AutoPad autoPad = *parseAutoPad(op.getAutoPad());
+
+    SmallVector<OpFoldResult> low, high, highAll, out;
+    bool anyExtra = false;
+    for (int64_t i = 0; i < k; ++i) {
+      DimPlan p = planDim(rewriter, loc,
+                          tensor::getMixedSize(rewriter, loc, x, i + 2),
+                          rewriter.getIndexAttr(dims[i].kernel), dims[i],
+                          autoPad, op.getCeilMode());
+      low.push_back(p.low);
+      high.push_back(p.high);
+      out.push_back(p.out);
+      anyExtra |= !isZero(p.ceilExtra);
+      highAll.push_back(apply(rewriter, loc,
+                              getAffineSymbolExpr(0, ctx) +
+                                  getAffineSymbolExpr(1, ctx),
+                              {p.high, p.ceilExtra}));
+    }
+    Value padValue = poolPadValue(rewriter, loc, elementType, bladeType, isMax);
+    Value padded = padSpatial(rewriter, loc, x, low, highAll, padValue);
+
+    unsigned numLoops = 2 + 2 * k;
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> windowExprs, outExprs = {d(0), d(1)};
+    SmallVector<int64_t> kernel;
+    for (int64_t i = 0; i < k; ++i) {
+      windowExprs.push_back(d(2 + k + i));
+      outExprs.push_back(d(2 + i));
+      kernel.push_back(dims[i].kernel);
+    }
+    SmallVector<AffineMap> maps = {
+        windowInputMap(ctx, numLoops, {d(0), d(1)}, 2, 2 + k, dims),
+        AffineMap::get(numLoops, 0, windowExprs, ctx),
+        AffineMap::get(numLoops, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(2 + k,
+                                               utils::IteratorType::parallel);
+    iterators.append(k, utils::IteratorType::reduction);
+    Value window = tensor::EmptyOp::create(rewriter, loc, kernel, elementType);
+
+    // Sums |x|^p for lp, x for avg, max for max.
+    int64_t p = op.getP();
+    auto reduceWindow = [&](Value input, Value init, StringRef how) {
+      SmallVector<OpFoldResult> sizes = {
+          tensor::getMixedSize(rewriter, loc, input, 0),
+          tensor::getMixedSize(rewriter, loc, input, 1)};
+      sizes.append(out.begin(), out.end());
+      Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, elementType);
+      Value acc =
+          linalg::FillOp::create(rewriter, loc, init, empty).getResult(0);
+      return linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{acc.getType()},
+                 ValueRange{input, window}, ValueRange{acc}, maps, iterators,
+                 [&](OpBuilder &b, Location l, ValueRange args) {
+                   Value v = args[0], a = args[2], r;
+                   if (how == "max") {
+                     if (isa<FloatType>(elementType))
+                       r = arith::MaximumFOp::create(b, l, a, v);
+                     else if (bladeType.isUnsignedInteger())
+                       r = arith::MaxUIOp::create(b, l, a, v);
+                     else
+                       r = arith::MaxSIOp::create(b, l, a, v);
+                   } else {
+                     if (how == "lp") {
+                       Value abs = math::AbsFOp::create(b, l, v);
+                       v = p == 1 ? abs
+                                  : Value(math::FPowIOp::create(
+                                        b, l, abs,
+                                        arith::ConstantIntOp::create(b, l, p,
+                                                                     32)));
+                     }
+                     r = arith::AddFOp::create(b, l, a, v);
+                   }
+                   linalg::YieldOp::create(b, l, r);
+                 })
+          .getResult(0);
+    };
+    Value zero = createScalar(rewriter, loc, elementType, 0.0);
+    Value result = reduceWindow(padded, isMax ? padValue : zero, kind);
+
+    if (kind == "avg") {
+      // The divisor: the window size, or the count of covered input (and, with
+      // count_include_pad, user padding) elements, as a sum-pool of ones.
+      Value divisor;
+      int64_t volume = 1;
+      for (int64_t s : kernel)
+        volume *= s;
+      if (op.getCountIncludePad() && !anyExtra) {
+        divisor = createScalar(rewriter, loc, elementType, double(volume));
+      } else {
+        SmallVector<OpFoldResult> onesSizes = {rewriter.getIndexAttr(1),
+                                               rewriter.getIndexAttr(1)};
+        for (int64_t i = 0; i < k; ++i)
+          onesSizes.push_back(tensor::getMixedSize(rewriter, loc, x, i + 2));
+        Value one = createScalar(rewriter, loc, elementType, 1.0);
+        Value onesInit =
+            tensor::EmptyOp::create(rewriter, loc, onesSizes, elementType);
+        Value ones =
+            linalg::FillOp::create(rewriter, loc, one, onesInit).getResult(0);
+        Value counted = padSpatial(rewriter, loc, ones, low, high,
+                                   op.getCountIncludePad() ? one : zero);
+        SmallVector<OpFoldResult> noPad(k, rewriter.getIndexAttr(0));
+        SmallVector<OpFoldResult> extra;
+        for (int64_t i = 0; i < k; ++i)
+          extra.push_back(apply(rewriter, loc,
+                                getAffineSymbolExpr(0, ctx) -
+                                    getAffineSymbolExpr(1, ctx),
+                                {highAll[i], high[i]}));
+        counted = padSpatial(rewriter, loc, counted, noPad, extra, zero);
+        divisor = reduceWindow(counted, zero, "sum");
+      }
+      result = divideBy(rewriter, loc, result, divisor);
+    } else if (kind == "lp" && p != 1) {
+      result = mapUnary(rewriter, loc, result, [&](OpBuilder &b, Location l,
+                                                   Value v) -> Value {
+        if (p == 2)
+          return math::SqrtOp::create(b, l, v);
+        Value inv = createScalar(b, l, elementType, 1.0 / double(p));
+        return math::PowFOp::create(b, l, v, inv);
+      });
+    }
+    rewriter.replaceOp(
+        op, castTo(rewriter, loc, result,
+                   convertedResultType(*getTypeConverter(), op.getOperation())));
+    return success();
+  }
+
+  /// x / d, where d is a scalar or a [1, 1, O...] tensor broadcast over N, C.
+  static Value divideBy(OpBuilder &b, Location loc, Value x, Value d) {
+    auto type = cast<RankedTensorType>(x.getType());
+    unsigned rank = type.getRank();
+    MLIRContext *ctx = b.getContext();
+    Value init = tensor::EmptyOp::create(
+        b, loc, tensor::getMixedSizes(b, loc, x), type.getElementType());
+    SmallVector<Value> ins = {x};
+    SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
+    if (isa<RankedTensorType>(d.getType())) {
+      ins.push_back(d);
+      SmallVector<AffineExpr> exprs = {getAffineConstantExpr(0, ctx),
+                                       getAffineConstantExpr(0, ctx)};
+      for (unsigned i = 2; i < rank; ++i)
+        exprs.push_back(getAffineDimExpr(i, ctx));
+      maps.push_back(AffineMap::get(rank, 0, exprs, ctx));
+    }
+    maps.push_back(b.getMultiDimIdentityMap(rank));
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{type}, ins, ValueRange{init}, maps,
+               SmallVector<utils::IteratorType>(rank,
+                                                utils::IteratorType::parallel),
+               [&](OpBuilder &nb, Location l, ValueRange args) {
+                 Value div = ins.size() == 2 ? args[1] : d;
+                 Value q = arith::DivFOp::create(nb, l, args[0], div);
+                 linalg::YieldOp::create(nb, l, q);
+               })
+        .getResult(0);
+  }
+
+  static Value mapUnary(OpBuilder &b, Location loc, Value x,
+                        function_ref<Value(OpBuilder &, Location, Value)> fn) {
+    auto type = cast<RankedTensorType>(x.getType());
+    unsigned rank = type.getRank();
+    Value init = tensor::EmptyOp::create(
+        b, loc, tensor::getMixedSizes(b, loc, x), type.getElementType());
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
+               SmallVector<AffineMap>(2, b.getMultiDimIdentityMap(rank)),
+               SmallVector<utils::IteratorType>(rank,
+                                                utils::IteratorType::parallel),
+               [&](OpBuilder &nb, Location l, ValueRange args) {
+                 linalg::YieldOp::create(nb, l, fn(nb, l, args[0]));
+               })
+        .getResult(0);
+  }
+};
+
+} // namespace
+
+void blade::detail::populateNNPatterns(const TypeConverter &converter,
+                                       RewritePatternSet &patterns) {
+  patterns.add<ConvLowering, PoolLowering>(converter, patterns.getContext());
+}
