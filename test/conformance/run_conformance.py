@@ -253,7 +253,8 @@ def write_coverage(path, cases, results):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--blade-run", required=True)
-    ap.add_argument("--suites", default="node", help="comma-separated: node,simple,pytorch-converted,pytorch-operator")
+    ap.add_argument("--suites", default="node,simple,pytorch-converted,pytorch-operator",
+                    help="comma-separated suites under the ONNX test data")
     ap.add_argument("--variant", choices=("static", "dynamic", "both"), default="both")
     ap.add_argument("--filter", help="regex on case names")
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)

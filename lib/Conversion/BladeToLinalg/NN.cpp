@@ -184,12 +184,18 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     int64_t group = op.getGroup();
     OpFoldResult n = tensor::getMixedSize(rewriter, loc, padded, 0);
     OpFoldResult g = rewriter.getIndexAttr(group);
+    // Each operand's channel size comes from its own type so that the views
+    // stay valid when only one side is static (the shape check has verified
+    // that they agree).
     OpFoldResult cg = tensor::getMixedSize(rewriter, loc, w, 1);
+    OpFoldResult xcg = group == 1
+                           ? tensor::getMixedSize(rewriter, loc, padded, 1)
+                           : cg;
     OpFoldResult mg =
         group == 1 ? tensor::getMixedSize(rewriter, loc, w, 0)
                    : OpFoldResult(rewriter.getIndexAttr(wType.getDimSize(0) /
                                                         group));
-    SmallVector<OpFoldResult> xSizes = {n, g, cg};
+    SmallVector<OpFoldResult> xSizes = {n, g, xcg};
     SmallVector<OpFoldResult> wSizes = {g, mg, cg};
     SmallVector<OpFoldResult> outSizes = {n, g, mg};
     SmallVector<ReassociationIndices> xAssoc = {{0}, {1, 2}};

@@ -114,6 +114,11 @@ LogicalResult convertGemm(NodeContext &ctx) {
     y = MulOp::create(builder, ctx.loc, type, y, scalar(alpha));
   if (Value c = ctx.input(2)) {
     auto cType = cast<RankedTensorType>(c.getType());
+    if (ctx.opset < 7 && ctx.intAttr("broadcast", 0) == 0 &&
+        failed(verifyCompatibleShape(cType.getShape(), type.getShape())))
+      return ctx.fail("C of shape " + shapeToString(cType.getShape()) +
+                      " must equal the product's shape " +
+                      shapeToString(type.getShape()) + " without broadcast");
     FailureOr<SmallVector<int64_t>> shape =
         inferBroadcastShape(type.getShape(), cType.getShape());
     if (failed(shape) || cType.getRank() > 2 ||
@@ -132,8 +137,10 @@ LogicalResult convertGemm(NodeContext &ctx) {
 
 void registerLinearAlgebraConverters(ConverterRegistry &r) {
   r.add("MatMul", 1, convertMatMul);
-  // Opsets before 7 had an explicit `broadcast` attribute for C.
-  r.add("Gemm", 7, convertGemm);
+  // Before opset 7, C broadcast only with `broadcast` = 1, in the same
+  // (unidirectional) way numpy broadcasting does; with 0 its shape must
+  // equal the product's, which the same check enforces.
+  r.add("Gemm", 1, convertGemm);
 }
 
 } // namespace blade::onnx_import
