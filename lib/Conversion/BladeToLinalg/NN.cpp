@@ -15,6 +15,7 @@
 #include "blade/Dialect/Blade/IR/WindowShapes.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -149,18 +150,114 @@ AffineMap windowInputMap(MLIRContext *ctx, unsigned numLoops,
   return AffineMap::get(numLoops, 0, exprs, ctx);
 }
 
+/// The grouped convolution core: `padded` [N, C, P...] with weights `w5`
+/// already viewed as [G, Mg, Cg, K...]; returns [N, G * Mg, O...] for the
+/// output sizes `out`.
+Value groupedConv(OpBuilder &b, Location loc, Value padded, Value w5,
+                  int64_t group, ArrayRef<WindowDim> dims,
+                  ArrayRef<OpFoldResult> out) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(padded.getType());
+  Type elementType = type.getElementType();
+  bool isFloat = isa<FloatType>(elementType);
+  int64_t k = type.getRank() - 2;
+  // Each operand's channel size comes from its own type so that the views
+  // stay valid when only one side is static (the shape check has verified
+  // that they agree).
+  OpFoldResult n = tensor::getMixedSize(b, loc, padded, 0);
+  OpFoldResult g = b.getIndexAttr(group);
+  OpFoldResult xcg = group == 1 ? tensor::getMixedSize(b, loc, padded, 1)
+                                : tensor::getMixedSize(b, loc, w5, 2);
+  OpFoldResult mg = tensor::getMixedSize(b, loc, w5, 1);
+  SmallVector<OpFoldResult> xSizes = {n, g, xcg};
+  SmallVector<OpFoldResult> outSizes = {n, g, mg};
+  SmallVector<ReassociationIndices> xAssoc = {{0}, {1, 2}};
+  SmallVector<ReassociationIndices> outAssoc = {{0}, {1, 2}};
+  for (int64_t i = 0; i < k; ++i) {
+    xSizes.push_back(tensor::getMixedSize(b, loc, padded, i + 2));
+    outSizes.push_back(out[i]);
+    xAssoc.push_back({i + 3});
+    outAssoc.push_back({i + 3});
+  }
+  Value x5 = tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(staticShape(xSizes), elementType), padded,
+      xAssoc, xSizes);
+  Value zero = createScalar(b, loc, elementType, 0.0);
+  Value init = tensor::EmptyOp::create(b, loc, outSizes, elementType);
+  Value acc = linalg::FillOp::create(b, loc, zero, init).getResult(0);
+
+  // Loops: n, g, m, o_1..o_k (parallel), c, k_1..k_k (reduction).
+  unsigned numLoops = 4 + 2 * k;
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  unsigned firstOut = 3, cDim = 3 + k, firstKernel = 4 + k;
+  SmallVector<AffineExpr> wExprs = {d(1), d(2), d(cDim)};
+  SmallVector<AffineExpr> outExprs = {d(0), d(1), d(2)};
+  for (int64_t i = 0; i < k; ++i) {
+    wExprs.push_back(d(firstKernel + i));
+    outExprs.push_back(d(firstOut + i));
+  }
+  SmallVector<AffineMap> maps = {
+      windowInputMap(ctx, numLoops, {d(0), d(1), d(cDim)}, firstOut,
+                     firstKernel, dims),
+      AffineMap::get(numLoops, 0, wExprs, ctx),
+      AffineMap::get(numLoops, 0, outExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(3 + k,
+                                             utils::IteratorType::parallel);
+  iterators.append(1 + k, utils::IteratorType::reduction);
+  Value conv =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{acc.getType()}, ValueRange{x5, w5},
+          ValueRange{acc}, maps, iterators,
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value prod =
+                isFloat ? Value(arith::MulFOp::create(nb, l, args[0], args[1]))
+                        : Value(arith::MulIOp::create(nb, l, args[0], args[1]));
+            Value sum =
+                isFloat ? Value(arith::AddFOp::create(nb, l, args[2], prod))
+                        : Value(arith::AddIOp::create(nb, l, args[2], prod));
+            linalg::YieldOp::create(nb, l, sum);
+          })
+          .getResult(0);
+  return tensor::CollapseShapeOp::create(b, loc, conv, outAssoc);
+}
+
+/// x + bias broadcast along dim 1 of an [N, M, ...] tensor.
+Value addChannelBias(OpBuilder &b, Location loc, Value x, Value bias) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(x.getType());
+  bool isFloat = isa<FloatType>(type.getElementType());
+  unsigned rank = type.getRank();
+  Value init = tensor::EmptyOp::create(b, loc, tensor::getMixedSizes(b, loc, x),
+                                       type.getElementType());
+  SmallVector<AffineMap> maps = {
+      b.getMultiDimIdentityMap(rank),
+      AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx),
+      b.getMultiDimIdentityMap(rank)};
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{x, bias}, ValueRange{init},
+             maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value v =
+                   isFloat
+                       ? Value(arith::AddFOp::create(nb, l, args[0], args[1]))
+                       : Value(arith::AddIOp::create(nb, l, args[0], args[1]));
+               linalg::YieldOp::create(nb, l, v);
+             })
+      .getResult(0);
+}
+
 struct ConvLowering : OpConversionPattern<ConvOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     Value x = adaptor.getInput(), w = adaptor.getWeight();
     auto xType = cast<RankedTensorType>(x.getType());
     auto wType = cast<RankedTensorType>(w.getType());
     Type elementType = xType.getElementType();
-    bool isFloat = isa<FloatType>(elementType);
     int64_t k = xType.getRank() - 2;
     SmallVector<WindowDim> dims =
         windowDims(wType.getShape().drop_front(2), op.getStrides(),
@@ -180,102 +277,163 @@ struct ConvLowering : OpConversionPattern<ConvOp> {
     Value zero = createScalar(rewriter, loc, elementType, 0.0);
     Value padded = padSpatial(rewriter, loc, x, low, high, zero);
 
-    // Channels as [group, per group]: x [N, G, Cg, P...], w [G, Mg, Cg, K...].
+    // Weights [M, Cg, K...] viewed as [G, Mg, Cg, K...].
     int64_t group = op.getGroup();
-    OpFoldResult n = tensor::getMixedSize(rewriter, loc, padded, 0);
-    OpFoldResult g = rewriter.getIndexAttr(group);
-    // Each operand's channel size comes from its own type so that the views
-    // stay valid when only one side is static (the shape check has verified
-    // that they agree).
-    OpFoldResult cg = tensor::getMixedSize(rewriter, loc, w, 1);
-    OpFoldResult xcg = group == 1
-                           ? tensor::getMixedSize(rewriter, loc, padded, 1)
-                           : cg;
     OpFoldResult mg =
         group == 1 ? tensor::getMixedSize(rewriter, loc, w, 0)
                    : OpFoldResult(rewriter.getIndexAttr(wType.getDimSize(0) /
                                                         group));
-    SmallVector<OpFoldResult> xSizes = {n, g, xcg};
-    SmallVector<OpFoldResult> wSizes = {g, mg, cg};
-    SmallVector<OpFoldResult> outSizes = {n, g, mg};
-    SmallVector<ReassociationIndices> xAssoc = {{0}, {1, 2}};
+    SmallVector<OpFoldResult> wSizes = {rewriter.getIndexAttr(group), mg,
+                                        tensor::getMixedSize(rewriter, loc, w, 1)};
     SmallVector<ReassociationIndices> wAssoc = {{0, 1}, {2}};
-    SmallVector<ReassociationIndices> outAssoc = {{0}, {1, 2}};
     for (int64_t i = 0; i < k; ++i) {
-      xSizes.push_back(tensor::getMixedSize(rewriter, loc, padded, i + 2));
       wSizes.push_back(tensor::getMixedSize(rewriter, loc, w, i + 2));
-      outSizes.push_back(out[i]);
-      xAssoc.push_back({i + 3});
       wAssoc.push_back({i + 3});
-      outAssoc.push_back({i + 3});
     }
-    Value x5 = tensor::ExpandShapeOp::create(
-        rewriter, loc, RankedTensorType::get(staticShape(xSizes), elementType),
-        padded, xAssoc, xSizes);
     Value w5 = tensor::ExpandShapeOp::create(
         rewriter, loc, RankedTensorType::get(staticShape(wSizes), elementType),
         w, wAssoc, wSizes);
-    Value init = tensor::EmptyOp::create(rewriter, loc, outSizes, elementType);
-    Value acc = linalg::FillOp::create(rewriter, loc, zero, init).getResult(0);
+    Value result = groupedConv(rewriter, loc, padded, w5, group, dims, out);
+    if (Value bias = adaptor.getBias())
+      result = addChannelBias(rewriter, loc, result, bias);
+    rewriter.replaceOp(
+        op, castTo(rewriter, loc, result,
+                   convertedResultType(*getTypeConverter(), op.getOperation())));
+    return success();
+  }
+};
 
-    // Loops: n, g, m, o_1..o_k (parallel), c, k_1..k_k (reduction).
-    unsigned numLoops = 4 + 2 * k;
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    unsigned firstOut = 3, cDim = 3 + k, firstKernel = 4 + k;
-    SmallVector<AffineExpr> wExprs = {d(1), d(2), d(cDim)};
-    SmallVector<AffineExpr> outExprs = {d(0), d(1), d(2)};
+/// Transposed convolution as a stride-1 convolution: the input is spread out
+/// by the stride (zeros between elements) and padded by `extent - 1 - pad`
+/// (cropped where that is negative), the weights swap their channel roles
+/// and flip spatially.
+struct ConvTransposeLowering : OpConversionPattern<ConvTransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value x = adaptor.getInput(), w = adaptor.getWeight();
+    auto xType = cast<RankedTensorType>(x.getType());
+    Type elementType = xType.getElementType();
+    int64_t k = xType.getRank() - 2, group = op.getGroup();
+    AutoPad autoPad = *parseAutoPad(op.getAutoPad());
+    AffineExpr s0 = getAffineSymbolExpr(0, ctx), s1 = getAffineSymbolExpr(1, ctx),
+               s2 = getAffineSymbolExpr(2, ctx);
+    AffineExpr zeroExpr = getAffineConstantExpr(0, ctx);
+
+    SmallVector<OpFoldResult> bufSizes = {
+        tensor::getMixedSize(rewriter, loc, x, 0),
+        tensor::getMixedSize(rewriter, loc, x, 1)};
+    SmallVector<OpFoldResult> insertAt = {rewriter.getIndexAttr(0),
+                                          rewriter.getIndexAttr(0)};
+    SmallVector<OpFoldResult> strides = {rewriter.getIndexAttr(1),
+                                         rewriter.getIndexAttr(1)};
+    SmallVector<OpFoldResult> cropAt = insertAt, cropSizes = bufSizes;
+    SmallVector<OpFoldResult> out;
+    SmallVector<WindowDim> dims;
     for (int64_t i = 0; i < k; ++i) {
-      wExprs.push_back(d(firstKernel + i));
-      outExprs.push_back(d(firstOut + i));
+      OpFoldResult in = tensor::getMixedSize(rewriter, loc, x, i + 2);
+      OpFoldResult kernel = tensor::getMixedSize(rewriter, loc, w, i + 2);
+      int64_t st = op.getStrides()[i], dil = op.getDilations()[i];
+      int64_t outPad = op.getOutputPadding()[i];
+      AffineExpr ext = (s1 - 1) * dil + 1; // s1 = kernel
+      OpFoldResult pb = rewriter.getIndexAttr(0), pe = pb;
+      if (autoPad == AutoPad::NotSet) {
+        pb = rewriter.getIndexAttr(op.getPads()[i]);
+        pe = rewriter.getIndexAttr(op.getPads()[k + i]);
+      } else if (autoPad != AutoPad::Valid) {
+        AffineMap totalMap = AffineMap::get(
+            0, 2, {(s0 - 1) * st + outPad + ext - s0 * st, zeroExpr}, ctx);
+        OpFoldResult total =
+            affine::makeComposedFoldedAffineMax(rewriter, loc, totalMap,
+                                                {in, kernel});
+        OpFoldResult half = apply(rewriter, loc, s0.floorDiv(2), {total});
+        OpFoldResult rest = apply(rewriter, loc, s0 - s1, {total, half});
+        pb = autoPad == AutoPad::SameUpper ? half : rest;
+        pe = autoPad == AutoPad::SameUpper ? rest : half;
+      }
+      // low = extent - 1 - pb, high = extent - 1 - pe + output_padding.
+      OpFoldResult low = apply(rewriter, loc, ext - 1 - s2, {in, kernel, pb});
+      OpFoldResult high =
+          apply(rewriter, loc, ext - 1 - s2 + outPad, {in, kernel, pe});
+      AffineMap posMap = AffineMap::get(0, 1, {s0, zeroExpr}, ctx);
+      AffineMap negMap = AffineMap::get(0, 1, {-s0, zeroExpr}, ctx);
+      OpFoldResult lowPos =
+          affine::makeComposedFoldedAffineMax(rewriter, loc, posMap, {low});
+      OpFoldResult highPos =
+          affine::makeComposedFoldedAffineMax(rewriter, loc, posMap, {high});
+      OpFoldResult lowNeg =
+          affine::makeComposedFoldedAffineMax(rewriter, loc, negMap, {low});
+      bufSizes.push_back(apply(rewriter, loc, (s0 - 1) * st + 1 + s1 + s2,
+                               {in, lowPos, highPos}));
+      insertAt.push_back(lowPos);
+      strides.push_back(rewriter.getIndexAttr(st));
+      OpFoldResult padded = apply(rewriter, loc, (s0 - 1) * st + 1 + s1 + s2,
+                                  {in, low, high});
+      cropAt.push_back(lowNeg);
+      cropSizes.push_back(padded);
+      out.push_back(apply(rewriter, loc, s0 - ext + 1, {padded, kernel}));
+      dims.push_back({ShapedType::kDynamic, 1, dil, 0, 0});
     }
-    SmallVector<AffineMap> maps = {
-        windowInputMap(ctx, numLoops, {d(0), d(1), d(cDim)}, firstOut,
-                       firstKernel, dims),
-        AffineMap::get(numLoops, 0, wExprs, ctx),
-        AffineMap::get(numLoops, 0, outExprs, ctx)};
-    SmallVector<utils::IteratorType> iterators(3 + k,
-                                               utils::IteratorType::parallel);
-    iterators.append(1 + k, utils::IteratorType::reduction);
-    Value conv =
+    Value zero = createScalar(rewriter, loc, elementType, 0.0);
+    Value buffer = linalg::FillOp::create(
+                       rewriter, loc, zero,
+                       tensor::EmptyOp::create(rewriter, loc, bufSizes,
+                                               elementType)
+                           .getResult())
+                       .getResult(0);
+    SmallVector<OpFoldResult> xSizes = tensor::getMixedSizes(rewriter, loc, x);
+    Value spread = tensor::InsertSliceOp::create(rewriter, loc, x, buffer,
+                                                 insertAt, xSizes, strides);
+    SmallVector<OpFoldResult> ones(k + 2, rewriter.getIndexAttr(1));
+    Value input = tensor::ExtractSliceOp::create(rewriter, loc, spread, cropAt,
+                                                 cropSizes, ones);
+
+    // Weights [C, Mg, K...] -> [G, Mg, Cg, K...], flipped spatially:
+    // w5[g, m, c, k] = W[g * Cg + c, m, K - 1 - k].
+    OpFoldResult mg = tensor::getMixedSize(rewriter, loc, w, 1);
+    OpFoldResult cg =
+        group == 1 ? tensor::getMixedSize(rewriter, loc, w, 0)
+                   : OpFoldResult(rewriter.getIndexAttr(
+                         cast<RankedTensorType>(w.getType()).getDimSize(0) /
+                         group));
+    SmallVector<OpFoldResult> w5Sizes = {rewriter.getIndexAttr(group), mg, cg};
+    for (int64_t i = 0; i < k; ++i)
+      w5Sizes.push_back(tensor::getMixedSize(rewriter, loc, w, i + 2));
+    Value w5Init = tensor::EmptyOp::create(rewriter, loc, w5Sizes, elementType);
+    unsigned rank5 = k + 3;
+    Value w5 =
         linalg::GenericOp::create(
-            rewriter, loc, TypeRange{acc.getType()}, ValueRange{x5, w5},
-            ValueRange{acc}, maps, iterators,
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              Value prod =
-                  isFloat ? Value(arith::MulFOp::create(b, l, args[0], args[1]))
-                          : Value(arith::MulIOp::create(b, l, args[0], args[1]));
-              Value sum =
-                  isFloat ? Value(arith::AddFOp::create(b, l, args[2], prod))
-                          : Value(arith::AddIOp::create(b, l, args[2], prod));
-              linalg::YieldOp::create(b, l, sum);
+            rewriter, loc, TypeRange{w5Init.getType()}, ValueRange{},
+            ValueRange{w5Init},
+            SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(rank5)},
+            SmallVector<utils::IteratorType>(rank5,
+                                             utils::IteratorType::parallel),
+            [&](OpBuilder &b, Location l, ValueRange) {
+              auto index = [&](unsigned d) {
+                return linalg::IndexOp::create(b, l, d).getResult();
+              };
+              Value cgValue = getValueOrCreateConstantIndexOp(b, l, cg);
+              Value c = arith::AddIOp::create(
+                  b, l, arith::MulIOp::create(b, l, index(0), cgValue),
+                  index(2));
+              SmallVector<Value> at = {c, index(1)};
+              for (int64_t i = 0; i < k; ++i) {
+                Value size = tensor::DimOp::create(b, l, w, i + 2);
+                Value last = arith::SubIOp::create(
+                    b, l, size, arith::ConstantIndexOp::create(b, l, 1));
+                at.push_back(arith::SubIOp::create(b, l, last, index(i + 3)));
+              }
+              linalg::YieldOp::create(
+                  b, l, tensor::ExtractOp::create(b, l, w, at).getResult());
             })
             .getResult(0);
-    Value result = tensor::CollapseShapeOp::create(rewriter, loc, conv, outAssoc);
 
-    if (Value bias = adaptor.getBias()) {
-      auto type = cast<RankedTensorType>(result.getType());
-      unsigned rank = type.getRank();
-      Value biasInit = tensor::EmptyOp::create(
-          rewriter, loc, tensor::getMixedSizes(rewriter, loc, result),
-          elementType);
-      SmallVector<AffineMap> biasMaps = {
-          rewriter.getMultiDimIdentityMap(rank),
-          AffineMap::get(rank, 0, {getAffineDimExpr(1, ctx)}, ctx),
-          rewriter.getMultiDimIdentityMap(rank)};
-      result = linalg::GenericOp::create(
-                   rewriter, loc, TypeRange{type}, ValueRange{result, bias},
-                   ValueRange{biasInit}, biasMaps,
-                   SmallVector<utils::IteratorType>(
-                       rank, utils::IteratorType::parallel),
-                   [&](OpBuilder &b, Location l, ValueRange args) {
-                     Value v = isFloat ? Value(arith::AddFOp::create(
-                                             b, l, args[0], args[1]))
-                                       : Value(arith::AddIOp::create(
-                                             b, l, args[0], args[1]));
-                     linalg::YieldOp::create(b, l, v);
-                   })
-                   .getResult(0);
-    }
+    Value result = groupedConv(rewriter, loc, input, w5, group, dims, out);
+    if (Value bias = adaptor.getBias())
+      result = addChannelBias(rewriter, loc, result, bias);
     rewriter.replaceOp(
         op, castTo(rewriter, loc, result,
                    convertedResultType(*getTypeConverter(), op.getOperation())));
@@ -494,5 +652,6 @@ struct PoolLowering : OpConversionPattern<PoolOp> {
 
 void blade::detail::populateNNPatterns(const TypeConverter &converter,
                                        RewritePatternSet &patterns) {
-  patterns.add<ConvLowering, PoolLowering>(converter, patterns.getContext());
+  patterns.add<ConvLowering, ConvTransposeLowering, PoolLowering>(
+      converter, patterns.getContext());
 }

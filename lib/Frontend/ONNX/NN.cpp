@@ -131,6 +131,89 @@ LogicalResult convertConv(NodeContext &ctx) {
   return ctx.setOutputs({result});
 }
 
+/// ConvTranspose; an explicit output_shape turns into pads (static inputs).
+LogicalResult convertConvTranspose(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.requiredInput(0);
+  FailureOr<Value> w = ctx.requiredInput(1);
+  if (failed(x) || failed(w))
+    return failure();
+  auto xType = cast<RankedTensorType>(x->getType());
+  auto wType = cast<RankedTensorType>(w->getType());
+  int64_t rank = xType.getRank();
+  if (rank < 3 || wType.getRank() != rank)
+    return ctx.fail("expects X of rank >= 3 and W of the same rank, got " +
+                    shapeToString(xType.getShape()) + " and " +
+                    shapeToString(wType.getShape()));
+  if (!isa<FloatType>(xType.getElementType()) ||
+      xType.getElementType() != wType.getElementType())
+    return ctx.fail("expects X and W of one floating-point type");
+  int64_t k = rank - 2;
+  FailureOr<WindowAttrs> attrs = readWindowAttrs(ctx, k);
+  if (failed(attrs))
+    return failure();
+  SmallVector<int64_t> outputPadding =
+      ctx.intsAttr("output_padding").value_or(SmallVector<int64_t>(k, 0));
+  if (static_cast<int64_t>(outputPadding.size()) != k)
+    return ctx.fail("output_padding must have " + Twine(k) + " entries");
+  int64_t group = ctx.intAttr("group", 1);
+  int64_t c = xType.getDimSize(1), wc = wType.getDimSize(0);
+  if (group < 1)
+    return ctx.fail("group must be positive");
+  if (!ShapedType::isDynamic(c) && !ShapedType::isDynamic(wc) && c != wc)
+    return ctx.fail("X has " + Twine(c) + " channels but W has " + Twine(wc));
+  if (group > 1 && (ShapedType::isDynamic(wc) || wc % group != 0))
+    return ctx.fail("a grouped ConvTranspose needs static weight channels "
+                    "divisible by group");
+  if (std::optional<SmallVector<int64_t>> outShape =
+          ctx.intsAttr("output_shape")) {
+    // The last k entries are the spatial output sizes.
+    if (static_cast<int64_t>(outShape->size()) < k)
+      return ctx.fail("output_shape must have at least " + Twine(k) +
+                      " entries");
+    ArrayRef<int64_t> spatial = ArrayRef<int64_t>(*outShape).take_back(k);
+    for (int64_t i = 0; i < k; ++i) {
+      int64_t in = xType.getDimSize(i + 2), kernel = wType.getDimSize(i + 2);
+      if (ShapedType::isDynamic(in) || ShapedType::isDynamic(kernel))
+        return ctx.fail("output_shape needs static input and kernel sizes");
+      WindowDim dim{kernel, attrs->strides[i], attrs->dilations[i], 0, 0};
+      int64_t total = attrs->strides[i] * (in - 1) + outputPadding[i] +
+                      dim.extent() - spatial[i];
+      if (total < 0) {
+        // A larger output than the input covers: extra zeros at the end.
+        outputPadding[i] -= total;
+        total = 0;
+      }
+      bool upper = attrs->mode == AutoPad::SameUpper;
+      attrs->pads[i] = upper ? total / 2 : total - total / 2;
+      attrs->pads[k + i] = total - attrs->pads[i];
+    }
+    attrs->autoPad = "NOTSET";
+    attrs->mode = AutoPad::NotSet;
+  }
+  Value bias = ctx.input(2);
+  int64_t m = ShapedType::isDynamic(wType.getDimSize(1))
+                  ? ShapedType::kDynamic
+                  : wType.getDimSize(1) * group;
+  SmallVector<int64_t> shape = {xType.getDimSize(0), m};
+  for (int64_t i = 0; i < k; ++i) {
+    int64_t kernel = wType.getDimSize(i + 2);
+    WindowDim dim{kernel, attrs->strides[i], attrs->dilations[i],
+                  attrs->pads[i], attrs->pads[k + i]};
+    shape.push_back(ShapedType::isDynamic(kernel)
+                        ? ShapedType::kDynamic
+                        : transposedWindowOutputSize(xType.getDimSize(i + 2),
+                                                     dim, outputPadding[i],
+                                                     attrs->mode));
+    if (!ShapedType::isDynamic(shape.back()) && shape.back() < 1)
+      return ctx.fail("the output would be empty in spatial dim " + Twine(i));
+  }
+  auto resultType = RankedTensorType::get(shape, xType.getElementType());
+  Value result = ConvTransposeOp::create(
+      ctx.builder, ctx.loc, resultType, *x, *w, bias, attrs->strides,
+      attrs->dilations, attrs->pads, outputPadding, attrs->autoPad, group);
+  return ctx.setOutputs({result});
+}
+
 /// MaxPool, AveragePool and LpPool.
 template <int Kind>
 LogicalResult convertPool(NodeContext &ctx) {
@@ -179,6 +262,7 @@ LogicalResult convertPool(NodeContext &ctx) {
 
 void registerNNConverters(ConverterRegistry &r) {
   r.add("Conv", 1, convertConv);
+  r.add("ConvTranspose", 1, convertConvTranspose);
   r.add("MaxPool", 1, convertPool<0>);
   r.add("AveragePool", 1, convertPool<1>);
   r.add("LpPool", 1, convertPool<2>);

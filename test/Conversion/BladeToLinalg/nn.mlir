@@ -9,8 +9,8 @@
 // CHECK-SAME: (%[[X:.+]]: tensor<?x3x8x8xf32>, %[[W:.+]]: tensor<4x3x3x3xf32>, %[[B:.+]]: tensor<4xf32>)
 func.func @conv(%x: tensor<?x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<?x4x4x4xf32> {
   // CHECK: %[[P:.+]] = tensor.pad %[[X]] low[0, 0, 1, 1] high[0, 0, 1, 1]
-  // CHECK: %[[X5:.+]] = tensor.expand_shape %[[P]] {{\[}}[0], [1, 2], [3], [4]]
-  // CHECK: %[[W5:.+]] = tensor.expand_shape %[[W]] {{\[}}[0, 1], [2], [3], [4]]
+  // CHECK-DAG: %[[X5:.+]] = tensor.expand_shape %[[P]] {{\[}}[0], [1, 2], [3], [4]]
+  // CHECK-DAG: %[[W5:.+]] = tensor.expand_shape %[[W]] {{\[}}[0, 1], [2], [3], [4]]
   // CHECK: linalg.generic {indexing_maps = [#[[$IN]], #[[$W]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
   // CHECK-SAME: ins(%[[X5]], %[[W5]] :
   // CHECK: tensor.collapse_shape
@@ -57,4 +57,19 @@ func.func @avg_pool(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32> {
   // CHECK: arith.divf
   %0 = blade.pool %x {auto_pad = "NOTSET", ceil_mode = false, count_include_pad = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, kind = "avg", p = 2 : i64, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32>
   return %0 : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+// A transposed convolution spreads the input by the stride inside a zero
+// buffer, flips the weights and runs a stride-1 convolution.
+// CHECK-LABEL: func.func @conv_transpose
+func.func @conv_transpose(%x: tensor<1x2x3x3xf32>, %w: tensor<2x4x3x3xf32>) -> tensor<1x4x7x7xf32> {
+  // CHECK: %[[BUF:.+]] = linalg.fill ins(%{{.+}} : f32) outs(%{{.+}} : tensor<1x2x9x9xf32>)
+  // CHECK: tensor.insert_slice %{{.+}} into %[[BUF]][0, 0, 2, 2] [1, 2, 3, 3] [1, 1, 2, 2]
+  // CHECK: linalg.index
+  // CHECK: tensor.extract
+  // CHECK: linalg.generic
+  %0 = blade.conv_transpose %x, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x3x3xf32>, tensor<2x4x3x3xf32>) -> tensor<1x4x7x7xf32>
+  return %0 : tensor<1x4x7x7xf32>
 }

@@ -175,6 +175,44 @@ void ConvOp::emitShapeChecks(ShapeCheckList &checks) {
     requireWindowFits(checks, *this, getInput(), *w);
 }
 
+LogicalResult ConvTransposeOp::verify() {
+  RankedTensorType input = getInput().getType();
+  RankedTensorType weight = getWeight().getType();
+  int64_t rank = input.getRank();
+  if (rank < 3 || weight.getRank() != rank)
+    return emitOpError() << "expects an input of rank >= 3 and weights of the "
+                            "same rank";
+  int64_t k = rank - 2, group = getGroup();
+  int64_t c = input.getDimSize(1), wc = weight.getDimSize(0);
+  if (group < 1)
+    return emitOpError() << "group must be positive";
+  if (!ShapedType::isDynamic(c) && !ShapedType::isDynamic(wc) && c != wc)
+    return emitOpError() << "input channels " << c
+                         << " != weight channels " << wc;
+  if (group > 1 && (ShapedType::isDynamic(wc) || wc % group != 0))
+    return emitOpError()
+           << "a grouped transposed convolution needs static weight channels "
+              "divisible by group";
+  if (static_cast<int64_t>(getOutputPadding().size()) != k)
+    return emitOpError() << "expects " << k << " output_padding entries";
+  FailureOr<Window> w =
+      getWindow(*this, weight.getShape().drop_front(2), getStrides(),
+                getDilations(), getPads(), getAutoPad(), false);
+  if (failed(w))
+    return failure();
+  int64_t m = ShapedType::isDynamic(weight.getDimSize(1))
+                  ? ShapedType::kDynamic
+                  : weight.getDimSize(1) * group;
+  SmallVector<int64_t> shape = {input.getDimSize(0), m};
+  for (auto [i, dim] : llvm::enumerate(w->dims))
+    shape.push_back(ShapedType::isDynamic(dim.kernel)
+                        ? ShapedType::kDynamic
+                        : transposedWindowOutputSize(input.getDimSize(i + 2),
+                                                     dim, getOutputPadding()[i],
+                                                     w->autoPad));
+  return verifyInferredShape(shape, getType(), getLoc());
+}
+
 LogicalResult PoolOp::verify() {
   RankedTensorType input = getInput().getType();
   if (input.getRank() < 3)

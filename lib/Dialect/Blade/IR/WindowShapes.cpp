@@ -49,6 +49,23 @@ int64_t windowOutputSize(int64_t in, const WindowDim &w, AutoPad autoPad,
   return out;
 }
 
+int64_t transposedWindowOutputSize(int64_t in, const WindowDim &w,
+                                   int64_t outputPadding, AutoPad autoPad) {
+  if (mlir::ShapedType::isDynamic(in))
+    return mlir::ShapedType::kDynamic;
+  switch (autoPad) {
+  case AutoPad::SameUpper:
+  case AutoPad::SameLower:
+    return in * w.stride;
+  case AutoPad::Valid:
+    return w.stride * (in - 1) + outputPadding + w.extent();
+  case AutoPad::NotSet:
+    break;
+  }
+  return w.stride * (in - 1) + outputPadding + w.extent() - w.padBegin -
+         w.padEnd;
+}
+
 int64_t samePadTotal(int64_t in, const WindowDim &w) {
   int64_t out = ceilDiv(in, w.stride);
   return std::max<int64_t>((out - 1) * w.stride + w.extent() - in, 0);

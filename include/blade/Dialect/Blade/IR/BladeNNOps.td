@@ -73,6 +73,38 @@ def Blade_ConvOp : Blade_Op<"conv",
   let hasVerifier = 1;
 }
 
+def Blade_ConvTransposeOp : Blade_Op<"conv_transpose", [Pure]> {
+  let summary = "Grouped N-D transposed convolution (ONNX ConvTranspose)";
+  let description = [{
+    The gradient of `blade.conv` with respect to its input: `[N, C, D1, ...]`
+    input, `[C, M / group, K1, ...]` weights, optional `[M]` bias. Each output
+    dim is `stride * (in - 1) + output_padding + dilation * (k - 1) + 1 -
+    pad_begin - pad_end`; with `SAME_UPPER`/`SAME_LOWER` it is `in * stride`
+    and the pads follow from it (the extra pad goes to the end for
+    `SAME_UPPER`, to the beginning for `SAME_LOWER`).
+
+    Example:
+
+    ```mlir
+    %y = blade.conv_transpose %x, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>,
+           group = 1 : i64, output_padding = array<i64: 0, 0>,
+           pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+         : (tensor<?x8x4x4xf32>, tensor<8x3x2x2xf32>) -> tensor<?x3x8x8xf32>
+    ```
+  }];
+  let arguments = (ins Blade_FloatTensor:$input, Blade_FloatTensor:$weight,
+                       Optional<Blade_FloatTensor>:$bias,
+                       DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                       DenseI64ArrayAttr:$pads,
+                       DenseI64ArrayAttr:$output_padding, StrAttr:$auto_pad,
+                       I64Attr:$group);
+  let results = (outs Blade_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` $weight (`,` $bias^)? attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Blade_PoolOp : Blade_Op<"pool",
     [Pure, SameOperandsAndResultElementType,
      DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {

@@ -34,6 +34,11 @@ struct WindowDim {
 int64_t windowOutputSize(int64_t in, const WindowDim &w, AutoPad autoPad,
                          bool ceilMode);
 
+/// Output size of one spatial dim of a transposed convolution (kDynamic when
+/// `in` is dynamic).
+int64_t transposedWindowOutputSize(int64_t in, const WindowDim &w,
+                                   int64_t outputPadding, AutoPad autoPad);
+
 /// Total padding that SAME_* auto_pad adds to a dim of size `in`.
 int64_t samePadTotal(int64_t in, const WindowDim &w);
 
