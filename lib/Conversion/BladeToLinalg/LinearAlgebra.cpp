@@ -9,6 +9,7 @@
 #include "PatternsPrivate.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "blade/Dialect/Blade/IR/Einsum.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -123,9 +124,84 @@ struct MatMulLowering : OpConversionPattern<MatMulOp> {
   }
 };
 
+/// One linalg.generic: a loop per letter, operands read through their
+/// letters, summed letters as reduction loops.
+struct EinsumLowering : OpConversionPattern<EinsumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(EinsumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<int64_t> ranks;
+    for (Value v : adaptor.getOperands())
+      ranks.push_back(cast<RankedTensorType>(v.getType()).getRank());
+    std::string error;
+    FailureOr<EinsumEquation> eq = parseEinsum(op.getEquation(), ranks, error);
+    if (failed(eq))
+      return rewriter.notifyMatchFailure(op, error);
+    std::string letters = eq->loopLetters();
+    auto loop = [&](char c) {
+      return getAffineDimExpr(letters.find(c), ctx);
+    };
+    SmallVector<AffineMap> maps;
+    for (const std::string &term : eq->inputs) {
+      SmallVector<AffineExpr> exprs;
+      for (char c : term)
+        exprs.push_back(loop(c));
+      maps.push_back(AffineMap::get(letters.size(), 0, exprs, ctx));
+    }
+    SmallVector<AffineExpr> outExprs;
+    for (char c : eq->output)
+      outExprs.push_back(loop(c));
+    maps.push_back(AffineMap::get(letters.size(), 0, outExprs, ctx));
+    SmallVector<utils::IteratorType> iterators(eq->output.size(),
+                                               utils::IteratorType::parallel);
+    iterators.append(letters.size() - eq->output.size(),
+                     utils::IteratorType::reduction);
+
+    RankedTensorType resultType =
+        convertedResultType(*getTypeConverter(), op.getOperation());
+    SmallVector<Value> sizes;
+    for (auto [i, c] : llvm::enumerate(eq->output)) {
+      if (!resultType.isDynamicDim(i))
+        continue;
+      for (auto [term, v] : llvm::zip(eq->inputs, adaptor.getOperands())) {
+        size_t at = term.find(c);
+        if (at != std::string::npos) {
+          sizes.push_back(tensor::DimOp::create(rewriter, loc, v, at));
+          break;
+        }
+      }
+    }
+    Type elementType = resultType.getElementType();
+    bool isFloat = isa<FloatType>(elementType);
+    Value init = createEmpty(rewriter, loc, resultType, sizes);
+    Value zero = createScalar(rewriter, loc, elementType, 0.0);
+    Value acc =
+        linalg::FillOp::create(rewriter, loc, ValueRange{zero}, ValueRange{init})
+            .getResult(0);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{resultType}, adaptor.getOperands(),
+        ValueRange{acc}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value prod = args[0];
+          for (Value v : args.drop_front().drop_back())
+            prod = isFloat ? Value(arith::MulFOp::create(b, l, prod, v))
+                           : Value(arith::MulIOp::create(b, l, prod, v));
+          Value sum = isFloat
+                          ? Value(arith::AddFOp::create(b, l, args.back(), prod))
+                          : Value(arith::AddIOp::create(b, l, args.back(), prod));
+          linalg::YieldOp::create(b, l, sum);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void blade::detail::populateLinearAlgebraPatterns(const TypeConverter &converter,
                                    RewritePatternSet &patterns) {
-  patterns.add<MatMulLowering>(converter, patterns.getContext());
+  patterns.add<EinsumLowering, MatMulLowering>(converter, patterns.getContext());
 }

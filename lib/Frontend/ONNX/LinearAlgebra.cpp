@@ -3,6 +3,7 @@
 #include "ConverterRegistry.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "blade/Dialect/Blade/IR/Einsum.h"
 #include "blade/Dialect/Blade/IR/TypeInference.h"
 #include "mlir/IR/TypeUtilities.h"
 
@@ -133,9 +134,46 @@ LogicalResult convertGemm(NodeContext &ctx) {
   return ctx.setOutputs({y});
 }
 
+LogicalResult convertEinsum(NodeContext &ctx) {
+  const onnx::AttributeProto *equation = ctx.attr("equation");
+  if (!equation)
+    return ctx.fail("missing the equation attribute");
+  SmallVector<Value> operands;
+  SmallVector<int64_t> ranks;
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (unsigned i = 0; i < ctx.numInputs(); ++i) {
+    FailureOr<Value> v = ctx.requiredInput(i);
+    if (failed(v))
+      return failure();
+    auto type = cast<RankedTensorType>(v->getType());
+    if (!operands.empty() &&
+        type.getElementType() !=
+            cast<RankedTensorType>(operands[0].getType()).getElementType())
+      return ctx.fail("operand element types differ");
+    operands.push_back(*v);
+    ranks.push_back(type.getRank());
+    shapes.push_back(type.getShape());
+  }
+  if (operands.empty())
+    return ctx.fail("expects at least one input");
+  std::string error;
+  FailureOr<EinsumEquation> eq = parseEinsum(equation->s(), ranks, error);
+  if (failed(eq))
+    return ctx.fail(error);
+  FailureOr<SmallVector<int64_t>> shape = einsumResultShape(*eq, shapes, error);
+  if (failed(shape))
+    return ctx.fail(error);
+  auto type = RankedTensorType::get(
+      *shape, cast<RankedTensorType>(operands[0].getType()).getElementType());
+  return ctx.setOutputs({EinsumOp::create(ctx.builder, ctx.loc, type, operands,
+                                          eq->str())
+                             .getResult()});
+}
+
 } // namespace
 
 void registerLinearAlgebraConverters(ConverterRegistry &r) {
+  r.add("Einsum", 12, convertEinsum);
   r.add("MatMul", 1, convertMatMul);
   // Before opset 7, C broadcast only with `broadcast` = 1, in the same
   // (unidirectional) way numpy broadcasting does; with 0 its shape must

@@ -145,3 +145,18 @@ func.func @unsigned(%x: tensor<?x3xui32>, %y: tensor<3xui32>) -> tensor<?x3xui32
   %1 = blade.add %0, %c : (tensor<?x3xui32>, tensor<3xui32>) -> tensor<?x3xui32>
   return %1 : tensor<?x3xui32>
 }
+
+// -----
+
+// Einsum: one generic, a loop per letter, summed letters reduce.
+// CHECK-DAG: #[[$EA:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+// CHECK-DAG: #[[$EB:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, d2)>
+// CHECK-DAG: #[[$EO:.+]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @einsum
+func.func @einsum(%a: tensor<?x2x3xf32>, %b: tensor<?x3x4xf32>) -> tensor<?x2x4xf32> {
+  // CHECK: linalg.generic {indexing_maps = [#[[$EA]], #[[$EB]], #[[$EO]]], iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+  // CHECK: arith.mulf
+  // CHECK: arith.addf
+  %0 = blade.einsum %a, %b {equation = "bij,bjk->bik"} : (tensor<?x2x3xf32>, tensor<?x3x4xf32>) -> tensor<?x2x4xf32>
+  return %0 : tensor<?x2x4xf32>
+}

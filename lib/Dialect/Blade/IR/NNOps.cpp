@@ -1,10 +1,13 @@
 //===- NNOps.cpp - Compute-intensive blade ops ----------------------------===//
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "blade/Dialect/Blade/IR/Einsum.h"
 #include "blade/Dialect/Blade/IR/TypeInference.h"
 #include "blade/Dialect/Blade/IR/WindowShapes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+
+#include <map>
 
 using namespace mlir;
 using namespace blade;
@@ -239,4 +242,61 @@ void PoolOp::emitShapeChecks(ShapeCheckList &checks) {
                 getPads(), getAutoPad(), getCeilMode());
   if (succeeded(w))
     requireWindowFits(checks, *this, getInput(), *w);
+}
+
+//===----------------------------------------------------------------------===//
+// Einsum
+//===----------------------------------------------------------------------===//
+
+LogicalResult EinsumOp::verify() {
+  SmallVector<int64_t> ranks;
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Value v : getOperands()) {
+    auto type = cast<RankedTensorType>(v.getType());
+    ranks.push_back(type.getRank());
+    shapes.push_back(type.getShape());
+    if (type.getElementType() != getType().getElementType())
+      return emitOpError() << "expects one element type for all operands and "
+                              "the result";
+  }
+  std::string error;
+  FailureOr<EinsumEquation> eq = parseEinsum(getEquation(), ranks, error);
+  if (failed(eq))
+    return emitOpError() << error;
+  if (eq->str() != getEquation())
+    return emitOpError() << "equation must be explicit, got '"
+                         << getEquation() << "' (expected '" << eq->str()
+                         << "')";
+  FailureOr<SmallVector<int64_t>> shape = einsumResultShape(*eq, shapes, error);
+  if (failed(shape))
+    return emitOpError() << error;
+  return verifyInferredShape(*shape, getType(), getLoc());
+}
+
+void EinsumOp::emitShapeChecks(ShapeCheckList &checks) {
+  std::string error;
+  SmallVector<int64_t> ranks;
+  for (Value v : getOperands())
+    ranks.push_back(cast<RankedTensorType>(v.getType()).getRank());
+  FailureOr<EinsumEquation> eq = parseEinsum(getEquation(), ranks, error);
+  if (failed(eq))
+    return;
+  // Every dim labelled with one letter must have the same size.
+  std::map<char, std::pair<Value, int64_t>> first;
+  for (auto [term, v] : llvm::zip(eq->inputs, getOperands())) {
+    auto type = cast<RankedTensorType>(v.getType());
+    for (auto [i, c] : llvm::enumerate(term)) {
+      auto [it, inserted] = first.try_emplace(c, v, i);
+      if (inserted)
+        continue;
+      auto [v0, i0] = it->second;
+      auto t0 = cast<RankedTensorType>(v0.getType());
+      if (!type.isDynamicDim(i) && !t0.isDynamicDim(i0))
+        continue;
+      checks.requireEqual(getLoc(), checks.dim(v0, i0), checks.dim(v, i),
+                          ShapeCheckList::where(*this) + ": the dims labelled '" +
+                              std::string(1, c) +
+                              "' differ at run time");
+    }
+  }
 }

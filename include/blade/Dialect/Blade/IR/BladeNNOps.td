@@ -38,6 +38,33 @@ def Blade_MatMulOp : Blade_Op<"matmul",
   let hasVerifier = 1;
 }
 
+def Blade_EinsumOp : Blade_Op<"einsum",
+    [Pure, DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
+  let summary = "Einstein summation (ONNX Einsum)";
+  let description = [{
+    Multiplies the operands element by element over the index letters of
+    `equation` and sums over the letters missing from the output. The
+    equation is explicit (`lhs,rhs->out`), without spaces or ellipsis: the
+    importer expands `...` into digits (`0`, `1`, ...) and implicit outputs
+    into the letters used once, in alphabetical order. A letter repeated within one
+    operand reads its diagonal.
+
+    Example:
+
+    ```mlir
+    %y = blade.einsum %a, %b {equation = "bij,bjk->bik"}
+         : (tensor<?x2x3xf32>, tensor<?x3x4xf32>) -> tensor<?x2x4xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Blade_NumericTensor>:$operands,
+                       StrAttr:$equation);
+  let results = (outs Blade_NumericTensor:$result);
+  let assemblyFormat = [{
+    $operands attr-dict `:` functional-type($operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Sliding windows: convolution and pooling
 //===----------------------------------------------------------------------===//
