@@ -52,6 +52,7 @@ struct BladeLowerToLinalgPass
     blade::detail::populateLinearAlgebraPatterns(converter, patterns);
     blade::detail::populateDataMovementPatterns(converter, patterns);
     blade::detail::populateNNPatterns(converter, patterns);
+    blade::detail::populateQuantPatterns(converter, patterns);
     blade::detail::populateReductionPatterns(converter, patterns);
     // Function signatures and returns lose unsigned element types too.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
