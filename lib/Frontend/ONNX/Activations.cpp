@@ -163,10 +163,24 @@ LogicalResult convertShrink(NodeContext &ctx) {
 
 LogicalResult convertPRelu(NodeContext &ctx) {
   FailureOr<Value> slope = ctx.requiredInput(1);
-  if (failed(slope))
+  FailureOr<Value> input = ctx.requiredInput(0);
+  if (failed(slope) || failed(input))
     return failure();
+  // Before opset 7 a 1-D slope holds one value per channel (dim 1).
+  auto slopeType = cast<RankedTensorType>(slope->getType());
+  auto inputType = cast<RankedTensorType>(input->getType());
+  if (ctx.opset < 7 && slopeType.getRank() == 1 && inputType.getRank() > 2 &&
+      slopeType.getDimSize(0) != 1 &&
+      (inputType.isDynamicDim(1) ||
+       slopeType.getDimSize(0) == inputType.getDimSize(1))) {
+    SmallVector<int64_t> shape(inputType.getRank() - 1, 1);
+    shape[0] = slopeType.getDimSize(0);
+    slope = buildReshape(ctx, *slope, shape);
+    if (failed(slope))
+      return failure();
+  }
   return convertActivation(
-      ctx, ctx.opset < 9 ? kFloat : kFloat | kSigned | kUnsigned,
+      ctx, ctx.opset < 9 ? kFloat : kNumeric,
       [&](Expr &e, Value x) -> FailureOr<Value> {
         // The slope broadcasts to x, never the other way.
         auto xType = cast<RankedTensorType>(x.getType());
@@ -174,7 +188,12 @@ LogicalResult convertPRelu(NodeContext &ctx) {
             broadcastType(ctx, {x, *slope}, xType.getElementType());
         if (failed(type))
           return failure();
-        if (type->getShape() != xType.getShape())
+        // A dynamic input dim may be refined by a static slope dim.
+        auto fits = [](int64_t inferred, int64_t d) {
+          return inferred == d || ShapedType::isDynamic(d);
+        };
+        if (type->getRank() != xType.getRank() ||
+            !llvm::all_of_zip(type->getShape(), xType.getShape(), fits))
           return ctx.fail(
               "slope shape " +
               shapeToString(
@@ -198,7 +217,7 @@ void registerActivationConverters(ConverterRegistry &r) {
   r.add("Softsign", 1, convertSoftsign);
   r.add("ThresholdedRelu", 10, convertThresholdedRelu);
   r.add("Shrink", 9, convertShrink);
-  r.add("PRelu", 7, convertPRelu);
+  r.add("PRelu", 6, convertPRelu);
   // Mish is opset 18, past the newest opset the importer reads; registered
   // so that it is ready when that moves.
   r.add("Mish", 18, 18, convertMish);

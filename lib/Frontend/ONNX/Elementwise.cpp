@@ -164,12 +164,38 @@ LogicalResult convertIsInf(NodeContext &ctx) {
 // Binary and variadic
 //===----------------------------------------------------------------------===//
 
+/// Before opset 7, `broadcast` = 1 lets B broadcast to A with B's dims
+/// starting at A's dim `axis` (by default B aligns with A's trailing dims,
+/// which is numpy broadcasting). Appends the 1s that make an explicit `axis`
+/// numpy-aligned.
+FailureOr<Value> alignLegacyBroadcast(NodeContext &ctx, Value a, Value b) {
+  std::optional<int64_t> axis = ctx.intAttr("axis");
+  if (ctx.opset >= 7 || ctx.intAttr("broadcast", 0) == 0 || !axis)
+    return b;
+  auto aType = cast<RankedTensorType>(a.getType());
+  auto bType = cast<RankedTensorType>(b.getType());
+  FailureOr<int64_t> start = normalizeAxis(ctx, *axis, aType.getRank());
+  if (failed(start))
+    return failure();
+  int64_t trailing = aType.getRank() - *start - bType.getRank();
+  if (trailing < 0)
+    return ctx.fail("operand shape " + shapeToString(bType.getShape()) +
+                    " does not fit at axis " + Twine(*axis) + " of " +
+                    shapeToString(aType.getShape()));
+  SmallVector<int64_t> shape(bType.getShape());
+  shape.append(trailing, 1);
+  return buildReshape(ctx, b, shape);
+}
+
 /// A binary op whose inputs must be of `Kinds`.
 template <typename OpTy, unsigned Kinds>
 LogicalResult convertBinary(NodeContext &ctx) {
   FailureOr<Value> lhs = ctx.requiredInput(0);
   FailureOr<Value> rhs = ctx.requiredInput(1);
   if (failed(lhs) || failed(rhs) || failed(checkElementKind(ctx, 0, Kinds)))
+    return failure();
+  rhs = alignLegacyBroadcast(ctx, *lhs, *rhs);
+  if (failed(rhs))
     return failure();
   FailureOr<Value> r = buildBinary<OpTy>(ctx, *lhs, *rhs);
   return failed(r) ? failure() : ctx.setOutputs({*r});
@@ -206,6 +232,9 @@ LogicalResult convertPow(NodeContext &ctx) {
   if (failed(base) || failed(exponent) ||
       failed(checkElementKind(ctx, 0, kFloat | kSigned)) ||
       failed(checkElementKind(ctx, 1, kNumeric)))
+    return failure();
+  exponent = alignLegacyBroadcast(ctx, *base, *exponent);
+  if (failed(exponent))
     return failure();
   Type type = elementTypeOf(*base);
   if (ctx.opset < 12 && elementTypeOf(*exponent) != type)
@@ -261,6 +290,9 @@ LogicalResult convertCompare(NodeContext &ctx, StringRef predicate) {
   FailureOr<Value> lhs = ctx.requiredInput(0);
   FailureOr<Value> rhs = ctx.requiredInput(1);
   if (failed(lhs) || failed(rhs) || failed(checkElementKind(ctx, 0, Kinds)))
+    return failure();
+  rhs = alignLegacyBroadcast(ctx, *lhs, *rhs);
+  if (failed(rhs))
     return failure();
   FailureOr<Value> r = buildCompare(ctx, predicate, *lhs, *rhs);
   return failed(r) ? failure() : ctx.setOutputs({*r});
@@ -364,31 +396,32 @@ LogicalResult convertDropout(NodeContext &ctx) {
 } // namespace
 
 void registerElementwiseConverters(ConverterRegistry &r) {
-  // Opsets before 7 had an explicit `broadcast` attribute; not supported.
-  r.add("Add", 7, convertBinary<AddOp, kNumeric>);
-  r.add("Sub", 7, convertBinary<SubOp, kNumeric>);
-  r.add("Mul", 7, convertBinary<MulOp, kNumeric>);
-  r.add("Div", 7, convertBinary<DivOp, kNumeric>);
-  r.add("Pow", 7, convertPow);
+  // Before opset 7 these take `broadcast` and `axis` attributes
+  // (alignLegacyBroadcast); the opset 1 `consumed_inputs` is ignored.
+  r.add("Add", 1, convertBinary<AddOp, kNumeric>);
+  r.add("Sub", 1, convertBinary<SubOp, kNumeric>);
+  r.add("Mul", 1, convertBinary<MulOp, kNumeric>);
+  r.add("Div", 1, convertBinary<DivOp, kNumeric>);
+  r.add("Pow", 1, convertPow);
   r.add("Mod", 10, convertMod);
   r.add("BitShift", 11, convertBitShift);
-  r.add("And", 7, convertBinary<AndOp, kBool>);
-  r.add("Or", 7, convertBinary<OrOp, kBool>);
-  r.add("Xor", 7, convertBinary<XorOp, kBool>);
+  r.add("And", 1, convertBinary<AndOp, kBool>);
+  r.add("Or", 1, convertBinary<OrOp, kBool>);
+  r.add("Xor", 1, convertBinary<XorOp, kBool>);
   // Variadic; opset 6 (equal shapes) is a special case of broadcasting.
   r.add("Sum", 6, convertVariadic<AddOp, kFloat>);
   r.add("Mean", 6, convertVariadic<AddOp, kFloat, /*IsMean=*/true>);
   r.add("Max", 6, convertVariadic<MaxOp, kNumeric>);
   r.add("Min", 6, convertVariadic<MinOp, kNumeric>);
 
-  r.add("Equal", 7, [](NodeContext &c) {
+  r.add("Equal", 1, [](NodeContext &c) {
     return convertCompare<kNumeric | kBool>(c, "eq");
   });
-  r.add("Less", 7,
+  r.add("Less", 1,
         [](NodeContext &c) { return convertCompare<kNumeric>(c, "lt"); });
   r.add("LessOrEqual", 12,
         [](NodeContext &c) { return convertCompare<kNumeric>(c, "le"); });
-  r.add("Greater", 7,
+  r.add("Greater", 1,
         [](NodeContext &c) { return convertCompare<kNumeric>(c, "gt"); });
   r.add("GreaterOrEqual", 12,
         [](NodeContext &c) { return convertCompare<kNumeric>(c, "ge"); });

@@ -4,7 +4,6 @@
 #include "blade/Dialect/Blade/IR/TypeInference.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
-#include "llvm/ADT/APSInt.h"
 
 using namespace mlir;
 using namespace blade;
