@@ -102,3 +102,47 @@ func.func @fold_convert(%x: tensor<?xf32>) -> (tensor<3xi32>, tensor<3xi1>, tens
   %3 = blade.convert %x : (tensor<?xf32>) -> tensor<?xf32>
   return %0, %1, %2, %3 : tensor<3xi32>, tensor<3xi1>, tensor<2xi64>, tensor<?xf32>
 }
+
+// -----
+
+// Comparisons of constants fold to bools (NaN compares unequal only);
+// unsigned values compare unsigned.
+// CHECK-LABEL: func.func @fold_compare
+func.func @fold_compare() -> (tensor<2x3xi1>, tensor<3xi1>, tensor<3xi1>, tensor<2xi1>) {
+  // CHECK-DAG: %[[EQ:.+]] = blade.constant dense<{{\[}}[false, true, false], [true, false, false]]> : tensor<2x3xi1>
+  // CHECK-DAG: %[[FLT:.+]] = blade.constant dense<[true, false, false]> : tensor<3xi1>
+  // CHECK-DAG: %[[FNE:.+]] = blade.constant dense<[true, true, false]> : tensor<3xi1>
+  // CHECK-DAG: %[[UGT:.+]] = blade.constant dense<[true, false]> : tensor<2xi1>
+  // CHECK: return %[[EQ]], %[[FLT]], %[[FNE]], %[[UGT]]
+  %a = blade.constant dense<[[1], [2]]> : tensor<2x1xi64>
+  %b = blade.constant dense<[0, 1, 3]> : tensor<3xi64>
+  %1 = blade.constant dense<[[0, 1, 3], [2, 4, 5]]> : tensor<2x3xi64>
+  %0 = blade.compare "eq", %a, %1 : (tensor<2x1xi64>, tensor<2x3xi64>) -> tensor<2x3xi1>
+  %x = blade.constant dense<[1.0, 0x7FC00000, 3.0]> : tensor<3xf32>
+  %y = blade.constant dense<[2.0, 2.0, 1.0]> : tensor<3xf32>
+  %2 = blade.compare "lt", %x, %y : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xi1>
+  %z = blade.constant dense<[2.0, 0x7FC00000, 3.0]> : tensor<3xf32>
+  %3 = blade.compare "ne", %x, %z : (tensor<3xf32>, tensor<3xf32>) -> tensor<3xi1>
+  %u = blade.constant dense<[200, 1]> : tensor<2xui8>
+  %v = blade.constant dense<[100, 2]> : tensor<2xui8>
+  %4 = blade.compare "gt", %u, %v : (tensor<2xui8>, tensor<2xui8>) -> tensor<2xi1>
+  return %0, %2, %3, %4 : tensor<2x3xi1>, tensor<3xi1>, tensor<3xi1>, tensor<2xi1>
+}
+
+// -----
+
+// Select of constants folds with three-way broadcasting; a uniform
+// condition picks an operand of the result type.
+// CHECK-LABEL: func.func @fold_select
+// CHECK-SAME: (%[[X:.+]]: tensor<?xf32>, %[[Y:.+]]: tensor<?xf32>)
+func.func @fold_select(%x: tensor<?xf32>, %y: tensor<?xf32>) -> (tensor<2x2xi64>, tensor<?xf32>) {
+  // CHECK-DAG: %[[SEL:.+]] = blade.constant dense<{{\[}}[1, 9], [7, 7]]> : tensor<2x2xi64>
+  // CHECK: return %[[SEL]], %[[Y]]
+  %c = blade.constant dense<[[true, false], [false, false]]> : tensor<2x2xi1>
+  %t = blade.constant dense<[1, 2]> : tensor<2xi64>
+  %f = blade.constant dense<[[5, 9], [7, 7]]> : tensor<2x2xi64>
+  %0 = blade.select %c, %t, %f : (tensor<2x2xi1>, tensor<2xi64>, tensor<2x2xi64>) -> tensor<2x2xi64>
+  %no = blade.constant dense<false> : tensor<i1>
+  %1 = blade.select %no, %x, %y : (tensor<i1>, tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32>
+  return %0, %1 : tensor<2x2xi64>, tensor<?xf32>
+}

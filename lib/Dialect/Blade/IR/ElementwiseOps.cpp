@@ -84,80 +84,105 @@ using FloatFoldFn = std::optional<APFloat> (*)(const APFloat &,
 /// Folds big constants no further: weights are not worth copying.
 static constexpr int64_t kMaxFoldElements = 1 << 16;
 
-/// Folds a broadcasting binary op whose operands are both constant.
-static OpFoldResult foldBinary(Operation *op, ArrayRef<Attribute> operands,
-                               IntFoldFn intFn, FloatFoldFn floatFn) {
-  auto lhs = dyn_cast_if_present<DenseElementsAttr>(operands[0]);
-  auto rhs = dyn_cast_if_present<DenseElementsAttr>(operands[1]);
-  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-  if (!lhs || !rhs || !type || !type.hasStaticShape() ||
-      type.getNumElements() > kMaxFoldElements)
-    return {};
-  Type element = lhs.getElementType();
-  bool isFloat = isa<FloatType>(element);
-  if ((isFloat && !floatFn) || (!isFloat && !intFn))
-    return {};
-  bool isUnsigned = element.isUnsignedInteger();
-
-  // Offsets of the result's elements in each (broadcast) operand.
-  ArrayRef<int64_t> shape = type.getShape();
-  int64_t rank = shape.size();
-  auto strides = [&](ShapedType t) {
-    // Stride 0 along broadcast dims, row-major strides elsewhere.
-    SmallVector<int64_t> s(rank, 0);
+/// Calls `fn` with the offsets into each operand of every element of the
+/// static `result` shape, in row-major order, under numpy broadcasting;
+/// stops and returns false when `fn` does.
+static bool
+forEachBroadcastElement(ArrayRef<int64_t> result, ArrayRef<ShapedType> operands,
+                        function_ref<bool(ArrayRef<int64_t> offsets)> fn) {
+  int64_t rank = result.size();
+  // Stride 0 along broadcast dims, row-major strides elsewhere.
+  SmallVector<SmallVector<int64_t>> strides;
+  for (ShapedType t : operands) {
+    SmallVector<int64_t> &s = strides.emplace_back(rank, 0);
     int64_t stride = 1;
     for (int64_t i = t.getRank() - 1; i >= 0; --i) {
       int64_t d = t.getDimSize(i);
       s[i + rank - t.getRank()] = d == 1 ? 0 : stride;
       stride *= d;
     }
-    return s;
-  };
-  SmallVector<int64_t> ls = strides(lhs.getType()), rs = strides(rhs.getType());
-  SmallVector<int64_t> index(rank, 0);
-  int64_t count = type.getNumElements();
-  auto forEach = [&](auto fn) -> bool {
-    for (int64_t n = 0; n < count; ++n) {
-      int64_t l = 0, r = 0;
-      for (int64_t d = 0; d < rank; ++d) {
-        l += index[d] * ls[d];
-        r += index[d] * rs[d];
-      }
-      if (!fn(l, r))
-        return false;
-      for (int64_t d = rank - 1; d >= 0; --d) {
-        if (++index[d] < shape[d])
-          break;
-        index[d] = 0;
-      }
-    }
-    return true;
-  };
-
-  if (isFloat) {
-    SmallVector<APFloat> a(lhs.getValues<APFloat>());
-    SmallVector<APFloat> b(rhs.getValues<APFloat>());
-    SmallVector<APFloat> result;
-    bool ok = forEach([&](int64_t l, int64_t r) {
-      std::optional<APFloat> v =
-          floatFn(a[lhs.isSplat() ? 0 : l], b[rhs.isSplat() ? 0 : r]);
-      if (v)
-        result.push_back(*v);
-      return v.has_value();
-    });
-    return ok ? DenseElementsAttr::get(type, result) : Attribute();
   }
-  SmallVector<APInt> a(lhs.getValues<APInt>());
-  SmallVector<APInt> b(rhs.getValues<APInt>());
-  SmallVector<APInt> result;
-  bool ok = forEach([&](int64_t l, int64_t r) {
-    std::optional<APInt> v =
-        intFn(a[lhs.isSplat() ? 0 : l], b[rhs.isSplat() ? 0 : r], isUnsigned);
-    if (v)
-      result.push_back(*v);
-    return v.has_value();
-  });
-  return ok ? DenseElementsAttr::get(type, result) : Attribute();
+  SmallVector<int64_t> index(rank, 0);
+  SmallVector<int64_t> offsets(operands.size());
+  int64_t count = ShapedType::getNumElements(result);
+  for (int64_t n = 0; n < count; ++n) {
+    for (auto [k, s] : llvm::enumerate(strides)) {
+      offsets[k] = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        offsets[k] += index[d] * s[d];
+    }
+    if (!fn(offsets))
+      return false;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      if (++index[d] < result[d])
+        break;
+      index[d] = 0;
+    }
+  }
+  return true;
+}
+
+/// The constant operands of `op` as dense attributes with the static result
+/// type of `op`, if all operands are constant and the result is small.
+static std::optional<
+    std::pair<SmallVector<DenseElementsAttr>, RankedTensorType>>
+getFoldableOperands(Operation *op, ArrayRef<Attribute> operands) {
+  auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!type || !type.hasStaticShape() ||
+      type.getNumElements() > kMaxFoldElements)
+    return std::nullopt;
+  SmallVector<DenseElementsAttr> attrs;
+  for (Attribute a : operands) {
+    auto dense = dyn_cast_if_present<DenseElementsAttr>(a);
+    if (!dense)
+      return std::nullopt;
+    attrs.push_back(dense);
+  }
+  return std::make_pair(attrs, type);
+}
+
+/// Applies `fn` to the broadcast elements of two constants of element type
+/// T (APInt or APFloat), collecting results of type R; null if `fn` refuses
+/// one.
+template <typename T, typename R, typename Fn>
+static Attribute foldElements(RankedTensorType type, DenseElementsAttr lhs,
+                              DenseElementsAttr rhs, Fn fn) {
+  SmallVector<T> a(lhs.getValues<T>());
+  SmallVector<T> b(rhs.getValues<T>());
+  SmallVector<R> result;
+  result.reserve(type.getNumElements());
+  bool ok =
+      forEachBroadcastElement(type.getShape(), {lhs.getType(), rhs.getType()},
+                              [&](ArrayRef<int64_t> off) {
+                                std::optional<R> v = fn(a[off[0]], b[off[1]]);
+                                if (v)
+                                  result.push_back(*v);
+                                return v.has_value();
+                              });
+  if (!ok)
+    return {};
+  return DenseElementsAttr::get(type, result);
+}
+
+/// Folds a broadcasting binary op whose operands are both constant.
+static OpFoldResult foldBinary(Operation *op, ArrayRef<Attribute> operands,
+                               IntFoldFn intFn, FloatFoldFn floatFn) {
+  auto foldable = getFoldableOperands(op, operands);
+  if (!foldable)
+    return {};
+  auto &[attrs, type] = *foldable;
+  Type element = attrs[0].getElementType();
+  if (isa<FloatType>(element)) {
+    if (!floatFn)
+      return {};
+    return foldElements<APFloat, APFloat>(type, attrs[0], attrs[1], floatFn);
+  }
+  if (!intFn)
+    return {};
+  bool isUnsigned = element.isUnsignedInteger();
+  return foldElements<APInt, APInt>(
+      type, attrs[0], attrs[1],
+      [&](const APInt &a, const APInt &b) { return intFn(a, b, isUnsigned); });
 }
 
 #define BLADE_FOLD_BINARY(Op, IntFn, FloatFn)                                  \
@@ -274,6 +299,75 @@ BLADE_FOLD_BINARY(
     },
     nullptr)
 #undef BLADE_FOLD_BINARY
+
+OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
+  auto foldable = getFoldableOperands(*this, adaptor.getOperands());
+  if (!foldable)
+    return {};
+  auto &[attrs, type] = *foldable;
+  StringRef pred = getPredicate();
+  if (isa<FloatType>(attrs[0].getElementType())) {
+    return foldElements<APFloat, bool>(
+        type, attrs[0], attrs[1],
+        [&](const APFloat &a, const APFloat &b) -> std::optional<bool> {
+          APFloat::cmpResult c = a.compare(b);
+          if (c == APFloat::cmpUnordered)
+            return pred == "ne";
+          return llvm::StringSwitch<bool>(pred)
+              .Case("eq", c == APFloat::cmpEqual)
+              .Case("ne", c != APFloat::cmpEqual)
+              .Case("lt", c == APFloat::cmpLessThan)
+              .Case("le", c != APFloat::cmpGreaterThan)
+              .Case("gt", c == APFloat::cmpGreaterThan)
+              .Default(c != APFloat::cmpLessThan);
+        });
+  }
+  bool isUnsigned = attrs[0].getElementType().isUnsignedInteger();
+  return foldElements<APInt, bool>(
+      type, attrs[0], attrs[1],
+      [&](const APInt &a, const APInt &b) -> std::optional<bool> {
+        int c = isUnsigned ? (a.ult(b) ? -1
+                              : a == b ? 0
+                                       : 1)
+                           : (a.slt(b) ? -1
+                              : a == b ? 0
+                                       : 1);
+        return llvm::StringSwitch<bool>(pred)
+            .Case("eq", c == 0)
+            .Case("ne", c != 0)
+            .Case("lt", c < 0)
+            .Case("le", c <= 0)
+            .Case("gt", c > 0)
+            .Default(c >= 0);
+      });
+}
+
+OpFoldResult SelectOp::fold(FoldAdaptor adaptor) {
+  // A uniform condition picks one operand when it already has the result
+  // type.
+  auto cond = dyn_cast_if_present<DenseElementsAttr>(adaptor.getCondition());
+  if (cond && cond.isSplat()) {
+    Value picked = cond.getSplatValue<bool>() ? getOnTrue() : getOnFalse();
+    if (picked.getType() == getType())
+      return picked;
+  }
+  auto foldable = getFoldableOperands(*this, adaptor.getOperands());
+  if (!foldable)
+    return {};
+  auto &[attrs, type] = *foldable;
+  SmallVector<bool> c(attrs[0].getValues<bool>());
+  SmallVector<Attribute> t(attrs[1].getValues<Attribute>());
+  SmallVector<Attribute> f(attrs[2].getValues<Attribute>());
+  SmallVector<Attribute> result;
+  forEachBroadcastElement(
+      type.getShape(),
+      {attrs[0].getType(), attrs[1].getType(), attrs[2].getType()},
+      [&](ArrayRef<int64_t> off) {
+        result.push_back(c[off[0]] ? t[off[1]] : f[off[2]]);
+        return true;
+      });
+  return DenseElementsAttr::get(type, result);
+}
 
 OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
   if (getOperand().getType() == getType())

@@ -168,6 +168,7 @@ def Blade_CompareOp : Blade_Op<"compare", [Pure,
     $predicate `,` $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Blade_SelectOp : Blade_Op<"select", [Pure,
@@ -192,6 +193,7 @@ def Blade_SelectOp : Blade_Op<"select", [Pure,
     functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 def Blade_ConvertOp : Blade_Op<"convert", [Pure]> {
