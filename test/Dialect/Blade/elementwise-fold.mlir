@@ -146,3 +146,42 @@ func.func @fold_select(%x: tensor<?xf32>, %y: tensor<?xf32>) -> (tensor<2x2xi64>
   %1 = blade.select %no, %x, %y : (tensor<i1>, tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32>
   return %0, %1 : tensor<2x2xi64>, tensor<?xf32>
 }
+
+// -----
+
+// Float shape arithmetic: sizes cast to float, scaled, rounded and cast
+// back fold to integers.
+// CHECK-LABEL: func.func @fold_float_shape_arith
+func.func @fold_float_shape_arith() -> (tensor<3xi64>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<2xf16>) {
+  // CHECK-DAG: %[[FLOOR:.+]] = blade.constant dense<[2, 7, 0]> : tensor<3xi64>
+  // CHECK-DAG: %[[CEIL:.+]] = blade.constant dense<[3.000000e+00, 8.000000e+00, 1.000000e+00]> : tensor<3xf32>
+  // CHECK-DAG: %[[ROUND:.+]] = blade.constant dense<[2.000000e+00, 8.000000e+00, 0.000000e+00]> : tensor<3xf32>
+  // CHECK-DAG: %[[NEGABS:.+]] = blade.constant dense<[-2.500000e+00, -7.500000e+00, -5.000000e-01]> : tensor<3xf32>
+  // CHECK-DAG: %[[HALF:.+]] = blade.constant dense<[2.500000e+00, -1.000000e+00]> : tensor<2xf16>
+  // CHECK: return %[[FLOOR]], %[[CEIL]], %[[ROUND]], %[[NEGABS]], %[[HALF]]
+  %size = blade.constant dense<[5, 15, 1]> : tensor<3xi64>
+  %f = blade.convert %size : (tensor<3xi64>) -> tensor<3xf32>
+  %half = blade.constant dense<0.5> : tensor<f32>
+  %scaled = blade.mul %f, %half : (tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
+  %floor = blade.floor %scaled : tensor<3xf32>
+  %0 = blade.convert %floor : (tensor<3xf32>) -> tensor<3xi64>
+  %1 = blade.ceil %scaled : tensor<3xf32>
+  %2 = blade.round %scaled : tensor<3xf32>
+  %n = blade.neg %scaled : tensor<3xf32>
+  %a = blade.abs %n : tensor<3xf32>
+  %3 = blade.neg %a : tensor<3xf32>
+  %d = blade.constant dense<[2.5, -1.0]> : tensor<2xf64>
+  %4 = blade.convert %d : (tensor<2xf64>) -> tensor<2xf16>
+  return %0, %1, %2, %3, %4 : tensor<3xi64>, tensor<3xf32>, tensor<3xf32>, tensor<3xf32>, tensor<2xf16>
+}
+
+// -----
+
+// A float that does not fit the integer type is left to run time.
+// CHECK-LABEL: func.func @no_fold_out_of_range
+func.func @no_fold_out_of_range() -> tensor<2xui8> {
+  // CHECK: blade.convert
+  %c = blade.constant dense<[1.0, -3.0]> : tensor<2xf32>
+  %0 = blade.convert %c : (tensor<2xf32>) -> tensor<2xui8>
+  return %0 : tensor<2xui8>
+}

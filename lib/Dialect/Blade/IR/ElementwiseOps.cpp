@@ -4,6 +4,7 @@
 #include "blade/Dialect/Blade/IR/TypeInference.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/APSInt.h"
 
 using namespace mlir;
 using namespace blade;
@@ -369,6 +370,41 @@ OpFoldResult SelectOp::fold(FoldAdaptor adaptor) {
   return DenseElementsAttr::get(type, result);
 }
 
+/// Converts one constant element between blade element types (the
+/// semantics of the lowering); std::nullopt when the value does not fit.
+static std::optional<Attribute> convertElement(Attribute value, Type to) {
+  Type from = cast<TypedAttr>(value).getType();
+  bool fromUnsigned = from.isUnsignedInteger() || from.isInteger(1);
+  if (auto f = dyn_cast<FloatAttr>(value)) {
+    APFloat v = f.getValue();
+    if (to.isInteger(1))
+      return BoolAttr::get(to.getContext(), !v.isZero());
+    if (auto toFloat = dyn_cast<FloatType>(to)) {
+      bool losesInfo = false;
+      v.convert(toFloat.getFloatSemantics(), APFloat::rmNearestTiesToEven,
+                &losesInfo);
+      return FloatAttr::get(to, v);
+    }
+    APSInt i(to.getIntOrFloatBitWidth(), to.isUnsignedInteger());
+    bool isExact = false;
+    if (v.convertToInteger(i, APFloat::rmTowardZero, &isExact) ==
+        APFloat::opInvalidOp)
+      return std::nullopt; // NaN or out of range: poison at run time.
+    return IntegerAttr::get(to, i);
+  }
+  APInt v = cast<IntegerAttr>(value).getValue();
+  if (to.isInteger(1))
+    return BoolAttr::get(to.getContext(), !v.isZero());
+  if (auto toFloat = dyn_cast<FloatType>(to)) {
+    APFloat f(toFloat.getFloatSemantics());
+    f.convertFromAPInt(v, !fromUnsigned, APFloat::rmNearestTiesToEven);
+    return FloatAttr::get(to, f);
+  }
+  unsigned width = to.getIntOrFloatBitWidth();
+  return IntegerAttr::get(to, fromUnsigned ? v.zextOrTrunc(width)
+                                           : v.sextOrTrunc(width));
+}
+
 OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
   if (getOperand().getType() == getType())
     return getOperand();
@@ -376,19 +412,73 @@ OpFoldResult ConvertOp::fold(FoldAdaptor adaptor) {
   if (!input || !getType().hasStaticShape() ||
       getType().getNumElements() > kMaxFoldElements)
     return {};
-  Type from = input.getElementType();
   Type to = getType().getElementType();
-  if (!isa<IntegerType>(from) || !isa<IntegerType>(to))
-    return {}; // Only integer and bool conversions (shape arithmetic).
-  unsigned width = to.getIntOrFloatBitWidth();
-  SmallVector<APInt> result;
-  for (const APInt &v : input.getValues<APInt>()) {
-    if (width == 1)
-      result.push_back(APInt(1, v.isZero() ? 0 : 1));
-    else if (from.isInteger(1) || from.isUnsignedInteger())
-      result.push_back(v.zextOrTrunc(width));
-    else
-      result.push_back(v.sextOrTrunc(width));
+  SmallVector<Attribute> result;
+  for (Attribute v : input.getValues<Attribute>()) {
+    std::optional<Attribute> converted = convertElement(v, to);
+    if (!converted)
+      return {};
+    result.push_back(*converted);
   }
   return DenseElementsAttr::get(getType(), result);
+}
+
+/// Folds a unary op on a constant; `floatFn` or `intFn` may be null.
+template <typename IntFn, typename FloatFn>
+static OpFoldResult foldUnary(Operation *op, Attribute operand, IntFn intFn,
+                              FloatFn floatFn) {
+  auto input = dyn_cast_if_present<DenseElementsAttr>(operand);
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (!input || !type.hasStaticShape() ||
+      type.getNumElements() > kMaxFoldElements)
+    return {};
+  if (isa<FloatType>(type.getElementType()))
+    return input.mapValues(type.getElementType(), [&](const APFloat &v) {
+      return floatFn(v).bitcastToAPInt();
+    });
+  bool isUnsigned = type.getElementType().isUnsignedInteger();
+  return input.mapValues(type.getElementType(),
+                         [&](const APInt &v) { return intFn(v, isUnsigned); });
+}
+
+static APFloat roundFloat(APFloat v, APFloat::roundingMode mode) {
+  v.roundToIntegral(mode);
+  return v;
+}
+
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  return foldUnary(
+      *this, adaptor.getOperand(), [](const APInt &v, bool) { return -v; },
+      [](const APFloat &v) { return -v; });
+}
+
+OpFoldResult AbsOp::fold(FoldAdaptor adaptor) {
+  return foldUnary(
+      *this, adaptor.getOperand(),
+      [](const APInt &v, bool isUnsigned) { return isUnsigned ? v : v.abs(); },
+      [](const APFloat &v) { return abs(v); });
+}
+
+OpFoldResult FloorOp::fold(FoldAdaptor adaptor) {
+  return foldUnary(
+      *this, adaptor.getOperand(), [](const APInt &v, bool) { return v; },
+      [](const APFloat &v) {
+        return roundFloat(v, APFloat::rmTowardNegative);
+      });
+}
+
+OpFoldResult CeilOp::fold(FoldAdaptor adaptor) {
+  return foldUnary(
+      *this, adaptor.getOperand(), [](const APInt &v, bool) { return v; },
+      [](const APFloat &v) {
+        return roundFloat(v, APFloat::rmTowardPositive);
+      });
+}
+
+OpFoldResult RoundOp::fold(FoldAdaptor adaptor) {
+  return foldUnary(
+      *this, adaptor.getOperand(), [](const APInt &v, bool) { return v; },
+      [](const APFloat &v) {
+        return roundFloat(v, APFloat::rmNearestTiesToEven);
+      });
 }

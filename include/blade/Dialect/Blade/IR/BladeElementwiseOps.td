@@ -43,8 +43,12 @@ def Blade_TanhOp : Blade_UnaryElementwiseOp<"tanh", "Tanh",
                                             Blade_FloatTensor>;
 
 // Numeric: unsigned integers are their own absolute value; neg wraps.
-def Blade_AbsOp : Blade_UnaryElementwiseOp<"abs", "Abs", Blade_NumericTensor>;
-def Blade_NegOp : Blade_UnaryElementwiseOp<"neg", "Neg", Blade_NumericTensor>;
+def Blade_AbsOp : Blade_UnaryElementwiseOp<"abs", "Abs", Blade_NumericTensor> {
+  let hasFolder = 1;
+}
+def Blade_NegOp : Blade_UnaryElementwiseOp<"neg", "Neg", Blade_NumericTensor> {
+  let hasFolder = 1;
+}
 def Blade_SignOp : Blade_UnaryElementwiseOp<"sign", "Sign",
                                             Blade_NumericTensor>;
 
@@ -54,9 +58,14 @@ class Blade_FloatUnaryOp<string mnemonic, string onnxOp>
 def Blade_ExpOp : Blade_FloatUnaryOp<"exp", "Exp">;
 def Blade_LogOp : Blade_FloatUnaryOp<"log", "Log">;
 def Blade_SqrtOp : Blade_FloatUnaryOp<"sqrt", "Sqrt">;
-def Blade_FloorOp : Blade_FloatUnaryOp<"floor", "Floor">;
-def Blade_CeilOp : Blade_FloatUnaryOp<"ceil", "Ceil">;
-def Blade_RoundOp : Blade_FloatUnaryOp<"round", "Round, halves to even">;
+// Folded on constants: shape arithmetic scales sizes through floats.
+def Blade_FloorOp : Blade_FloatUnaryOp<"floor", "Floor"> {
+  let hasFolder = 1;
+}
+def Blade_CeilOp : Blade_FloatUnaryOp<"ceil", "Ceil"> { let hasFolder = 1; }
+def Blade_RoundOp : Blade_FloatUnaryOp<"round", "Round, halves to even"> {
+  let hasFolder = 1;
+}
 def Blade_SinOp : Blade_FloatUnaryOp<"sin", "Sin">;
 def Blade_CosOp : Blade_FloatUnaryOp<"cos", "Cos">;
 def Blade_TanOp : Blade_FloatUnaryOp<"tan", "Tan">;
