@@ -25,10 +25,12 @@ namespace {
 /// element type of the first operand: it tells float from signed from
 /// unsigned, which the signless scalars no longer do.
 using ScalarFn = Value (*)(OpBuilder &, Location, ValueRange, Type type);
+using ScalarBuilder =
+    llvm::function_ref<Value(OpBuilder &, Location, ValueRange)>;
 
 /// Builds the linalg.generic that applies `fn` to the (broadcast) operands.
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
-                       ValueRange operands, Type bladeType, ScalarFn fn) {
+                       ValueRange operands, ScalarBuilder fn) {
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps;
   for (Value operand : operands)
@@ -44,7 +46,7 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{resultType}, operands, ValueRange{init}, maps,
       iterators, [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        Value v = fn(nb, nloc, args.drop_back(), bladeType);
+        Value v = fn(nb, nloc, args.drop_back());
         linalg::YieldOp::create(nb, nloc, v);
       });
   return generic.getResult(0);
@@ -52,25 +54,115 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
 
 bool isUnsigned(Type t) { return t.isUnsignedInteger(); }
 
+/// Picks the float, unsigned or signed integer arith op for `t`.
+template <typename FOp, typename SOp, typename UOp = SOp>
+Value pick(OpBuilder &b, Location loc, ValueRange a, Type t) {
+  if (isa<FloatType>(t))
+    return FOp::create(b, loc, a[0], a[1]);
+  if (isUnsigned(t))
+    return UOp::create(b, loc, a[0], a[1]);
+  return SOp::create(b, loc, a[0], a[1]);
+}
+
 Value scalarAdd(OpBuilder &b, Location loc, ValueRange a, Type t) {
-  return isa<FloatType>(t) ? Value(arith::AddFOp::create(b, loc, a[0], a[1]))
-                           : Value(arith::AddIOp::create(b, loc, a[0], a[1]));
+  return pick<arith::AddFOp, arith::AddIOp>(b, loc, a, t);
 }
 Value scalarSub(OpBuilder &b, Location loc, ValueRange a, Type t) {
-  return isa<FloatType>(t) ? Value(arith::SubFOp::create(b, loc, a[0], a[1]))
-                           : Value(arith::SubIOp::create(b, loc, a[0], a[1]));
+  return pick<arith::SubFOp, arith::SubIOp>(b, loc, a, t);
 }
 Value scalarMul(OpBuilder &b, Location loc, ValueRange a, Type t) {
-  return isa<FloatType>(t) ? Value(arith::MulFOp::create(b, loc, a[0], a[1]))
-                           : Value(arith::MulIOp::create(b, loc, a[0], a[1]));
+  return pick<arith::MulFOp, arith::MulIOp>(b, loc, a, t);
 }
 Value scalarDiv(OpBuilder &b, Location loc, ValueRange a, Type t) {
-  if (isa<FloatType>(t))
-    return arith::DivFOp::create(b, loc, a[0], a[1]);
-  if (isUnsigned(t))
-    return arith::DivUIOp::create(b, loc, a[0], a[1]);
-  return arith::DivSIOp::create(b, loc, a[0], a[1]);
+  return pick<arith::DivFOp, arith::DivSIOp, arith::DivUIOp>(b, loc, a, t);
 }
+Value scalarMin(OpBuilder &b, Location loc, ValueRange a, Type t) {
+  return pick<arith::MinimumFOp, arith::MinSIOp, arith::MinUIOp>(b, loc, a, t);
+}
+Value scalarMax(OpBuilder &b, Location loc, ValueRange a, Type t) {
+  return pick<arith::MaximumFOp, arith::MaxSIOp, arith::MaxUIOp>(b, loc, a, t);
+}
+Value scalarRem(OpBuilder &b, Location loc, ValueRange a, Type t) {
+  return pick<arith::RemFOp, arith::RemSIOp, arith::RemUIOp>(b, loc, a, t);
+}
+Value scalarMod(OpBuilder &b, Location loc, ValueRange a, Type t) {
+  if (isUnsigned(t))
+    return arith::RemUIOp::create(b, loc, a[0], a[1]);
+  // r = a rem b; add b when r is nonzero and its sign differs from b's.
+  Value r = arith::RemSIOp::create(b, loc, a[0], a[1]);
+  Value zero = createScalar(b, loc, r.getType(), 0);
+  Value rNeg =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
+  Value bNeg =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a[1], zero);
+  Value rNonZero =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r, zero);
+  Value signsDiffer = arith::XOrIOp::create(b, loc, rNeg, bNeg);
+  Value fix = arith::AndIOp::create(b, loc, rNonZero, signsDiffer);
+  Value adjusted = arith::AddIOp::create(b, loc, r, a[1]);
+  return arith::SelectOp::create(b, loc, fix, adjusted, r);
+}
+Value scalarPow(OpBuilder &b, Location loc, ValueRange a, Type t) {
+  if (isa<FloatType>(t))
+    return math::PowFOp::create(b, loc, a[0], a[1]);
+  // Integers: through f64, truncated back (exact below 2^53).
+  Type f64 = b.getF64Type();
+  Type intType = a[0].getType();
+  auto toFloat = [&](Value v) -> Value {
+    if (isUnsigned(t))
+      return arith::UIToFPOp::create(b, loc, f64, v);
+    return arith::SIToFPOp::create(b, loc, f64, v);
+  };
+  Value p = math::PowFOp::create(b, loc, toFloat(a[0]), toFloat(a[1]));
+  if (isUnsigned(t))
+    return arith::FPToUIOp::create(b, loc, intType, p);
+  return arith::FPToSIOp::create(b, loc, intType, p);
+}
+/// Shifts by `amount` >= the bit width give `saturated` instead of poison.
+Value guardShift(OpBuilder &b, Location loc, Value amount, Value shifted,
+                 Value saturated, Type t) {
+  Value width =
+      createScalar(b, loc, amount.getType(), t.getIntOrFloatBitWidth());
+  Value tooFar = arith::CmpIOp::create(
+      b, loc,
+      isUnsigned(t) ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge,
+      amount, width);
+  return arith::SelectOp::create(b, loc, tooFar, saturated, shifted);
+}
+Value scalarShiftLeft(OpBuilder &b, Location loc, ValueRange a, Type t) {
+  Value shifted = arith::ShLIOp::create(b, loc, a[0], a[1]);
+  return guardShift(b, loc, a[1], shifted,
+                    createScalar(b, loc, a[0].getType(), 0), t);
+}
+Value scalarShiftRight(OpBuilder &b, Location loc, ValueRange a, Type t) {
+  if (isUnsigned(t)) {
+    Value shifted = arith::ShRUIOp::create(b, loc, a[0], a[1]);
+    return guardShift(b, loc, a[1], shifted,
+                      createScalar(b, loc, a[0].getType(), 0), t);
+  }
+  Value shifted = arith::ShRSIOp::create(b, loc, a[0], a[1]);
+  Value last =
+      createScalar(b, loc, a[0].getType(), t.getIntOrFloatBitWidth() - 1);
+  Value sign = arith::ShRSIOp::create(b, loc, a[0], last);
+  return guardShift(b, loc, a[1], shifted, sign, t);
+}
+Value scalarAnd(OpBuilder &b, Location loc, ValueRange a, Type) {
+  return arith::AndIOp::create(b, loc, a[0], a[1]);
+}
+Value scalarOr(OpBuilder &b, Location loc, ValueRange a, Type) {
+  return arith::OrIOp::create(b, loc, a[0], a[1]);
+}
+Value scalarXor(OpBuilder &b, Location loc, ValueRange a, Type) {
+  return arith::XOrIOp::create(b, loc, a[0], a[1]);
+}
+Value scalarNot(OpBuilder &b, Location loc, ValueRange a, Type) {
+  Value one = arith::ConstantIntOp::create(b, loc, a[0].getType(), 1);
+  return arith::XOrIOp::create(b, loc, a[0], one);
+}
+Value scalarSelect(OpBuilder &b, Location loc, ValueRange a, Type) {
+  return arith::SelectOp::create(b, loc, a[0], a[1], a[2]);
+}
+
 Value scalarRelu(OpBuilder &b, Location loc, ValueRange a, Type t) {
   Value zero = createScalar(b, loc, a[0].getType(), 0.0);
   if (isa<FloatType>(t))
@@ -88,8 +180,44 @@ Value scalarSigmoid(OpBuilder &b, Location loc, ValueRange a, Type) {
   Value denom = arith::AddFOp::create(b, loc, one, e);
   return arith::DivFOp::create(b, loc, one, denom);
 }
-Value scalarTanh(OpBuilder &b, Location loc, ValueRange a, Type) {
-  return math::TanhOp::create(b, loc, a[0]);
+Value scalarAbs(OpBuilder &b, Location loc, ValueRange a, Type t) {
+  if (isa<FloatType>(t))
+    return math::AbsFOp::create(b, loc, a[0]);
+  if (isUnsigned(t))
+    return a[0];
+  return math::AbsIOp::create(b, loc, a[0]);
+}
+Value scalarNeg(OpBuilder &b, Location loc, ValueRange a, Type t) {
+  if (isa<FloatType>(t))
+    return arith::NegFOp::create(b, loc, a[0]);
+  Value zero = createScalar(b, loc, a[0].getType(), 0);
+  return arith::SubIOp::create(b, loc, zero, a[0]);
+}
+Value scalarSign(OpBuilder &b, Location loc, ValueRange a, Type t) {
+  // 1 above zero, -1 below, the operand itself otherwise (0, -0, NaN).
+  Type type = a[0].getType();
+  Value zero = createScalar(b, loc, type, 0);
+  Value one = createScalar(b, loc, type, 1);
+  Value minusOne = createScalar(b, loc, type, -1);
+  Value pos, neg;
+  if (isa<FloatType>(t)) {
+    pos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, a[0], zero);
+    neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, a[0], zero);
+  } else if (isUnsigned(t)) {
+    pos = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ugt, a[0], zero);
+    neg = arith::ConstantIntOp::create(b, loc, b.getI1Type(), 0);
+  } else {
+    pos = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, a[0], zero);
+    neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, a[0], zero);
+  }
+  Value rest = arith::SelectOp::create(b, loc, neg, minusOne, a[0]);
+  return arith::SelectOp::create(b, loc, pos, one, rest);
+}
+
+/// A scalar builder for a one-operand math op.
+template <typename MathOp>
+Value scalarMath(OpBuilder &b, Location loc, ValueRange a, Type) {
+  return MathOp::create(b, loc, a[0]);
 }
 
 template <typename OpTy, ScalarFn Fn>
@@ -100,10 +228,119 @@ struct ElementwiseLowering : OpConversionPattern<OpTy> {
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType resultType =
         convertedResultType(*this->getTypeConverter(), op.getOperation());
+    // The select's first operand is its condition; its values decide.
+    unsigned typeOperand = std::is_same_v<OpTy, SelectOp> ? 1 : 0;
     Type bladeType =
-        cast<RankedTensorType>(op->getOperand(0).getType()).getElementType();
-    Value result = buildElementwise(rewriter, op.getLoc(), resultType,
-                                    adaptor.getOperands(), bladeType, Fn);
+        cast<RankedTensorType>(op->getOperand(typeOperand).getType())
+            .getElementType();
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), resultType, adaptor.getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange args) {
+          return Fn(b, loc, args, bladeType);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct CompareLowering : OpConversionPattern<CompareOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CompareOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type t = op.getLhs().getType().getElementType();
+    StringRef pred = op.getPredicate();
+    std::optional<arith::CmpFPredicate> fp =
+        llvm::StringSwitch<std::optional<arith::CmpFPredicate>>(pred)
+            .Case("eq", arith::CmpFPredicate::OEQ)
+            .Case("ne", arith::CmpFPredicate::UNE)
+            .Case("lt", arith::CmpFPredicate::OLT)
+            .Case("le", arith::CmpFPredicate::OLE)
+            .Case("gt", arith::CmpFPredicate::OGT)
+            .Case("ge", arith::CmpFPredicate::OGE)
+            .Default(std::nullopt);
+    bool u = isUnsigned(t);
+    using IP = arith::CmpIPredicate;
+    std::optional<IP> ip = llvm::StringSwitch<std::optional<IP>>(pred)
+                               .Case("eq", IP::eq)
+                               .Case("ne", IP::ne)
+                               .Case("lt", u ? IP::ult : IP::slt)
+                               .Case("le", u ? IP::ule : IP::sle)
+                               .Case("gt", u ? IP::ugt : IP::sgt)
+                               .Case("ge", u ? IP::uge : IP::sge)
+                               .Default(std::nullopt);
+    if (!fp || !ip)
+      return rewriter.notifyMatchFailure(op, "unknown predicate");
+    RankedTensorType resultType =
+        convertedResultType(*getTypeConverter(), op.getOperation());
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), resultType, adaptor.getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange a) -> Value {
+          if (isa<FloatType>(t))
+            return arith::CmpFOp::create(b, loc, *fp, a[0], a[1]);
+          return arith::CmpIOp::create(b, loc, *ip, a[0], a[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Converts one scalar from blade element type `from` to `to`; `target` is
+/// the signless type of `to`.
+Value convertScalar(OpBuilder &b, Location loc, Value v, Type from, Type to,
+                    Type target) {
+  if (from == to)
+    return v;
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(to);
+  if (to.isInteger(1)) {
+    Value zero = createScalar(b, loc, v.getType(), 0);
+    if (fromFloat)
+      return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNE, v, zero);
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, v, zero);
+  }
+  bool fromUnsigned = isUnsigned(from) || from.isInteger(1);
+  if (fromFloat && toFloat) {
+    if (fromFloat.getWidth() < toFloat.getWidth())
+      return arith::ExtFOp::create(b, loc, target, v);
+    return arith::TruncFOp::create(b, loc, target, v);
+  }
+  if (toFloat) {
+    if (fromUnsigned)
+      return arith::UIToFPOp::create(b, loc, target, v);
+    return arith::SIToFPOp::create(b, loc, target, v);
+  }
+  if (fromFloat) {
+    if (isUnsigned(to))
+      return arith::FPToUIOp::create(b, loc, target, v);
+    return arith::FPToSIOp::create(b, loc, target, v);
+  }
+  unsigned fromWidth = from.getIntOrFloatBitWidth();
+  unsigned toWidth = to.getIntOrFloatBitWidth();
+  if (fromWidth == toWidth)
+    return v; // Signedness only.
+  if (fromWidth > toWidth)
+    return arith::TruncIOp::create(b, loc, target, v);
+  if (fromUnsigned)
+    return arith::ExtUIOp::create(b, loc, target, v);
+  return arith::ExtSIOp::create(b, loc, target, v);
+}
+
+struct ConvertLowering : OpConversionPattern<ConvertOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ConvertOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Type from = op.getOperand().getType().getElementType();
+    Type to = op.getType().getElementType();
+    RankedTensorType resultType =
+        convertedResultType(*getTypeConverter(), op.getOperation());
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), resultType, adaptor.getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange a) {
+          return convertScalar(b, loc, a[0], from, to,
+                               resultType.getElementType());
+        });
     rewriter.replaceOp(op, result);
     return success();
   }
@@ -111,14 +348,49 @@ struct ElementwiseLowering : OpConversionPattern<OpTy> {
 
 } // namespace
 
-void blade::detail::populateElementwisePatterns(
-    const TypeConverter &converter, RewritePatternSet &patterns) {
+void blade::detail::populateElementwisePatterns(const TypeConverter &converter,
+                                                RewritePatternSet &patterns) {
+  MLIRContext *ctx = patterns.getContext();
   patterns.add<ElementwiseLowering<AddOp, scalarAdd>,
                ElementwiseLowering<SubOp, scalarSub>,
                ElementwiseLowering<MulOp, scalarMul>,
                ElementwiseLowering<DivOp, scalarDiv>,
-               ElementwiseLowering<ReluOp, scalarRelu>,
+               ElementwiseLowering<MinOp, scalarMin>,
+               ElementwiseLowering<MaxOp, scalarMax>,
+               ElementwiseLowering<PowOp, scalarPow>,
+               ElementwiseLowering<RemOp, scalarRem>,
+               ElementwiseLowering<ModOp, scalarMod>,
+               ElementwiseLowering<ShiftLeftOp, scalarShiftLeft>,
+               ElementwiseLowering<ShiftRightOp, scalarShiftRight>,
+               ElementwiseLowering<AndOp, scalarAnd>,
+               ElementwiseLowering<OrOp, scalarOr>,
+               ElementwiseLowering<XorOp, scalarXor>,
+               ElementwiseLowering<NotOp, scalarNot>,
+               ElementwiseLowering<SelectOp, scalarSelect>, CompareLowering,
+               ConvertLowering>(converter, ctx);
+  patterns.add<ElementwiseLowering<ReluOp, scalarRelu>,
                ElementwiseLowering<SigmoidOp, scalarSigmoid>,
-               ElementwiseLowering<TanhOp, scalarTanh>>(converter,
-                                                        patterns.getContext());
+               ElementwiseLowering<TanhOp, scalarMath<math::TanhOp>>,
+               ElementwiseLowering<AbsOp, scalarAbs>,
+               ElementwiseLowering<NegOp, scalarNeg>,
+               ElementwiseLowering<SignOp, scalarSign>,
+               ElementwiseLowering<ExpOp, scalarMath<math::ExpOp>>,
+               ElementwiseLowering<LogOp, scalarMath<math::LogOp>>,
+               ElementwiseLowering<SqrtOp, scalarMath<math::SqrtOp>>,
+               ElementwiseLowering<FloorOp, scalarMath<math::FloorOp>>,
+               ElementwiseLowering<CeilOp, scalarMath<math::CeilOp>>,
+               ElementwiseLowering<RoundOp, scalarMath<math::RoundEvenOp>>,
+               ElementwiseLowering<SinOp, scalarMath<math::SinOp>>,
+               ElementwiseLowering<CosOp, scalarMath<math::CosOp>>,
+               ElementwiseLowering<TanOp, scalarMath<math::TanOp>>,
+               ElementwiseLowering<AsinOp, scalarMath<math::AsinOp>>,
+               ElementwiseLowering<AcosOp, scalarMath<math::AcosOp>>,
+               ElementwiseLowering<AtanOp, scalarMath<math::AtanOp>>,
+               ElementwiseLowering<SinhOp, scalarMath<math::SinhOp>>,
+               ElementwiseLowering<CoshOp, scalarMath<math::CoshOp>>,
+               ElementwiseLowering<AsinhOp, scalarMath<math::AsinhOp>>,
+               ElementwiseLowering<AcoshOp, scalarMath<math::AcoshOp>>,
+               ElementwiseLowering<AtanhOp, scalarMath<math::AtanhOp>>,
+               ElementwiseLowering<ErfOp, scalarMath<math::ErfOp>>>(converter,
+                                                                    ctx);
 }

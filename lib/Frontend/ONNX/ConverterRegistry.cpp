@@ -72,6 +72,7 @@ ConverterFn ConverterRegistry::lookup(StringRef opType, int64_t opset) const {
 const ConverterRegistry &ConverterRegistry::get() {
   static const ConverterRegistry registry = [] {
     ConverterRegistry r;
+    registerActivationConverters(r);
     registerElementwiseConverters(r);
     registerLinearAlgebraConverters(r);
     registerNNConverters(r);

@@ -96,6 +96,7 @@ private:
   llvm::StringMap<llvm::SmallVector<Entry, 2>> table;
 };
 
+void registerActivationConverters(ConverterRegistry &registry);
 void registerElementwiseConverters(ConverterRegistry &registry);
 void registerLinearAlgebraConverters(ConverterRegistry &registry);
 void registerNNConverters(ConverterRegistry &registry);
