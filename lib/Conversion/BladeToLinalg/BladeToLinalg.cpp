@@ -51,6 +51,7 @@ struct BladeLowerToLinalgPass
     blade::detail::populateLinearAlgebraPatterns(converter, patterns);
     blade::detail::populateDataMovementPatterns(converter, patterns);
     blade::detail::populateReductionPatterns(converter, patterns);
+    blade::detail::populateNormalizationPatterns(converter, patterns);
     // Function signatures and returns lose unsigned element types too.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

@@ -75,6 +75,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerElementwiseConverters(r);
     registerLinearAlgebraConverters(r);
     registerNNConverters(r);
+    registerNormalizationConverters(r);
     registerReductionConverters(r);
     registerShapeConverters(r);
     return r;

@@ -99,6 +99,7 @@ private:
 void registerElementwiseConverters(ConverterRegistry &registry);
 void registerLinearAlgebraConverters(ConverterRegistry &registry);
 void registerNNConverters(ConverterRegistry &registry);
+void registerNormalizationConverters(ConverterRegistry &registry);
 void registerReductionConverters(ConverterRegistry &registry);
 void registerShapeConverters(ConverterRegistry &registry);
 
