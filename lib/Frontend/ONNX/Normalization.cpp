@@ -182,7 +182,7 @@ LogicalResult convertLRN(NodeContext &ctx) {
 void registerNormalizationConverters(ConverterRegistry &r) {
   r.add("LayerNormalization", 17, convertLayerNorm);
   r.add("InstanceNormalization", 6, convertInstanceNorm);
-  r.add("BatchNormalization", 7, convertBatchNorm);
+  r.add("BatchNormalization", 6, convertBatchNorm);
   r.add("MeanVarianceNormalization", 9, convertMeanVarianceNorm);
   r.add("LRN", 1, convertLRN);
 }

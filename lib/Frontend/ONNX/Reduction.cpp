@@ -131,20 +131,77 @@ LogicalResult convertCumSum(NodeContext &ctx) {
   Value axisInput = ctx.input(1);
   if (!axisInput)
     return ctx.fail("missing required input #1 (axis)");
-  std::optional<SmallVector<int64_t>> axisValues = getConstantInts(axisInput);
-  if (!axisValues || axisValues->size() != 1)
-    return ctx.fail("the axis input must be a constant with one element");
+  auto axisType = cast<RankedTensorType>(axisInput.getType());
+  if (!isa<IntegerType>(axisType.getElementType()) || axisType.getRank() > 1 ||
+      (axisType.hasStaticShape() && axisType.getNumElements() != 1))
+    return ctx.fail("the axis input must be an integer tensor with one "
+                    "element");
   auto type = cast<RankedTensorType>(x->getType());
+  OpBuilder &b = ctx.builder;
+  BoolAttr exclusive = b.getBoolAttr(ctx.intAttr("exclusive", 0) != 0);
+  BoolAttr reverse = b.getBoolAttr(ctx.intAttr("reverse", 0) != 0);
+  std::optional<SmallVector<int64_t>> axisValues = getConstantInts(axisInput);
+  if (!axisValues)
+    return ctx.setOutputs({CumSumOp::create(b, ctx.loc, type, *x, axisInput,
+                                            IntegerAttr(), exclusive, reverse)
+                               .getResult()});
   FailureOr<int64_t> axis =
       normalizeAxis(ctx, axisValues->front(), type.getRank());
   if (failed(axis))
     return failure();
-  OpBuilder &b = ctx.builder;
   return ctx.setOutputs(
-      {CumSumOp::create(b, ctx.loc, type, *x, b.getI64IntegerAttr(*axis),
-                        b.getBoolAttr(ctx.intAttr("exclusive", 0) != 0),
-                        b.getBoolAttr(ctx.intAttr("reverse", 0) != 0))
+      {CumSumOp::create(b, ctx.loc, type, *x, Value(),
+                        b.getI64IntegerAttr(*axis), exclusive, reverse)
            .getResult()});
+}
+
+/// TopK: `k` from the attribute before opset 10, else from input #1 (a
+/// run-time value gives a dynamic result dim); `largest` and `sorted` from
+/// opset 11 (the result is always sorted, which `sorted = 0` allows).
+LogicalResult convertTopK(NodeContext &ctx) {
+  FailureOr<Value> x = dataInput(ctx, /*floatOnly=*/false);
+  if (failed(x))
+    return failure();
+  auto type = cast<RankedTensorType>(x->getType());
+  FailureOr<int64_t> axis =
+      normalizeAxis(ctx, ctx.intAttr("axis", -1), type.getRank());
+  if (failed(axis))
+    return failure();
+  OpBuilder &b = ctx.builder;
+  Value k;
+  std::optional<int64_t> kValue;
+  if (ctx.opset < 10) {
+    kValue = ctx.intAttr("k");
+    if (!kValue)
+      return ctx.fail("missing attribute 'k'");
+    auto kType = RankedTensorType::get({1}, b.getI64Type());
+    k = ConstantOp::create(b, ctx.loc, DenseElementsAttr::get(kType, *kValue));
+  } else {
+    k = ctx.input(1);
+    if (!k)
+      return ctx.fail("missing required input #1 (K)");
+    auto kType = cast<RankedTensorType>(k.getType());
+    if (!kType.getElementType().isInteger(64) || kType.getRank() > 1 ||
+        (kType.hasStaticShape() && kType.getNumElements() != 1))
+      return ctx.fail("K must be a one-element int64 tensor");
+    if (std::optional<SmallVector<int64_t>> ks = getConstantInts(k))
+      kValue = ks->front();
+  }
+  SmallVector<int64_t> shape(type.getShape());
+  shape[*axis] = ShapedType::kDynamic;
+  if (kValue) {
+    if (*kValue < 0 ||
+        (!type.isDynamicDim(*axis) && *kValue > type.getDimSize(*axis)))
+      return ctx.fail("k = " + Twine(*kValue) + " is out of range for dim " +
+                      Twine(*axis) + " of " + shapeToString(type.getShape()));
+    shape[*axis] = *kValue;
+  }
+  auto op = TopKOp::create(b, ctx.loc,
+                           RankedTensorType::get(shape, type.getElementType()),
+                           RankedTensorType::get(shape, b.getI64Type()), *x, k,
+                           b.getI64IntegerAttr(*axis),
+                           b.getBoolAttr(ctx.intAttr("largest", 1) != 0));
+  return ctx.setOutputs({op.getValues(), op.getIndices()});
 }
 
 /// Softmax, LogSoftmax, Hardmax. From opset 13 they normalize one axis
@@ -191,6 +248,7 @@ void registerReductionConverters(ConverterRegistry &r) {
   r.add("ArgMax", 1, convertArgReduce<kMax>);
   r.add("ArgMin", 1, convertArgReduce<kMin>);
   r.add("CumSum", 11, convertCumSum);
+  r.add("TopK", 1, convertTopK);
   r.add("Softmax", 1, 12, convertSoftmaxLike<SoftmaxOp, true>);
   r.add("Softmax", 13, convertSoftmaxLike<SoftmaxOp, false>);
   r.add("LogSoftmax", 1, 12, convertSoftmaxLike<LogSoftmaxOp, true>);

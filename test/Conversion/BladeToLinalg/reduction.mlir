@@ -143,3 +143,42 @@ func.func @hardmax(%x: tensor<?x5xf32>) -> tensor<?x5xf32> {
   %0 = blade.hardmax %x {axis = 1 : i64} : tensor<?x5xf32>
   return %0 : tensor<?x5xf32>
 }
+
+// -----
+
+// A run-time CumSum axis: normalized, it picks the window length among the
+// dims and the operand is read with tensor.extract at the window index.
+// CHECK-LABEL: func.func @cumsum_runtime_axis
+// CHECK-SAME: (%[[X:.+]]: tensor<?x4xf32>, %[[A:.+]]: tensor<i64>)
+func.func @cumsum_runtime_axis(%x: tensor<?x4xf32>, %a: tensor<i64>) -> tensor<?x4xf32> {
+  // CHECK: %[[RAW:.+]] = tensor.extract %[[A]][] : tensor<i64>
+  // CHECK: %[[AX:.+]] = arith.index_cast %[[RAW]] : i64 to index
+  // CHECK: arith.cmpi slt, %[[AX]]
+  // CHECK: %[[W:.+]] = tensor.empty(%{{.+}}) : tensor<?xi1>
+  // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[W]] : tensor<?xi1>)
+  // CHECK: tensor.extract %[[X]]
+  %0 = blade.cumsum %x[%a : tensor<i64>] {exclusive = false, reverse = false} : tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+// TopK ranks each element against the others along the axis, then gathers
+// the element of rank r into result position r; a run-time k sizes the
+// result.
+// CHECK-DAG: #[[$OWN:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CHECK-DAG: #[[$OTHER:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func.func @top_k
+// CHECK-SAME: (%[[X:.+]]: tensor<3x5xf32>, %[[K:.+]]: tensor<1xi64>)
+func.func @top_k(%x: tensor<3x5xf32>, %k: tensor<1xi64>) -> (tensor<3x?xf32>, tensor<3x?xi64>) {
+  // CHECK: %[[RANKS:.+]] = linalg.generic {indexing_maps = [#[[$OWN]], #[[$OTHER]], #[[$OWN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]], %[[X]] : tensor<3x5xf32>, tensor<3x5xf32>) outs(%{{.+}} : tensor<3x5xi64>)
+  // CHECK: arith.cmpf ogt
+  // CHECK: arith.cmpf oeq
+  // CHECK: %[[KV:.+]] = tensor.extract %[[K]]
+  // CHECK: %[[KI:.+]] = arith.index_cast %[[KV]] : i64 to index
+  // CHECK: tensor.empty(%[[KI]]) : tensor<3x?xf32>
+  // CHECK: %[[R:.+]]:2 = linalg.generic {indexing_maps = [#[[$OTHER]], #[[$OTHER]], #[[$OWN]], #[[$OWN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]], %[[RANKS]] : tensor<3x5xf32>, tensor<3x5xi64>)
+  // CHECK: return %[[R]]#0, %[[R]]#1
+  %0:2 = blade.top_k %x, %k {axis = 1 : i64, largest = true} : (tensor<3x5xf32>, tensor<1xi64>) -> (tensor<3x?xf32>, tensor<3x?xi64>)
+  return %0#0, %0#1 : tensor<3x?xf32>, tensor<3x?xi64>
+}

@@ -117,3 +117,28 @@ func.func @lrn_size(%x: tensor<1x3x4xf32>) -> tensor<1x3x4xf32> {
   %0 = blade.lrn %x {alpha = 1.0e-04 : f32, beta = 0.75 : f32, bias = 1.0 : f32, size = 0 : i64} : tensor<1x3x4xf32>
   return %0 : tensor<1x3x4xf32>
 }
+
+// -----
+
+func.func @cumsum_two_axes(%x: tensor<2x3xf32>, %a: tensor<i64>) -> tensor<2x3xf32> {
+  // expected-error @+1 {{needs exactly one of the axis attribute and the axis operand}}
+  %0 = blade.cumsum %x[%a : tensor<i64>] {axis = 0 : i64, exclusive = false, reverse = false} : tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+func.func @top_k_too_large(%x: tensor<2x3xf32>) -> (tensor<2x4xf32>, tensor<2x4xi64>) {
+  %k = blade.constant dense<4> : tensor<1xi64>
+  // expected-error @+1 {{k = 4 is out of range for dim 1 of [2, 3]}}
+  %0:2 = blade.top_k %x, %k {axis = 1 : i64, largest = true} : (tensor<2x3xf32>, tensor<1xi64>) -> (tensor<2x4xf32>, tensor<2x4xi64>)
+  return %0#0, %0#1 : tensor<2x4xf32>, tensor<2x4xi64>
+}
+
+// -----
+
+func.func @top_k_k_shape(%x: tensor<2x3xf32>, %k: tensor<2xi64>) -> (tensor<2x?xf32>, tensor<2x?xi64>) {
+  // expected-error @+1 {{k must have one element}}
+  %0:2 = blade.top_k %x, %k {axis = 1 : i64, largest = true} : (tensor<2x3xf32>, tensor<2xi64>) -> (tensor<2x?xf32>, tensor<2x?xi64>)
+  return %0#0, %0#1 : tensor<2x?xf32>, tensor<2x?xi64>
+}

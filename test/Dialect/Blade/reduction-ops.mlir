@@ -18,6 +18,17 @@ func.func @reductions(%x: tensor<?x16xf32>, %i: tensor<?x4xui8>) -> (tensor<?x1x
 
 // -----
 
+// CHECK-LABEL: func.func @runtime_axis_and_k
+func.func @runtime_axis_and_k(%x: tensor<?x16xf32>, %a: tensor<i32>, %k: tensor<?xi64>) -> (tensor<?x16xf32>, tensor<?x?xf32>, tensor<?x?xi64>) {
+  // CHECK: blade.cumsum %{{.+}}[%{{.+}} : tensor<i32>] {exclusive = true, reverse = false} : tensor<?x16xf32>
+  %0 = blade.cumsum %x[%a : tensor<i32>] {exclusive = true, reverse = false} : tensor<?x16xf32>
+  // CHECK: blade.top_k %{{.+}}, %{{.+}} {axis = 1 : i64, largest = false} : (tensor<?x16xf32>, tensor<?xi64>) -> (tensor<?x?xf32>, tensor<?x?xi64>)
+  %1:2 = blade.top_k %x, %k {axis = 1 : i64, largest = false} : (tensor<?x16xf32>, tensor<?xi64>) -> (tensor<?x?xf32>, tensor<?x?xi64>)
+  return %0, %1#0, %1#1 : tensor<?x16xf32>, tensor<?x?xf32>, tensor<?x?xi64>
+}
+
+// -----
+
 // CHECK-LABEL: func.func @normalisations
 func.func @normalisations(%x: tensor<?x3x?xf32>, %c: tensor<3xf32>, %s: tensor<?xf32>) -> (tensor<?x3x?xf32>, tensor<?x3x?xf32>, tensor<?x3x?xf32>, tensor<?x3x?xf32>, tensor<?x3x?xf32>, tensor<?x3x?xf32>, tensor<?x3x?xf32>, tensor<?x1x1xf32>) {
   // CHECK: blade.log_softmax %{{.+}} {axis = 1 : i64, flatten} : tensor<?x3x?xf32>

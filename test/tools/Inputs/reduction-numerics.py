@@ -1,6 +1,6 @@
 """Inputs and numpy references for reduction-numerics.onnxtxt.
 
-    reduction-numerics.py make DIR     writes X.npy, I.npy, U.npy
+    reduction-numerics.py make DIR     writes X, I, U, K (= [2]), Ax (= -1)
     reduction-numerics.py check DIR    compares DIR/out/*.npy with numpy
 """
 import os
@@ -18,6 +18,8 @@ if mode == "make":
     np.save(path("X.npy"), X)
     np.save(path("I.npy"), rng.integers(-9, 9, (3, 4)).astype(np.int32))
     np.save(path("U.npy"), rng.integers(0, 255, (3, 4)).astype(np.uint8))
+    np.save(path("K.npy"), np.array([2], np.int64))
+    np.save(path("Ax.npy"), np.array(-1, np.int32))
     sys.exit(0)
 
 X, I, U = (np.load(path(n + ".npy")) for n in ("X", "I", "U"))
@@ -53,4 +55,12 @@ close("Mvn", (X - m) / (np.sqrt(v) + 1e-9), 1e-4, 1e-5)
 close("Lse", np.log(np.exp(X).sum(1, keepdims=True)))
 close("MeanI", np.trunc(I.sum(1, keepdims=True) / 4).astype(np.int32))
 close("CumI", np.cumsum(I, 1).astype(np.int32))
+# TopK: sorted, ties keep the lower index first (a stable sort).
+order = np.argsort(-X, axis=2, kind="stable")[:, :, :2]
+close("TopI", order.astype(np.int64))
+close("TopV", np.take_along_axis(X, order, 2))
+order = np.argsort(I, axis=0, kind="stable")[:2]
+close("LowI", order.astype(np.int64))
+close("LowV", np.take_along_axis(I, order, 0))
+close("CumDyn", np.cumsum(X, 2) - X, 1e-5, 1e-5)
 print("ok")

@@ -3,6 +3,8 @@
 #include "blade/Dialect/Blade/IR/BladeOps.h"
 #include "blade/Dialect/Blade/IR/TypeInference.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/STLExtras.h"
 
@@ -106,7 +108,68 @@ LogicalResult ArgReduceOp::verify() {
 }
 
 LogicalResult CumSumOp::verify() {
-  return verifyAxis(*this, getAxis(), getType().getRank());
+  std::optional<int64_t> axis = getAxis();
+  if (axis.has_value() == static_cast<bool>(getAxisValue()))
+    return emitOpError() << "needs exactly one of the axis attribute and the "
+                            "axis operand";
+  if (Value v = getAxisValue()) {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (type.getRank() > 1 ||
+        (type.hasStaticShape() && type.getNumElements() != 1))
+      return emitOpError() << "the axis operand must have one element";
+    return success();
+  }
+  return verifyAxis(*this, *axis, getType().getRank());
+}
+
+/// The value of TopK's `k` operand when it is a constant.
+static std::optional<int64_t> constantK(Value k) {
+  DenseIntElementsAttr attr;
+  if (!matchPattern(k, m_Constant(&attr)) || attr.getNumElements() != 1)
+    return std::nullopt;
+  return (*attr.getValues<APInt>().begin()).getSExtValue();
+}
+
+LogicalResult TopKOp::verify() {
+  RankedTensorType type = getOperand().getType();
+  int64_t axis = getAxis();
+  if (failed(verifyAxis(*this, axis, type.getRank())))
+    return failure();
+  RankedTensorType kType = getK().getType();
+  if (kType.getRank() > 1 ||
+      (kType.hasStaticShape() && kType.getNumElements() != 1))
+    return emitOpError() << "k must have one element";
+  if (getValues().getType().getElementType() != type.getElementType())
+    return emitOpError() << "values must have the operand's element type";
+  SmallVector<int64_t> shape(type.getShape());
+  std::optional<int64_t> k = constantK(getK());
+  if (k) {
+    if (*k < 0 || (!type.isDynamicDim(axis) && *k > type.getDimSize(axis)))
+      return emitOpError() << "k = " << *k << " is out of range for dim "
+                           << axis << " of " << shapeToString(type.getShape());
+    shape[axis] = *k;
+  } else {
+    shape[axis] = ShapedType::kDynamic;
+  }
+  for (Value result : {getValues(), getIndices()})
+    if (failed(verifyInferredShape(shape, cast<ShapedType>(result.getType()),
+                                   getLoc())))
+      return failure();
+  return success();
+}
+
+void TopKOp::emitShapeChecks(ShapeCheckList &checks) {
+  std::optional<int64_t> k = constantK(getK());
+  int64_t axis = getAxis();
+  if (!k || !getOperand().getType().isDynamicDim(axis))
+    return;
+  OpBuilder &b = checks.builder();
+  Value kValue = arith::ConstantIndexOp::create(b, getLoc(), *k);
+  Value ok = arith::CmpIOp::create(b, getLoc(), arith::CmpIPredicate::ule,
+                                   kValue, checks.dim(getOperand(), axis));
+  checks.require(ok, ShapeCheckList::where(*this) +
+                         ": k = " + std::to_string(*k) + " exceeds dim " +
+                         std::to_string(axis) + " at run time");
 }
 
 //===----------------------------------------------------------------------===//

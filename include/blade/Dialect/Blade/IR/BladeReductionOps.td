@@ -79,24 +79,65 @@ def Blade_ArgReduceOp : Blade_Op<"arg_reduce", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Blade_CumSumOp : Blade_Op<"cumsum", [Pure, SameOperandsAndResultType]> {
+def Blade_CumSumOp : Blade_Op<"cumsum",
+    [Pure, AllTypesMatch<["operand", "result"]>]> {
   let summary = "Cumulative sum along an axis (ONNX CumSum)";
   let description = [{
-    Result element `i` along `axis` is the sum of the operand elements up to
-    and including `i` (excluding it with `exclusive`); with `reverse` the
-    sum runs from the end.
+    Result element `i` along the axis is the sum of the operand elements up
+    to and including `i` (excluding it with `exclusive`); with `reverse` the
+    sum runs from the end. The axis is the `axis` attribute or, when only
+    known at run time, the one-element integer tensor `axis_value`
+    (negative counts from the end; a value out of range gives zeros).
 
     Example:
 
     ```mlir
     %y = blade.cumsum %x {axis = 0 : i64, exclusive = false, reverse = true}
         : tensor<?x4xf32>
+    %z = blade.cumsum %x [%a : tensor<i32>] {exclusive = true,
+        reverse = false} : tensor<?x4xf32>
     ```
   }];
-  let arguments = (ins Blade_NumericTensor:$operand, I64Attr:$axis,
-                       BoolAttr:$exclusive, BoolAttr:$reverse);
+  let arguments = (ins Blade_NumericTensor:$operand,
+                       Optional<Blade_IntegerTensor>:$axis_value,
+                       OptionalAttr<I64Attr>:$axis, BoolAttr:$exclusive,
+                       BoolAttr:$reverse);
   let results = (outs Blade_NumericTensor:$result);
-  let assemblyFormat = "$operand attr-dict `:` type($result)";
+  let assemblyFormat = [{
+    $operand (`[` $axis_value^ `:` type($axis_value) `]`)? attr-dict `:`
+    type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+def Blade_TopKOp : Blade_Op<"top_k",
+    [Pure, DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
+  let summary = "The k largest or smallest elements along an axis (ONNX TopK)";
+  let description = [{
+    `k` is a one-element i64 tensor of rank <= 1 (a run-time value is
+    allowed, its dim may be dynamic; the result's `axis` dim is then
+    dynamic). Returns the elements sorted
+    (largest first, or smallest first without `largest`) with their int64
+    indices; equal elements keep the lower index first. Each element's
+    position is its rank among the elements along the axis, so the cost is
+    quadratic in the axis length. A run-time `k` above the axis length
+    leaves the extra result positions 0.
+
+    Example:
+
+    ```mlir
+    %v, %i = blade.top_k %x, %k {axis = 1 : i64, largest = true}
+        : (tensor<?x16xf32>, tensor<1xi64>) -> (tensor<?x3xf32>, tensor<?x3xi64>)
+    ```
+  }];
+  let arguments = (ins Blade_NumericTensor:$operand,
+                       RankedTensorOf<[I64]>:$k, I64Attr:$axis,
+                       BoolAttr:$largest);
+  let results = (outs Blade_NumericTensor:$values,
+                      RankedTensorOf<[I64]>:$indices);
+  let assemblyFormat = [{
+    $operand `,` $k attr-dict `:` functional-type(operands, results)
+  }];
   let hasVerifier = 1;
 }
 
