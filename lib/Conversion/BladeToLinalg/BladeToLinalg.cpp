@@ -54,6 +54,7 @@ struct BladeLowerToLinalgPass
     blade::detail::populateNNPatterns(converter, patterns);
     blade::detail::populateQuantPatterns(converter, patterns);
     blade::detail::populateReductionPatterns(converter, patterns);
+    blade::detail::populateNormalizationPatterns(converter, patterns);
     // Function signatures and returns lose unsigned element types too.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

@@ -36,6 +36,42 @@ void populateQuantPatterns(const mlir::TypeConverter &converter,
                            mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(const mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
+void populateNormalizationPatterns(const mlir::TypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns);
+
+/// Body of a reduction: the new accumulator from an element (the inputs'
+/// block arguments, in order) and the accumulator.
+using ReductionBodyFn = llvm::function_ref<mlir::Value(
+    mlir::OpBuilder &, mlir::Location, mlir::ValueRange, mlir::Value)>;
+
+/// Reduces the dims of `inputs[0]` marked in `reduced` with a linalg.generic
+/// starting from `init`. Further inputs have the full rank (identity map) or
+/// the reduced rank (the reduced map). The result drops the reduced dims.
+mlir::Value buildReduction(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::ValueRange inputs,
+                           llvm::ArrayRef<bool> reduced, mlir::Value init,
+                           ReductionBodyFn body);
+
+/// With `keepdims`, expands `reduced` (the dims in `mask` dropped) back to
+/// the full rank with 1s for the masked dims; then casts to `resultType`.
+mlir::Value restoreReducedDims(mlir::OpBuilder &b, mlir::Location loc,
+                               mlir::Value reduced, llvm::ArrayRef<bool> mask,
+                               bool keepdims,
+                               mlir::RankedTensorType resultType);
+
+/// The map from a full-rank iteration space to the dims not in `reduced`.
+mlir::AffineMap getReducedMap(mlir::MLIRContext *ctx,
+                              llvm::ArrayRef<bool> reduced);
+
+/// A linalg.generic over the full shape of `inputs[0]` producing one
+/// `elementType` tensor of that shape; each input is read through the
+/// identity or, when its rank is lower, the reduced map of `reduced`.
+mlir::Value
+buildFullMap(mlir::OpBuilder &b, mlir::Location loc, mlir::ValueRange inputs,
+             llvm::ArrayRef<bool> reduced, mlir::Type elementType,
+             llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                            mlir::ValueRange)>
+                 body);
 
 /// The converted (signless) result type of `op`'s result `i`.
 mlir::RankedTensorType convertedResultType(const mlir::TypeConverter &converter,

@@ -1,8 +1,9 @@
-//===- Reduction.cpp - Reductions and normalisations to linalg ------------===//
+//===- Reduction.cpp - Reductions, arg-reductions, scans, TopK, softmax ---===//
 //
-// softmax(x) = exp(x - max(x)) / sum(exp(x - max(x))) along one axis, as
-// four linalg ops: a max reduction, a subtract-and-exp map, a sum reduction
-// and a divide map. Fusion later turns them into one kernel.
+// blade.reduce, blade.arg_reduce, blade.cumsum, blade.top_k and the softmax
+// family lower to linalg.generic reductions plus elementwise maps (math/arith inside the
+// bodies); fusion later merges them into few kernels. Kept dims of
+// `keepdims` results come back with tensor.expand_shape.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,88 +21,694 @@ using namespace mlir;
 using namespace blade;
 using namespace blade::detail;
 
+//===----------------------------------------------------------------------===//
+// Shared helpers
+//===----------------------------------------------------------------------===//
+
+AffineMap blade::detail::getReducedMap(MLIRContext *ctx,
+                                       ArrayRef<bool> reduced) {
+  SmallVector<AffineExpr> exprs;
+  for (auto [i, r] : llvm::enumerate(reduced))
+    if (!r)
+      exprs.push_back(getAffineDimExpr(i, ctx));
+  return AffineMap::get(reduced.size(), 0, exprs, ctx);
+}
+
+static SmallVector<Value> dynamicSizes(OpBuilder &b, Location loc, Value v,
+                                       ArrayRef<bool> skip = {}) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<Value> sizes;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    if (type.isDynamicDim(i) && (skip.empty() || !skip[i]))
+      sizes.push_back(tensor::DimOp::create(b, loc, v, i));
+  return sizes;
+}
+
+Value blade::detail::buildReduction(OpBuilder &b, Location loc,
+                                    ValueRange inputs, ArrayRef<bool> reduced,
+                                    Value init, ReductionBodyFn body) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(inputs[0].getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> shape;
+  for (int64_t i = 0; i < rank; ++i)
+    if (!reduced[i])
+      shape.push_back(type.getDimSize(i));
+  auto resultType = RankedTensorType::get(shape, init.getType());
+  Value empty =
+      createEmpty(b, loc, resultType, dynamicSizes(b, loc, inputs[0], reduced));
+  Value acc =
+      linalg::FillOp::create(b, loc, ValueRange{init}, ValueRange{empty})
+          .getResult(0);
+  AffineMap identity = b.getMultiDimIdentityMap(rank);
+  AffineMap reducedMap = getReducedMap(ctx, reduced);
+  SmallVector<AffineMap> maps;
+  for (Value in : inputs)
+    maps.push_back(cast<RankedTensorType>(in.getType()).getRank() == rank
+                       ? identity
+                       : reducedMap);
+  maps.push_back(reducedMap);
+  SmallVector<utils::IteratorType> iterators;
+  for (bool r : reduced)
+    iterators.push_back(r ? utils::IteratorType::reduction
+                          : utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, inputs, ValueRange{acc}, maps,
+             iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, l, body(nb, l, args.drop_back(), args.back()));
+             })
+      .getResult(0);
+}
+
+Value blade::detail::buildFullMap(
+    OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<bool> reduced,
+    Type elementType,
+    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  auto type = cast<RankedTensorType>(inputs[0].getType());
+  int64_t rank = type.getRank();
+  auto resultType = RankedTensorType::get(type.getShape(), elementType);
+  Value empty =
+      createEmpty(b, loc, resultType, dynamicSizes(b, loc, inputs[0]));
+  AffineMap identity = b.getMultiDimIdentityMap(rank);
+  AffineMap reducedMap = getReducedMap(b.getContext(), reduced);
+  SmallVector<AffineMap> maps;
+  for (Value in : inputs)
+    maps.push_back(cast<RankedTensorType>(in.getType()).getRank() == rank
+                       ? identity
+                       : reducedMap);
+  maps.push_back(identity);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, inputs, ValueRange{empty}, maps,
+             iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, body(nb, l, args.drop_back()));
+             })
+      .getResult(0);
+}
+
+Value blade::detail::restoreReducedDims(OpBuilder &b, Location loc,
+                                        Value reduced, ArrayRef<bool> mask,
+                                        bool keepdims,
+                                        RankedTensorType resultType) {
+  auto type = cast<RankedTensorType>(reduced.getType());
+  if (keepdims) {
+    // Each kept dim groups with the reduced dims after it; leading reduced
+    // dims join the first group.
+    SmallVector<int64_t> shape;
+    SmallVector<ReassociationIndices> groups;
+    ReassociationIndices leading;
+    int64_t next = 0;
+    for (auto [i, r] : llvm::enumerate(mask)) {
+      int64_t dim = i;
+      if (r) {
+        shape.push_back(1);
+        (groups.empty() ? leading : groups.back()).push_back(dim);
+        continue;
+      }
+      shape.push_back(type.getDimSize(next++));
+      ReassociationIndices group = std::move(leading);
+      leading.clear();
+      group.push_back(dim);
+      groups.push_back(std::move(group));
+    }
+    auto expandedType = RankedTensorType::get(shape, type.getElementType());
+    reduced =
+        tensor::ExpandShapeOp::create(b, loc, expandedType, reduced, groups);
+  }
+  if (reduced.getType() != resultType)
+    reduced = tensor::CastOp::create(b, loc, resultType, reduced);
+  return reduced;
+}
+
 namespace {
 
-struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
+/// Arithmetic on one element type, signed or unsigned as the blade type says.
+struct Arith {
+  Type type;
+  bool isFloat, isUnsigned;
+  Arith(Type bladeType, Type convertedType)
+      : type(convertedType), isFloat(isa<FloatType>(bladeType)),
+        isUnsigned(bladeType.isUnsignedInteger()) {}
+
+  Value add(OpBuilder &b, Location l, Value x, Value y) const {
+    return isFloat ? Value(arith::AddFOp::create(b, l, x, y))
+                   : Value(arith::AddIOp::create(b, l, x, y));
+  }
+  Value mul(OpBuilder &b, Location l, Value x, Value y) const {
+    return isFloat ? Value(arith::MulFOp::create(b, l, x, y))
+                   : Value(arith::MulIOp::create(b, l, x, y));
+  }
+  Value div(OpBuilder &b, Location l, Value x, Value y) const {
+    if (isFloat)
+      return arith::DivFOp::create(b, l, x, y);
+    if (isUnsigned)
+      return arith::DivUIOp::create(b, l, x, y);
+    return arith::DivSIOp::create(b, l, x, y);
+  }
+  Value max(OpBuilder &b, Location l, Value x, Value y) const {
+    if (isFloat)
+      return arith::MaximumFOp::create(b, l, x, y);
+    if (isUnsigned)
+      return arith::MaxUIOp::create(b, l, x, y);
+    return arith::MaxSIOp::create(b, l, x, y);
+  }
+  Value min(OpBuilder &b, Location l, Value x, Value y) const {
+    if (isFloat)
+      return arith::MinimumFOp::create(b, l, x, y);
+    if (isUnsigned)
+      return arith::MinUIOp::create(b, l, x, y);
+    return arith::MinSIOp::create(b, l, x, y);
+  }
+  Value abs(OpBuilder &b, Location l, Value x) const {
+    if (isFloat)
+      return math::AbsFOp::create(b, l, x);
+    if (isUnsigned)
+      return x;
+    return math::AbsIOp::create(b, l, x);
+  }
+  /// `x > y` (or `x >= y` with `orEqual`); `less` flips the comparison.
+  Value greater(OpBuilder &b, Location l, Value x, Value y, bool orEqual,
+                bool less) const {
+    if (isFloat) {
+      auto p = less ? (orEqual ? arith::CmpFPredicate::OLE
+                               : arith::CmpFPredicate::OLT)
+                    : (orEqual ? arith::CmpFPredicate::OGE
+                               : arith::CmpFPredicate::OGT);
+      return arith::CmpFOp::create(b, l, p, x, y);
+    }
+    arith::CmpIPredicate p;
+    if (isUnsigned)
+      p = less ? (orEqual ? arith::CmpIPredicate::ule
+                          : arith::CmpIPredicate::ult)
+               : (orEqual ? arith::CmpIPredicate::uge
+                          : arith::CmpIPredicate::ugt);
+    else
+      p = less ? (orEqual ? arith::CmpIPredicate::sle
+                          : arith::CmpIPredicate::slt)
+               : (orEqual ? arith::CmpIPredicate::sge
+                          : arith::CmpIPredicate::sgt);
+    return arith::CmpIOp::create(b, l, p, x, y);
+  }
+  Value constant(OpBuilder &b, Location l, double v) const {
+    return createScalar(b, l, type, v);
+  }
+  /// The lowest (`lowest`) or highest value of the type (+-inf for floats).
+  Value extreme(OpBuilder &b, Location l, bool lowest) const {
+    if (auto ft = dyn_cast<FloatType>(type))
+      return arith::ConstantOp::create(
+          b, l, type,
+          b.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics(), lowest)));
+    unsigned w = type.getIntOrFloatBitWidth();
+    APInt v = isUnsigned
+                  ? (lowest ? APInt::getMinValue(w) : APInt::getMaxValue(w))
+                  : (lowest ? APInt::getSignedMinValue(w)
+                            : APInt::getSignedMaxValue(w));
+    return arith::ConstantOp::create(b, l, type, b.getIntegerAttr(type, v));
+  }
+  /// An index value converted to this type.
+  Value fromIndex(OpBuilder &b, Location l, Value index) const {
+    Value i64 = arith::IndexCastUIOp::create(b, l, b.getI64Type(), index);
+    if (isFloat)
+      return arith::UIToFPOp::create(b, l, type, i64);
+    unsigned w = type.getIntOrFloatBitWidth();
+    if (w < 64)
+      return arith::TruncIOp::create(b, l, type, i64);
+    return i64;
+  }
+};
+
+SmallVector<bool> maskOf(int64_t rank, ArrayRef<int64_t> axes) {
+  SmallVector<bool> mask(rank, false);
+  for (int64_t a : axes)
+    mask[a] = true;
+  return mask;
+}
+
+struct ReduceLowering : OpConversionPattern<ReduceOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
-  matchAndRewrite(SoftmaxOp op, OpAdaptor adaptor,
+  matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getOperand();
+    auto xType = cast<RankedTensorType>(x.getType());
+    Arith a(op.getOperand().getType().getElementType(), xType.getElementType());
+    StringRef kind = op.getKind();
+    SmallVector<bool> mask = maskOf(xType.getRank(), op.getAxes());
+    OpBuilder &b = rewriter;
+
+    Value result;
+    if (kind == "log_sum_exp") {
+      Value max =
+          buildReduction(b, loc, {x}, mask, a.extreme(b, loc, /*lowest=*/true),
+                         [&](OpBuilder &nb, Location l, ValueRange in,
+                             Value acc) { return a.max(nb, l, in[0], acc); });
+      // An all -inf (or empty) slice shifts by 0 instead of -inf.
+      Value shift = buildFullMap(
+          b, loc, {max}, {}, a.type,
+          [&](OpBuilder &nb, Location l, ValueRange in) -> Value {
+            Value isInf =
+                arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, in[0],
+                                      a.extreme(nb, l, true));
+            return arith::SelectOp::create(nb, l, isInf, a.constant(nb, l, 0),
+                                           in[0]);
+          });
+      Value sum = buildReduction(
+          b, loc, {x, shift}, mask, a.constant(b, loc, 0),
+          [&](OpBuilder &nb, Location l, ValueRange in, Value acc) {
+            Value e = math::ExpOp::create(
+                nb, l, arith::SubFOp::create(nb, l, in[0], in[1]));
+            return a.add(nb, l, e, acc);
+          });
+      result =
+          buildFullMap(b, loc, {sum, shift}, {}, a.type,
+                       [&](OpBuilder &nb, Location l, ValueRange in) -> Value {
+                         return arith::AddFOp::create(
+                             nb, l, math::LogOp::create(nb, l, in[0]), in[1]);
+                       });
+    } else {
+      Value init;
+      if (kind == "prod")
+        init = a.constant(b, loc, 1);
+      else if (kind == "max" || kind == "min")
+        init = a.extreme(b, loc, kind == "max");
+      else
+        init = a.constant(b, loc, 0);
+      result = buildReduction(
+          b, loc, {x}, mask, init,
+          [&](OpBuilder &nb, Location l, ValueRange in, Value acc) -> Value {
+            Value v = in[0];
+            if (kind == "prod")
+              return a.mul(nb, l, v, acc);
+            if (kind == "max")
+              return a.max(nb, l, v, acc);
+            if (kind == "min")
+              return a.min(nb, l, v, acc);
+            if (kind == "l1")
+              v = a.abs(nb, l, v);
+            else if (kind == "l2" || kind == "sum_square")
+              v = a.mul(nb, l, v, v);
+            return a.add(nb, l, v, acc);
+          });
+      if (kind == "mean") {
+        Value count = arith::ConstantIndexOp::create(b, loc, 1);
+        for (auto [i, r] : llvm::enumerate(mask))
+          if (r)
+            count = arith::MulIOp::create(b, loc, count,
+                                          tensor::DimOp::create(b, loc, x, i));
+        Value n = a.fromIndex(b, loc, count);
+        result = buildFullMap(b, loc, {result}, {}, a.type,
+                              [&](OpBuilder &nb, Location l, ValueRange in) {
+                                return a.div(nb, l, in[0], n);
+                              });
+      } else if (kind == "l2" || kind == "log_sum") {
+        result = buildFullMap(
+            b, loc, {result}, {}, a.type,
+            [&](OpBuilder &nb, Location l, ValueRange in) -> Value {
+              if (kind == "l2")
+                return math::SqrtOp::create(nb, l, in[0]);
+              return math::LogOp::create(nb, l, in[0]);
+            });
+      }
+    }
+    rewriter.replaceOp(
+        op, restoreReducedDims(b, loc, result, mask, op.getKeepdims(),
+                               convertedResultType(*getTypeConverter(), op)));
+    return success();
+  }
+};
+
+struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ArgReduceOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Value x = adaptor.getOperand();
-    RankedTensorType type = op.getType();
-    Type elementType = type.getElementType();
+    auto xType = cast<RankedTensorType>(x.getType());
+    Arith a(op.getOperand().getType().getElementType(), xType.getElementType());
+    bool isMax = op.getKind() == "max";
+    bool last = op.getSelectLastIndex();
+    int64_t axis = op.getAxis();
+    int64_t rank = xType.getRank();
+    SmallVector<bool> mask = maskOf(rank, {axis});
+
+    SmallVector<int64_t> shape;
+    for (int64_t i = 0; i < rank; ++i)
+      if (!mask[i])
+        shape.push_back(xType.getDimSize(i));
+    SmallVector<Value> sizes = dynamicSizes(rewriter, loc, x, mask);
+    auto valueType = RankedTensorType::get(shape, a.type);
+    auto indexType = RankedTensorType::get(shape, rewriter.getI64Type());
+    Value values =
+        linalg::FillOp::create(
+            rewriter, loc, ValueRange{a.extreme(rewriter, loc, isMax)},
+            ValueRange{createEmpty(rewriter, loc, valueType, sizes)})
+            .getResult(0);
+    Value zero =
+        arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(0));
+    Value indices =
+        linalg::FillOp::create(
+            rewriter, loc, ValueRange{zero},
+            ValueRange{createEmpty(rewriter, loc, indexType, sizes)})
+            .getResult(0);
+    AffineMap reducedMap = getReducedMap(ctx, mask);
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators[axis] = utils::IteratorType::reduction;
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{valueType, indexType}, ValueRange{x},
+        ValueRange{values, indices},
+        ArrayRef<AffineMap>{rewriter.getMultiDimIdentityMap(rank), reducedMap,
+                            reducedMap},
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value take = a.greater(b, l, args[0], args[1], last, !isMax);
+          Value i = arith::IndexCastOp::create(
+              b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, take, args[0], args[1]),
+                         arith::SelectOp::create(b, l, take, i, args[2])});
+        });
+    rewriter.replaceOp(
+        op, restoreReducedDims(rewriter, loc, generic.getResult(1), mask,
+                               op.getKeepdims(),
+                               convertedResultType(*getTypeConverter(), op)));
+    return success();
+  }
+};
+
+/// out[i] = sum of x[j] over the j that `i` includes along the axis, as a
+/// generic with one extra reduction loop (quadratic in the axis length).
+/// A run-time axis reads the operand with tensor.extract.
+struct CumSumLowering : OpConversionPattern<CumSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CumSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value x = adaptor.getOperand();
+    auto type = cast<RankedTensorType>(x.getType());
+    Arith a(op.getType().getElementType(), type.getElementType());
+    int64_t rank = type.getRank();
+    std::optional<int64_t> axis = op.getAxis();
+    Value init = linalg::FillOp::create(
+                     rewriter, loc, ValueRange{a.constant(rewriter, loc, 0)},
+                     ValueRange{createEmpty(rewriter, loc, type,
+                                            dynamicSizes(rewriter, loc, x))})
+                     .getResult(0);
+    SmallVector<AffineExpr> in, out;
+    for (int64_t i = 0; i < rank; ++i) {
+      in.push_back(getAffineDimExpr(axis && i == *axis ? rank : i, ctx));
+      out.push_back(getAffineDimExpr(i, ctx));
+    }
+    AffineMap outMap = AffineMap::get(rank + 1, 0, out, ctx);
+    SmallVector<utils::IteratorType> iterators(rank + 1,
+                                               utils::IteratorType::parallel);
+    iterators[rank] = utils::IteratorType::reduction;
+    bool exclusive = op.getExclusive(), reverse = op.getReverse();
+    arith::CmpIPredicate p = reverse ? (exclusive ? arith::CmpIPredicate::ugt
+                                                  : arith::CmpIPredicate::uge)
+                                     : (exclusive ? arith::CmpIPredicate::ult
+                                                  : arith::CmpIPredicate::ule);
+    auto accumulate = [&](OpBuilder &b, Location l, Value i, Value j, Value v,
+                          Value acc) {
+      Value include = arith::CmpIOp::create(b, l, p, j, i);
+      v = arith::SelectOp::create(b, l, include, v, a.constant(b, l, 0));
+      linalg::YieldOp::create(b, l, a.add(b, l, v, acc));
+    };
+
+    if (axis) {
+      auto generic = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
+          ArrayRef<AffineMap>{AffineMap::get(rank + 1, 0, in, ctx), outMap},
+          iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+            accumulate(b, l, linalg::IndexOp::create(b, l, *axis),
+                       linalg::IndexOp::create(b, l, rank), args[0], args[1]);
+          });
+      rewriter.replaceOp(op, generic.getResult(0));
+      return success();
+    }
+
+    // A run-time axis: normalize it, walk a window as long as that dim and
+    // read the operand with tensor.extract (an axis out of range matches no
+    // dim: an empty window, zeros).
+    OpBuilder &b = rewriter;
+    Value axisTensor = adaptor.getAxisValue();
+    auto axisType = cast<RankedTensorType>(axisTensor.getType());
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value raw = tensor::ExtractOp::create(
+        b, loc, axisTensor, SmallVector<Value>(axisType.getRank(), zero));
+    Value dyn = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+    Value rankValue = arith::ConstantIndexOp::create(b, loc, rank);
+    Value negative =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, dyn, zero);
+    dyn = arith::SelectOp::create(
+        b, loc, negative, arith::AddIOp::create(b, loc, dyn, rankValue), dyn);
+    SmallVector<Value> isAxis;
+    Value length = zero;
+    for (int64_t d = 0; d < rank; ++d) {
+      isAxis.push_back(
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, dyn,
+                                arith::ConstantIndexOp::create(b, loc, d)));
+      length = arith::SelectOp::create(
+          b, loc, isAxis.back(), tensor::DimOp::create(b, loc, x, d), length);
+    }
+    Value window = tensor::EmptyOp::create(b, loc, {ShapedType::kDynamic},
+                                           b.getI1Type(), ValueRange{length});
+    auto generic = linalg::GenericOp::create(
+        b, loc, TypeRange{type}, ValueRange{window}, ValueRange{init},
+        ArrayRef<AffineMap>{
+            AffineMap::get(rank + 1, 0, {getAffineDimExpr(rank, ctx)}, ctx),
+            outMap},
+        iterators, [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value j = linalg::IndexOp::create(nb, l, rank);
+          Value i = arith::ConstantIndexOp::create(nb, l, 0);
+          SmallVector<Value> indices;
+          for (int64_t d = 0; d < rank; ++d) {
+            Value id = linalg::IndexOp::create(nb, l, d);
+            i = arith::SelectOp::create(nb, l, isAxis[d], id, i);
+            indices.push_back(arith::SelectOp::create(nb, l, isAxis[d], j, id));
+          }
+          Value v = tensor::ExtractOp::create(nb, l, x, indices);
+          accumulate(nb, l, i, j, v, args[1]);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// TopK by ranks: rank[i] counts the elements along the axis that come
+/// before element i in the result order (strictly better, or equal with a
+/// lower index); then result position r gathers the element of rank r.
+struct TopKLowering : OpConversionPattern<TopKOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TopKOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value x = adaptor.getOperand();
+    auto type = cast<RankedTensorType>(x.getType());
+    Arith a(op.getOperand().getType().getElementType(), type.getElementType());
     int64_t rank = type.getRank();
     int64_t axis = op.getAxis();
+    bool largest = op.getLargest();
+    OpBuilder &b = rewriter;
 
-    // Shapes and dynamic sizes of the full and the reduced tensors.
-    SmallVector<int64_t> reducedShape;
-    SmallVector<Value> fullSizes, reducedSizes;
-    SmallVector<AffineExpr> reducedExprs;
+    // Maps of a (rank + 1)-D space whose last dim walks the axis.
+    SmallVector<AffineExpr> own, other;
     for (int64_t i = 0; i < rank; ++i) {
-      Value size;
-      if (type.isDynamicDim(i)) {
-        size = tensor::DimOp::create(rewriter, loc, x, i);
-        fullSizes.push_back(size);
-      }
-      if (i == axis)
-        continue;
-      reducedShape.push_back(type.getDimSize(i));
-      reducedExprs.push_back(getAffineDimExpr(i, ctx));
-      if (size)
-        reducedSizes.push_back(size);
+      own.push_back(getAffineDimExpr(i, ctx));
+      other.push_back(getAffineDimExpr(i == axis ? rank : i, ctx));
     }
-    auto reducedType = RankedTensorType::get(reducedShape, elementType);
-    AffineMap identity = rewriter.getMultiDimIdentityMap(rank);
-    AffineMap reducedMap = AffineMap::get(rank, 0, reducedExprs, ctx);
-    SmallVector<utils::IteratorType> parallel(rank,
-                                              utils::IteratorType::parallel);
-    SmallVector<utils::IteratorType> reduction = parallel;
-    reduction[axis] = utils::IteratorType::reduction;
+    AffineMap ownMap = AffineMap::get(rank + 1, 0, own, ctx);
+    AffineMap otherMap = AffineMap::get(rank + 1, 0, other, ctx);
+    SmallVector<utils::IteratorType> iterators(rank + 1,
+                                               utils::IteratorType::parallel);
+    iterators[rank] = utils::IteratorType::reduction;
 
-    auto reduce = [&](Value input, double initValue, bool isMax) {
-      Value init = createEmpty(rewriter, loc, reducedType, reducedSizes);
-      Value start = createScalar(rewriter, loc, elementType, initValue);
-      Value acc = linalg::FillOp::create(rewriter, loc, ValueRange{start},
-                                         ValueRange{init})
-                      .getResult(0);
-      return linalg::GenericOp::create(
-                 rewriter, loc, TypeRange{reducedType}, ValueRange{input},
-                 ValueRange{acc}, ArrayRef<AffineMap>{identity, reducedMap},
-                 reduction,
-                 [&](OpBuilder &b, Location l, ValueRange args) {
-                   Value v =
-                       isMax ? Value(arith::MaximumFOp::create(b, l, args[0],
-                                                               args[1]))
-                             : Value(arith::AddFOp::create(b, l, args[0],
-                                                           args[1]));
-                   linalg::YieldOp::create(b, l, v);
-                 })
-          .getResult(0);
-    };
-    auto map = [&](Value full, Value reduced, bool isExp) {
-      Value init = createEmpty(rewriter, loc, type, fullSizes);
-      return linalg::GenericOp::create(
-                 rewriter, loc, TypeRange{type}, ValueRange{full, reduced},
-                 ValueRange{init},
-                 ArrayRef<AffineMap>{identity, reducedMap, identity}, parallel,
-                 [&](OpBuilder &b, Location l, ValueRange args) {
-                   Value v;
-                   if (isExp)
-                     v = math::ExpOp::create(
-                         b, l, arith::SubFOp::create(b, l, args[0], args[1]));
-                   else
-                     v = arith::DivFOp::create(b, l, args[0], args[1]);
-                   linalg::YieldOp::create(b, l, v);
-                 })
-          .getResult(0);
-    };
+    auto rankType = RankedTensorType::get(type.getShape(), b.getI64Type());
+    Value zero64 = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+    Value rankInit =
+        linalg::FillOp::create(
+            b, loc, ValueRange{zero64},
+            ValueRange{createEmpty(b, loc, rankType, dynamicSizes(b, loc, x))})
+            .getResult(0);
+    Value ranks =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{rankType}, ValueRange{x, x}, ValueRange{rankInit},
+            ArrayRef<AffineMap>{ownMap, otherMap, ownMap}, iterators,
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value i = linalg::IndexOp::create(nb, l, axis);
+              Value j = linalg::IndexOp::create(nb, l, rank);
+              Value better = a.greater(nb, l, args[1], args[0],
+                                       /*orEqual=*/false, !largest);
+              Value equal =
+                  a.isFloat
+                      ? Value(arith::CmpFOp::create(
+                            nb, l, arith::CmpFPredicate::OEQ, args[1], args[0]))
+                      : Value(arith::CmpIOp::create(
+                            nb, l, arith::CmpIPredicate::eq, args[1], args[0]));
+              Value lower =
+                  arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, j, i);
+              Value before = arith::OrIOp::create(
+                  nb, l, better, arith::AndIOp::create(nb, l, equal, lower));
+              Value inc =
+                  arith::ExtUIOp::create(nb, l, nb.getI64Type(), before);
+              linalg::YieldOp::create(
+                  nb, l,
+                  arith::AddIOp::create(nb, l, args[2], inc).getResult());
+            })
+            .getResult(0);
 
-    Value max = reduce(x, -std::numeric_limits<double>::infinity(), true);
-    Value exps = map(x, max, true);
-    Value sum = reduce(exps, 0.0, false);
-    rewriter.replaceOp(op, map(exps, sum, false));
+    // Result shapes: the axis dim is k.
+    Value k = tensor::ExtractOp::create(
+        b, loc, adaptor.getK(),
+        SmallVector<Value>(
+            cast<RankedTensorType>(adaptor.getK().getType()).getRank(),
+            arith::ConstantIndexOp::create(b, loc, 0)));
+    Value kIndex = arith::IndexCastOp::create(b, loc, b.getIndexType(), k);
+    RankedTensorType valuesType = convertedResultType(*getTypeConverter(), op);
+    RankedTensorType indicesType =
+        convertedResultType(*getTypeConverter(), op, 1);
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < rank; ++i)
+      if (valuesType.isDynamicDim(i))
+        sizes.push_back(i == axis ? kIndex
+                                  : Value(tensor::DimOp::create(b, loc, x, i)));
+    Value valuesInit = linalg::FillOp::create(
+                           b, loc, ValueRange{a.constant(b, loc, 0)},
+                           ValueRange{createEmpty(b, loc, valuesType, sizes)})
+                           .getResult(0);
+    Value indicesInit = linalg::FillOp::create(
+                            b, loc, ValueRange{zero64},
+                            ValueRange{createEmpty(b, loc, indicesType, sizes)})
+                            .getResult(0);
+    auto gather = linalg::GenericOp::create(
+        b, loc, TypeRange{valuesType, indicesType}, ValueRange{x, ranks},
+        ValueRange{valuesInit, indicesInit},
+        ArrayRef<AffineMap>{otherMap, otherMap, ownMap, ownMap}, iterators,
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value r = arith::IndexCastOp::create(
+              nb, l, nb.getI64Type(), linalg::IndexOp::create(nb, l, axis));
+          Value j = arith::IndexCastOp::create(
+              nb, l, nb.getI64Type(), linalg::IndexOp::create(nb, l, rank));
+          Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                            args[1], r);
+          linalg::YieldOp::create(
+              nb, l,
+              ValueRange{arith::SelectOp::create(nb, l, hit, args[0], args[2]),
+                         arith::SelectOp::create(nb, l, hit, j, args[3])});
+        });
+    rewriter.replaceOp(op, gather.getResults());
+    return success();
+  }
+};
+
+/// Softmax, LogSoftmax and Hardmax over the dims `axis` (to the last with
+/// `flatten`).
+template <typename OpTy>
+struct SoftmaxLikeLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = adaptor.getOperand();
+    auto type = cast<RankedTensorType>(x.getType());
+    Arith a(type.getElementType(), type.getElementType());
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis();
+    SmallVector<bool> mask(rank, false);
+    for (int64_t i = axis; i < (op.getFlatten() ? rank : axis + 1); ++i)
+      mask[i] = true;
+    OpBuilder &b = rewriter;
+    Value max =
+        buildReduction(b, loc, {x}, mask, a.extreme(b, loc, true),
+                       [&](OpBuilder &nb, Location l, ValueRange in,
+                           Value acc) { return a.max(nb, l, in[0], acc); });
+    Value result;
+    if constexpr (std::is_same_v<OpTy, HardmaxOp>) {
+      // The smallest row-major position (over the normalized dims) holding
+      // the maximum, then a one-hot map.
+      SmallVector<Value> sizes;
+      for (int64_t i = 0; i < rank; ++i)
+        if (mask[i])
+          sizes.push_back(tensor::DimOp::create(b, loc, x, i));
+      auto linear = [&](OpBuilder &nb, Location l) {
+        Value pos = arith::ConstantIndexOp::create(nb, l, 0);
+        int64_t k = 0;
+        for (int64_t i = 0; i < rank; ++i) {
+          if (!mask[i])
+            continue;
+          pos = arith::AddIOp::create(
+              nb, l, arith::MulIOp::create(nb, l, pos, sizes[k++]),
+              linalg::IndexOp::create(nb, l, i));
+        }
+        return pos;
+      };
+      Value first = buildReduction(
+          b, loc, {x, max}, mask,
+          arith::ConstantIndexOp::create(b, loc,
+                                         std::numeric_limits<int64_t>::max()),
+          [&](OpBuilder &nb, Location l, ValueRange in, Value acc) -> Value {
+            Value isMax = arith::CmpFOp::create(
+                nb, l, arith::CmpFPredicate::OEQ, in[0], in[1]);
+            Value pos =
+                arith::SelectOp::create(nb, l, isMax, linear(nb, l), acc);
+            return arith::MinUIOp::create(nb, l, pos, acc);
+          });
+      result = buildFullMap(
+          b, loc, {x, first}, mask, a.type,
+          [&](OpBuilder &nb, Location l, ValueRange in) -> Value {
+            Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                              linear(nb, l), in[1]);
+            return arith::SelectOp::create(nb, l, hit, a.constant(nb, l, 1),
+                                           a.constant(nb, l, 0));
+          });
+    } else {
+      constexpr bool isLog = std::is_same_v<OpTy, LogSoftmaxOp>;
+      auto expShifted = [&](OpBuilder &nb, Location l, Value v, Value m) {
+        return math::ExpOp::create(nb, l, arith::SubFOp::create(nb, l, v, m));
+      };
+      if (isLog) {
+        Value sum = buildReduction(
+            b, loc, {x, max}, mask, a.constant(b, loc, 0),
+            [&](OpBuilder &nb, Location l, ValueRange in, Value acc) {
+              return a.add(nb, l, expShifted(nb, l, in[0], in[1]), acc);
+            });
+        result = buildFullMap(
+            b, loc, {x, max, sum}, mask, a.type,
+            [&](OpBuilder &nb, Location l, ValueRange in) -> Value {
+              Value shifted = arith::SubFOp::create(nb, l, in[0], in[1]);
+              return arith::SubFOp::create(nb, l, shifted,
+                                           math::LogOp::create(nb, l, in[2]));
+            });
+      } else {
+        Value exps = buildFullMap(
+            b, loc, {x, max}, mask, a.type,
+            [&](OpBuilder &nb, Location l, ValueRange in) -> Value {
+              return expShifted(nb, l, in[0], in[1]);
+            });
+        Value sum =
+            buildReduction(b, loc, {exps}, mask, a.constant(b, loc, 0),
+                           [&](OpBuilder &nb, Location l, ValueRange in,
+                               Value acc) { return a.add(nb, l, in[0], acc); });
+        result = buildFullMap(
+            b, loc, {exps, sum}, mask, a.type,
+            [&](OpBuilder &nb, Location l, ValueRange in) -> Value {
+              return arith::DivFOp::create(nb, l, in[0], in[1]);
+            });
+      }
+    }
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -109,6 +716,9 @@ struct SoftmaxLowering : OpConversionPattern<SoftmaxOp> {
 } // namespace
 
 void blade::detail::populateReductionPatterns(const TypeConverter &converter,
-                                   RewritePatternSet &patterns) {
-  patterns.add<SoftmaxLowering>(converter, patterns.getContext());
+                                              RewritePatternSet &patterns) {
+  patterns
+      .add<ReduceLowering, ArgReduceLowering, CumSumLowering, TopKLowering,
+           SoftmaxLikeLowering<SoftmaxOp>, SoftmaxLikeLowering<LogSoftmaxOp>,
+           SoftmaxLikeLowering<HardmaxOp>>(converter, patterns.getContext());
 }

@@ -76,6 +76,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerElementwiseConverters(r);
     registerLinearAlgebraConverters(r);
     registerNNConverters(r);
+    registerNormalizationConverters(r);
     registerQuantConverters(r);
     registerReductionConverters(r);
     registerShapeConverters(r);

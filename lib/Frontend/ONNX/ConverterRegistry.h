@@ -100,6 +100,7 @@ void registerActivationConverters(ConverterRegistry &registry);
 void registerElementwiseConverters(ConverterRegistry &registry);
 void registerLinearAlgebraConverters(ConverterRegistry &registry);
 void registerNNConverters(ConverterRegistry &registry);
+void registerNormalizationConverters(ConverterRegistry &registry);
 void registerQuantConverters(ConverterRegistry &registry);
 void registerReductionConverters(ConverterRegistry &registry);
 void registerShapeConverters(ConverterRegistry &registry);

@@ -106,6 +106,28 @@ inferTransposeShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> perm,
   return result;
 }
 
+FailureOr<SmallVector<int64_t>> inferReduceShape(ArrayRef<int64_t> shape,
+                                                 ArrayRef<int64_t> axes,
+                                                 bool keepdims,
+                                                 std::optional<Location> loc) {
+  int64_t rank = shape.size();
+  for (auto [i, a] : llvm::enumerate(axes)) {
+    if (a < 0 || a >= rank || (i > 0 && axes[i - 1] >= a)) {
+      (void)fail(loc, "reduction axes must be sorted, unique and in [0, " +
+                          Twine(rank) + "), got entry " + Twine(a));
+      return failure();
+    }
+  }
+  SmallVector<int64_t> result;
+  for (int64_t i = 0; i < rank; ++i) {
+    if (!llvm::is_contained(axes, i))
+      result.push_back(shape[i]);
+    else if (keepdims)
+      result.push_back(1);
+  }
+  return result;
+}
+
 static std::optional<int64_t> staticProduct(ArrayRef<int64_t> shape) {
   int64_t n = 1;
   for (int64_t d : shape) {

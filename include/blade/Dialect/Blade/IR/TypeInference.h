@@ -40,6 +40,13 @@ mlir::LogicalResult verifyReshapeShapes(llvm::ArrayRef<int64_t> from,
                                         llvm::ArrayRef<int64_t> to,
                                         std::optional<mlir::Location> loc);
 
+/// Result shape of a reduction over `axes` (sorted, unique, in range):
+/// reduced dims become 1 with `keepdims`, else they are dropped.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+inferReduceShape(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> axes,
+                 bool keepdims,
+                 std::optional<mlir::Location> loc = std::nullopt);
+
 /// Checks that `declared` refines (is compatible with) `inferred`.
 mlir::LogicalResult verifyInferredShape(llvm::ArrayRef<int64_t> inferred,
                                         mlir::ShapedType declared,
