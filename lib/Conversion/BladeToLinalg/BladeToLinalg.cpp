@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -51,6 +52,7 @@ struct BladeLowerToLinalgPass
     blade::detail::populateLinearAlgebraPatterns(converter, patterns);
     blade::detail::populateDataMovementPatterns(converter, patterns);
     blade::detail::populateReductionPatterns(converter, patterns);
+    blade::detail::populateIndexingPatterns(converter, patterns);
     // Function signatures and returns lose unsigned element types too.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

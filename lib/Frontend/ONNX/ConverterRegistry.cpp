@@ -77,6 +77,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerNNConverters(r);
     registerReductionConverters(r);
     registerShapeConverters(r);
+    registerIndexingConverters(r);
     return r;
   }();
   return registry;

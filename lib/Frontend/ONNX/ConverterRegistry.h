@@ -97,6 +97,7 @@ private:
 };
 
 void registerElementwiseConverters(ConverterRegistry &registry);
+void registerIndexingConverters(ConverterRegistry &registry);
 void registerLinearAlgebraConverters(ConverterRegistry &registry);
 void registerNNConverters(ConverterRegistry &registry);
 void registerReductionConverters(ConverterRegistry &registry);

@@ -9,6 +9,7 @@
 #include "blade/Dialect/Blade/IR/BladeOps.h"
 
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace blade;
