@@ -27,6 +27,10 @@ Value buildEntryArith(NodeContext &ctx, Value lhs, Value rhs, bool divide) {
   if (l && r && l->size() == 1 && r->size() == 1 && (!divide || (*r)[0] != 0))
     return buildI64Constant(ctx,
                             {divide ? (*l)[0] / (*r)[0] : (*l)[0] * (*r)[0]});
+  if (r && r->size() == 1 && (*r)[0] == 1)
+    return lhs;
+  if (l && l->size() == 1 && (*l)[0] == 1 && !divide)
+    return rhs;
   if (divide)
     return DivOp::create(ctx.builder, ctx.loc, lhs.getType(), lhs, rhs);
   return MulOp::create(ctx.builder, ctx.loc, lhs.getType(), lhs, rhs);
