@@ -395,7 +395,7 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
     Value input = adaptor.getOperand();
     auto inType = cast<RankedTensorType>(input.getType());
     ArrayRef<int64_t> steps = op.getSteps();
-    SmallVector<OpFoldResult> offsets, sizes, strides;
+    SmallVector<OpFoldResult> offsets, sizes;
     for (int64_t i = 0; i < type.getRank(); ++i) {
       int64_t d = inType.getDimSize(i);
       if (!ShapedType::isDynamic(d)) {
@@ -411,40 +411,34 @@ struct SliceLowering : OpConversionPattern<SliceOp> {
         offsets.push_back(s);
         sizes.push_back(n);
       }
-      strides.push_back(rewriter.getIndexAttr(steps[i]));
     }
-    Value result;
-    if (llvm::all_of(steps, [](int64_t s) { return s > 0; })) {
-      auto sliceType = tensor::ExtractSliceOp::inferResultType(inType, sizes);
-      result = tensor::ExtractSliceOp::create(rewriter, loc, sliceType, input,
-                                              offsets, sizes, strides);
-    } else {
-      type = RankedTensorType::get(
-          llvm::map_to_vector(sizes,
-                              [&](OpFoldResult s) -> int64_t {
-                                std::optional<int64_t> c =
-                                    getConstantIntValue(s);
-                                return c ? *c : ShapedType::kDynamic;
-                              }),
-          type.getElementType());
-      SmallVector<Value> dynSizes;
-      for (int64_t i = 0; i < type.getRank(); ++i)
-        if (type.isDynamicDim(i))
-          dynSizes.push_back(
-              getValueOrCreateConstantIndexOp(rewriter, loc, sizes[i]));
-      result = buildIndexedGeneric(
-          rewriter, loc, type, dynSizes,
-          [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
-            SmallVector<Value> idx;
-            for (auto [i, iv] : llvm::enumerate(ivs)) {
-              Value off = getValueOrCreateConstantIndexOp(b, l, offsets[i]);
-              Value scaled =
-                  arith::MulIOp::create(b, l, iv, indexConst(b, l, steps[i]));
-              idx.push_back(arith::AddIOp::create(b, l, off, scaled));
-            }
-            return tensor::ExtractOp::create(b, l, input, idx);
-          });
-    }
+    // Every slice reads through computed indices into a fresh tensor: a
+    // strided view (tensor.extract_slice) would need a strided memref copy
+    // wherever an identity layout is required (reshapes, results).
+    type = RankedTensorType::get(
+        llvm::map_to_vector(sizes,
+                            [&](OpFoldResult s) -> int64_t {
+                              std::optional<int64_t> c = getConstantIntValue(s);
+                              return c ? *c : ShapedType::kDynamic;
+                            }),
+        type.getElementType());
+    SmallVector<Value> dynSizes;
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      if (type.isDynamicDim(i))
+        dynSizes.push_back(
+            getValueOrCreateConstantIndexOp(rewriter, loc, sizes[i]));
+    Value result = buildIndexedGeneric(
+        rewriter, loc, type, dynSizes,
+        [&](OpBuilder &b, Location l, ArrayRef<Value> ivs) -> Value {
+          SmallVector<Value> idx;
+          for (auto [i, iv] : llvm::enumerate(ivs)) {
+            Value off = getValueOrCreateConstantIndexOp(b, l, offsets[i]);
+            Value scaled =
+                arith::MulIOp::create(b, l, iv, indexConst(b, l, steps[i]));
+            idx.push_back(arith::AddIOp::create(b, l, off, scaled));
+          }
+          return tensor::ExtractOp::create(b, l, input, idx);
+        });
     Type want = convertedResultType(*getTypeConverter(), op.getOperation());
     if (result.getType() != want)
       result = tensor::CastOp::create(rewriter, loc, want, result);

@@ -203,6 +203,16 @@ LogicalResult convertReshape(NodeContext &ctx) {
       resolveReshape(ctx, type.getShape(), *target, allowZero);
   if (failed(shape))
     return failure();
+  if (llvm::count_if(*shape, ShapedType::isDynamic) > 1 &&
+      *shape != type.getShape()) {
+    // E.g. [B, S, 768] -> [0, 0, 12, 64] with B and S dynamic: the constant
+    // shape is resolved against the run-time dims.
+    auto resultType = RankedTensorType::get(*shape, type.getElementType());
+    return ctx.setOutputs(
+        {DynamicReshapeOp::create(ctx.builder, ctx.loc, resultType, *x,
+                                  shapeInput, allowZero)
+             .getResult()});
+  }
   FailureOr<Value> result = buildReshape(ctx, *x, *shape);
   if (failed(result))
     return failure();

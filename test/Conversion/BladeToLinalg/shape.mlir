@@ -58,14 +58,22 @@ func.func @scatter_add(%d: tensor<4xf32>, %i: tensor<2xi64>, %u: tensor<2xf32>) 
 
 // -----
 
-// Positive steps become extract_slice; the dynamic dim is clamped at run time.
+// A slice reads start + i * step into a fresh tensor (no strided view); the
+// start on the dynamic dim is clamped at run time.
 // CHECK-LABEL: func.func @slice
 // CHECK-SAME: (%[[X:.+]]: tensor<?x8xf32>)
 // CHECK: %[[D:.+]] = tensor.dim %[[X]]
 // CHECK: %[[S0:.+]] = arith.minsi %[[D]]
 // CHECK: %[[S:.+]] = arith.maxsi %[[S0]]
-// CHECK: %[[R:.+]] = tensor.extract_slice %[[X]][%[[S]], 1] [%{{.+}}, 3] [1, 2] : tensor<?x8xf32> to tensor<?x3xf32>
-// CHECK: return %[[R]]
+// CHECK: %[[INIT:.+]] = tensor.empty(%{{.+}}) : tensor<?x3xf32>
+// CHECK: linalg.generic
+// CHECK-SAME: outs(%[[INIT]] : tensor<?x3xf32>)
+// CHECK: %[[I:.+]] = linalg.index 0
+// CHECK: %[[J:.+]] = linalg.index 1
+// CHECK: %[[R:.+]] = arith.addi %[[S]], %[[I]]
+// CHECK: %[[J2:.+]] = arith.muli %[[J]], %{{.+}}
+// CHECK: %[[C:.+]] = arith.addi %[[J2]], %{{.+}}
+// CHECK: tensor.extract %[[X]][%[[R]], %[[C]]]
 func.func @slice(%x: tensor<?x8xf32>) -> tensor<?x3xf32> {
   %0 = blade.slice %x [1, 1] to [9223372036854775807, 7] step [1, 2] : (tensor<?x8xf32>) -> tensor<?x3xf32>
   return %0 : tensor<?x3xf32>
@@ -132,5 +140,26 @@ func.func @dynamic_reshape(%x: tensor<?x?xf32>, %s: tensor<2xi64>) -> tensor<?x?
 // CHECK: linalg.yield %[[R]]
 func.func @pad_constant(%x: tensor<3xf32>, %p: tensor<2xi64>, %v: tensor<f32>) -> tensor<?xf32> {
   %0 = blade.pad %x, %p, %v {mode = "constant"} : (tensor<3xf32>, tensor<2xi64>, tensor<f32>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}
+
+// -----
+
+// Run-time bounds: each dim picks its start/end/step from the entry whose
+// axis names it (a zero step counts as 1), then reads start + i * step.
+// CHECK-LABEL: func.func @dynamic_slice
+// CHECK-SAME: (%[[X:.+]]: tensor<?xf32>, %[[S:.+]]: tensor<1xi64>, %[[E:.+]]: tensor<1xi64>, %[[A:.+]]: tensor<1xi64>, %[[P:.+]]: tensor<1xi64>)
+// CHECK-DAG: tensor.extract %[[A]]
+// CHECK-DAG: tensor.extract %[[S]]
+// CHECK-DAG: tensor.extract %[[E]]
+// CHECK-DAG: %[[STEP:.+]] = tensor.extract %[[P]]
+// CHECK: arith.ceildivsi
+// CHECK: %[[N:.+]] = arith.maxsi
+// CHECK: %[[INIT:.+]] = tensor.empty(%[[N]]) : tensor<?xf32>
+// CHECK: linalg.generic
+// CHECK-SAME: outs(%[[INIT]] : tensor<?xf32>)
+// CHECK: tensor.extract %[[X]]
+func.func @dynamic_slice(%x: tensor<?xf32>, %s: tensor<1xi64>, %e: tensor<1xi64>, %a: tensor<1xi64>, %p: tensor<1xi64>) -> tensor<?xf32> {
+  %0 = blade.dynamic_slice %x, %s, %e, %a, %p : (tensor<?xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?xf32>
   return %0 : tensor<?xf32>
 }

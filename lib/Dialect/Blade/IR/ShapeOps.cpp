@@ -238,6 +238,9 @@ void ConcatOp::emitShapeChecks(ShapeCheckList &checks) {
   }
 }
 
+/// Folders that enumerate elements stop at this many (compile time).
+static constexpr int64_t kMaxFold = 1 << 16;
+
 /// Row-major strides of a static shape.
 static SmallVector<int64_t> getStrides(ArrayRef<int64_t> shape) {
   SmallVector<int64_t> strides(shape.size(), 1);
@@ -266,7 +269,8 @@ static void forEachIndex(ArrayRef<int64_t> shape,
 OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
   if (getInputs().size() == 1 && getInputs().front().getType() == getType())
     return getInputs().front();
-  if (!getType().hasStaticShape())
+  // Shape arithmetic is small; large constants are left to run time.
+  if (!getType().hasStaticShape() || getType().getNumElements() > kMaxFold)
     return {};
   SmallVector<DenseElementsAttr> inputs;
   for (Attribute a : adaptor.getInputs()) {
@@ -321,6 +325,8 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
     return {};
   if (input.isSplat())
     return input.resizeSplat(getType());
+  if (inType.getNumElements() > kMaxFold)
+    return {};
   SmallVector<int64_t> strides = getStrides(inType.getShape());
   SmallVector<int64_t> starts;
   for (int64_t i = 0; i < inType.getRank(); ++i)
