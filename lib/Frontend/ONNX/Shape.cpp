@@ -524,8 +524,8 @@ LogicalResult convertDepthSpace(NodeContext &ctx, bool toSpace) {
   if (!blockAttr || *blockAttr < 1)
     return ctx.fail("needs a positive blocksize");
   int64_t b = *blockAttr;
-  bool crd = toSpace && ctx.node.attribute_size() > 0 && ctx.attr("mode") &&
-             ctx.attr("mode")->s() == "CRD";
+  const onnx::AttributeProto *mode = ctx.attr("mode");
+  bool crd = toSpace && mode && mode->s() == "CRD";
   // Dims and their run-time entries: static sizes or derived values.
   struct Dim {
     int64_t size;
