@@ -261,9 +261,16 @@ struct RangeLowering : OpConversionPattern<RangeOp> {
         n = arith::FPToSIOp::create(rewriter, loc, rewriter.getI64Type(),
                                     math::CeilOp::create(rewriter, loc, q));
       } else {
+        // A zero delta (invalid) gives an empty range rather than a trap.
+        Value zero = createScalar(rewriter, loc, t, 0.0);
+        Value isZero = arith::CmpIOp::create(
+            rewriter, loc, arith::CmpIPredicate::eq, delta, zero);
+        Value safe = arith::SelectOp::create(
+            rewriter, loc, isZero, createScalar(rewriter, loc, t, 1.0), delta);
         n = arith::CeilDivSIOp::create(
             rewriter, loc, arith::SubIOp::create(rewriter, loc, limit, start),
-            delta);
+            safe);
+        n = arith::SelectOp::create(rewriter, loc, isZero, zero, n);
       }
       n = arith::MaxSIOp::create(rewriter, loc, castToIndex(rewriter, loc, n),
                                  indexConst(rewriter, loc, 0));

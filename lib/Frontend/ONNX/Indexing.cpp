@@ -178,6 +178,38 @@ LogicalResult convertSlice(NodeContext &ctx) {
   return ctx.setOutputs({*result});
 }
 
+/// Split with sizes computed at run time: each part is a dynamic_slice
+/// between running sums of the sizes.
+LogicalResult convertComputedSplit(NodeContext &ctx, Value x, int64_t axis) {
+  Value sizes = ctx.input(1);
+  auto sizesType = cast<RankedTensorType>(sizes.getType());
+  int64_t outputs = ctx.node.output_size();
+  if (sizesType.getRank() != 1 ||
+      (!sizesType.isDynamicDim(0) && sizesType.getDimSize(0) != outputs) ||
+      !sizesType.getElementType().isInteger(64))
+    return ctx.fail("split must be a 1-D int64 tensor with one entry per "
+                    "output");
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = ShapedType::kDynamic;
+  auto partType = RankedTensorType::get(shape, type.getElementType());
+  auto entryType = RankedTensorType::get({1}, ctx.builder.getI64Type());
+  Value axes = buildI64Constant(ctx, {axis});
+  Value steps = buildI64Constant(ctx, {1});
+  Value start = buildI64Constant(ctx, {0});
+  SmallVector<Value> results;
+  for (int64_t i = 0; i < outputs; ++i) {
+    // A gather keeps the entry's static length even when the sizes' is not.
+    Value size = ctx.builder.createOrFold<GatherOp>(
+        ctx.loc, entryType, sizes, buildI64Constant(ctx, {i}), 0);
+    Value end = AddOp::create(ctx.builder, ctx.loc, entryType, start, size);
+    results.push_back(DynamicSliceOp::create(ctx.builder, ctx.loc, partType, x,
+                                             start, end, axes, steps));
+    start = end;
+  }
+  return ctx.setOutputs(results);
+}
+
 LogicalResult convertSplit(NodeContext &ctx) {
   FailureOr<Value> x = ctx.requiredInput(0);
   if (failed(x))
@@ -185,9 +217,13 @@ LogicalResult convertSplit(NodeContext &ctx) {
   auto type = cast<RankedTensorType>(x->getType());
   int64_t rank = type.getRank();
   FailureOr<int64_t> axis = normalizeAxis(ctx, ctx.intAttr("axis", 0), rank);
+  if (failed(axis))
+    return failure();
+  if (ctx.opset >= 13 && ctx.input(1) && !getConstantInts(ctx.input(1)))
+    return convertComputedSplit(ctx, *x, *axis);
   FailureOr<std::optional<SmallVector<int64_t>>> split =
       getIntsAttrOrInput(ctx, "split", 13, 1);
-  if (failed(axis) || failed(split))
+  if (failed(split))
     return failure();
   int64_t outputs = ctx.node.output_size();
   int64_t d = type.getDimSize(*axis);

@@ -29,6 +29,8 @@ Value buildEntryArith(NodeContext &ctx, Value lhs, Value rhs, bool divide) {
                             {divide ? (*l)[0] / (*r)[0] : (*l)[0] * (*r)[0]});
   if (r && r->size() == 1 && (*r)[0] == 1)
     return lhs;
+  if (r && r->size() == 1 && (*r)[0] == 0 && !divide)
+    return buildI64Constant(ctx, {0});
   if (l && l->size() == 1 && (*l)[0] == 1 && !divide)
     return rhs;
   if (divide)
