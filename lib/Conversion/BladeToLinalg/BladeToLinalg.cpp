@@ -8,6 +8,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -54,6 +55,7 @@ struct BladeLowerToLinalgPass
     blade::detail::populateNNPatterns(converter, patterns);
     blade::detail::populateQuantPatterns(converter, patterns);
     blade::detail::populateReductionPatterns(converter, patterns);
+    blade::detail::populateIndexingPatterns(converter, patterns);
     blade::detail::populateNormalizationPatterns(converter, patterns);
     // Function signatures and returns lose unsigned element types too.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,

@@ -36,6 +36,8 @@ void populateQuantPatterns(const mlir::TypeConverter &converter,
                            mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(const mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
+void populateIndexingPatterns(const mlir::TypeConverter &converter,
+                              mlir::RewritePatternSet &patterns);
 void populateNormalizationPatterns(const mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
 
@@ -100,6 +102,32 @@ mlir::AffineMap getBroadcastMap(mlir::MLIRContext *ctx,
 /// A scalar constant of `type` (float or integer) holding `value`.
 mlir::Value createScalar(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Type type, double value);
+
+//===----------------------------------------------------------------------===//
+// Index helpers of the data movement and indexing patterns (DataMovement.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Dim `i` of the ranked tensor `v` as an index (a constant when static).
+mlir::Value getDimValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                        int64_t i);
+/// Element `i` of the 1-D integer tensor `v`, as a (signed) index.
+mlir::Value extractIndexAt(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value v, int64_t i);
+/// An integer or index scalar as an index (sign-extending integers).
+mlir::Value castToIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v);
+/// A negative `index` gains `size`; the result is clamped to [0, size - 1]
+/// so that reads never leave the tensor.
+mlir::Value wrapAndClampIndex(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value index, mlir::Value size);
+/// A `linalg.generic` without inputs that writes a tensor of `type`: `body`
+/// gets the iteration indices and returns the element (typically from
+/// `tensor.extract` of computed indices).
+mlir::Value buildIndexedGeneric(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
+    mlir::ValueRange dynamicSizes,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   llvm::ArrayRef<mlir::Value>)>
+        body);
 
 } // namespace blade::detail
 

@@ -80,6 +80,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerQuantConverters(r);
     registerReductionConverters(r);
     registerShapeConverters(r);
+    registerIndexingConverters(r);
     return r;
   }();
   return registry;

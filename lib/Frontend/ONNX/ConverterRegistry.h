@@ -98,6 +98,7 @@ private:
 
 void registerActivationConverters(ConverterRegistry &registry);
 void registerElementwiseConverters(ConverterRegistry &registry);
+void registerIndexingConverters(ConverterRegistry &registry);
 void registerLinearAlgebraConverters(ConverterRegistry &registry);
 void registerNNConverters(ConverterRegistry &registry);
 void registerNormalizationConverters(ConverterRegistry &registry);

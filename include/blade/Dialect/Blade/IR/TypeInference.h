@@ -13,6 +13,7 @@
 #include "mlir/IR/Location.h"
 #include "mlir/Support/LLVM.h"
 #include <optional>
+#include <utility>
 
 namespace blade {
 
@@ -51,6 +52,37 @@ inferReduceShape(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> axes,
 mlir::LogicalResult verifyInferredShape(llvm::ArrayRef<int64_t> inferred,
                                         mlir::ShapedType declared,
                                         std::optional<mlir::Location> loc);
+
+//===----------------------------------------------------------------------===//
+// Shape, indexing and data movement (implemented in ShapeInference.cpp)
+//===----------------------------------------------------------------------===//
+
+/// Start and end of ONNX Slice on a dim of static size `dim`: negative values
+/// count from `dim`, then both are clamped to [0, dim] (step > 0) or
+/// [-1, dim - 1] (step < 0).
+std::pair<int64_t, int64_t> clampSliceBounds(int64_t dim, int64_t start,
+                                             int64_t end, int64_t step);
+/// Size of a sliced dim: `max(ceil((end - start) / step), 0)` after clamping,
+/// or dynamic when `dim` is.
+int64_t inferSliceDim(int64_t dim, int64_t start, int64_t end, int64_t step);
+
+/// Concatenation along `axis` (non-negative): the other dims must agree
+/// where static.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+inferConcatShape(llvm::ArrayRef<llvm::SmallVector<int64_t>> shapes,
+                 int64_t axis, std::optional<mlir::Location> loc = std::nullopt);
+
+/// Gather: data[:axis] + indices + data[axis + 1:].
+llvm::SmallVector<int64_t> inferGatherShape(llvm::ArrayRef<int64_t> data,
+                                            llvm::ArrayRef<int64_t> indices,
+                                            int64_t axis);
+
+/// GatherND: indices[:-1] + data[batchDims + indices[-1]:]; the last indices
+/// dim must be static.
+mlir::FailureOr<llvm::SmallVector<int64_t>>
+inferGatherNDShape(llvm::ArrayRef<int64_t> data,
+                   llvm::ArrayRef<int64_t> indices, int64_t batchDims,
+                   std::optional<mlir::Location> loc = std::nullopt);
 
 /// Renders a shape as `[?, 4, 8]` for messages.
 std::string shapeToString(llvm::ArrayRef<int64_t> shape);
