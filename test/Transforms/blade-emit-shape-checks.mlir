@@ -1,15 +1,19 @@
 // RUN: blade-opt %s -split-input-file -blade-emit-shape-checks | FileCheck %s
 
-// Two dynamic dims of an elementwise op must agree at run time; static dims
-// and static 1s need no check.
-// CHECK: module attributes {blade.shape_checks = {add = ["node 'sum': dim 0 of [?, 4] and dim 0 of [?, 4] differ at run time (only a dim that is 1 at compile time broadcasts)"]}}
+// Two dynamic dims of an elementwise op must agree at run time unless one is
+// 1 (then it broadcasts); static dims and static 1s need no check.
+// CHECK: module attributes {blade.shape_checks = {add = ["node 'sum': dim 0 of [?, 4] and dim 0 of [?, 4] differ at run time and neither is 1"]}}
 // CHECK-LABEL: func.func @add(
 // CHECK: blade.add
 // CHECK-LABEL: func.func @add_shape_check
 // CHECK-SAME: (%[[A:[^:]+]]: tensor<?x4xf32>, %[[B:[^:]+]]: tensor<?x4xf32>, %{{.+}}) -> i32
 // CHECK-DAG: %[[DA:.+]] = tensor.dim %[[A]], %{{.+}}
 // CHECK-DAG: %[[DB:.+]] = tensor.dim %[[B]], %{{.+}}
-// CHECK: %[[OK:.+]] = arith.cmpi eq, %[[DA]], %[[DB]] : index
+// CHECK: %[[EQ:.+]] = arith.cmpi eq, %[[DA]], %[[DB]] : index
+// CHECK: %[[A1:.+]] = arith.cmpi eq, %[[DA]], %{{.+}} : index
+// CHECK: %[[B1:.+]] = arith.cmpi eq, %[[DB]], %{{.+}} : index
+// CHECK: %[[ONE:.+]] = arith.ori %[[A1]], %[[B1]] : i1
+// CHECK: %[[OK:.+]] = arith.ori %[[EQ]], %[[ONE]] : i1
 // CHECK: %[[S:.+]] = arith.select %[[OK]], %{{.+}}, %{{.+}} : i32
 // CHECK: return %[[S]] : i32
 func.func @add(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>, %c: tensor<1x4xf32>) -> tensor<?x4xf32> {

@@ -14,7 +14,7 @@ Two variants:
 Known failures live in a checked-in file (expected_failures.txt), one per line:
     <case> <static|dynamic|both> <reason>
 The runner fails on any unexpected failure and on any unexpected pass, so the file
-stays exact. --update rewrites it from the current results (keeping old reasons).
+stays exact. --update rewrites it from the current results and their reasons.
 
     run_conformance.py --blade-run build/bin/blade-run --jobs 2
 """
@@ -193,10 +193,10 @@ def read_tolerances(path):
     return tols
 
 
-def write_expected(path, failures, old):
+def write_expected(path, failures):
     by_case = defaultdict(dict)
     for (case, variant), reason in failures.items():
-        by_case[case][variant] = old.get((case, variant), reason)
+        by_case[case][variant] = reason
     lines = [
         "# Known failures of the ONNX conformance runner (test/conformance/run_conformance.py).",
         "# <case> <static|dynamic|both> <reason>. The runner fails on a case listed here",
@@ -310,7 +310,7 @@ def main():
         p = sum(1 for (c, vv), ok in results.items() if vv == v and ok)
         print(f"{v}: {p}/{n} cases pass ({100.0 * p / n:.1f}%)")
     if args.update:
-        write_expected(Path(args.expected_failures), failures, expected)
+        write_expected(Path(args.expected_failures), failures)
         print(f"wrote {args.expected_failures} ({len(failures)} failures)")
     if args.coverage:
         write_coverage(Path(args.coverage), cases, results)

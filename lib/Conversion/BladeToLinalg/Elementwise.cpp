@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace blade;
@@ -28,9 +30,11 @@ using ScalarFn = Value (*)(OpBuilder &, Location, ValueRange, Type type);
 using ScalarBuilder =
     llvm::function_ref<Value(OpBuilder &, Location, ValueRange)>;
 
-/// Builds the linalg.generic that applies `fn` to the (broadcast) operands.
-Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
-                       ValueRange operands, ScalarBuilder fn) {
+/// The generic that applies `fn` with broadcasting decided by the static
+/// shapes: a statically-1 dim reads index 0, every other dim its loop index.
+Value buildStaticBroadcast(OpBuilder &b, Location loc,
+                           RankedTensorType resultType, ValueRange operands,
+                           ValueRange dynamicSizes, ScalarBuilder fn) {
   MLIRContext *ctx = b.getContext();
   SmallVector<AffineMap> maps;
   for (Value operand : operands)
@@ -38,9 +42,7 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
         ctx, cast<RankedTensorType>(operand.getType()).getShape(),
         resultType.getShape()));
   maps.push_back(b.getMultiDimIdentityMap(resultType.getRank()));
-  Value init =
-      createEmpty(b, loc, resultType,
-                  getBroadcastDynamicSizes(b, loc, resultType, operands));
+  Value init = createEmpty(b, loc, resultType, dynamicSizes);
   SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
@@ -50,6 +52,134 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
         linalg::YieldOp::create(nb, nloc, v);
       });
   return generic.getResult(0);
+}
+
+/// `operand` broadcast to the full result shape, reading index 0 in every
+/// dim whose run-time size is 1 (a gather; only on the rare path).
+Value materializeBroadcast(OpBuilder &b, Location loc, Value operand,
+                           RankedTensorType resultType,
+                           ArrayRef<Value> resultSizes,
+                           ValueRange dynamicSizes) {
+  auto type = cast<RankedTensorType>(operand.getType());
+  auto fullType = resultType.clone(type.getElementType());
+  int64_t offset = resultType.getRank() - type.getRank();
+  Value init = createEmpty(b, loc, fullType, dynamicSizes);
+  unsigned rank = resultType.getRank();
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{fullType}, ValueRange{}, ValueRange{init},
+             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange) {
+               SmallVector<Value> at;
+               Value zero = arith::ConstantIndexOp::create(nb, l, 0);
+               Value one = arith::ConstantIndexOp::create(nb, l, 1);
+               for (int64_t j = 0; j < type.getRank(); ++j) {
+                 Value i = linalg::IndexOp::create(nb, l, j + offset);
+                 Value d = tensor::DimOp::create(nb, l, operand, j);
+                 Value isOne = arith::CmpIOp::create(
+                     nb, l, arith::CmpIPredicate::eq, d, one);
+                 at.push_back(arith::SelectOp::create(nb, l, isOne, zero, i));
+               }
+               Value v = tensor::ExtractOp::create(nb, l, operand, at);
+               linalg::YieldOp::create(nb, l, v);
+             })
+      .getResult(0);
+}
+
+/// Builds the linalg.generic that applies `fn` to the (broadcast) operands.
+/// A dynamic operand dim that may be 1 at run time while the result dim is
+/// not makes two versions (speculation on shapes): the common one, where
+/// every such dim equals the result dim, with plain indexing; and a general
+/// one that broadcasts those operands explicitly first.
+Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+                       ValueRange operands, ScalarBuilder fn) {
+  int64_t rank = resultType.getRank();
+  // Run-time result sizes: a dynamic operand dim of 1 defers to the others.
+  SmallVector<Value> sizes(rank);
+  for (int64_t i = 0; i < rank; ++i) {
+    if (!resultType.isDynamicDim(i)) {
+      sizes[i] = arith::ConstantIndexOp::create(b, loc, resultType.getDimSize(i));
+      continue;
+    }
+    Value size;
+    for (Value operand : operands) {
+      auto type = cast<RankedTensorType>(operand.getType());
+      int64_t j = i - (rank - type.getRank());
+      if (j < 0 || type.getDimSize(j) == 1)
+        continue;
+      if (!type.isDynamicDim(j)) {
+        size = arith::ConstantIndexOp::create(b, loc, type.getDimSize(j));
+        break;
+      }
+      Value d = tensor::DimOp::create(b, loc, operand, j);
+      if (!size) {
+        size = d;
+        continue;
+      }
+      Value one = arith::ConstantIndexOp::create(b, loc, 1);
+      Value isOne =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, size, one);
+      size = arith::SelectOp::create(b, loc, isOne, d, size);
+    }
+    sizes[i] = size ? size : arith::ConstantIndexOp::create(b, loc, 1);
+  }
+  SmallVector<Value> dynamicSizes;
+  for (int64_t i = 0; i < rank; ++i)
+    if (resultType.isDynamicDim(i))
+      dynamicSizes.push_back(sizes[i]);
+
+  // Dims that decide between the versions: dynamic in an operand, aligned
+  // with a result dim that is not statically 1 and that another operand
+  // (not statically 1 there) also spans.
+  Value fast;
+  SmallVector<bool> needsBroadcast(operands.size(), false);
+  for (auto [o, operand] : llvm::enumerate(operands)) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    for (int64_t j = 0; j < type.getRank(); ++j) {
+      int64_t i = j + rank - type.getRank();
+      if (!type.isDynamicDim(j) || resultType.getDimSize(i) == 1)
+        continue;
+      bool shared = llvm::any_of(llvm::enumerate(operands), [&](auto other) {
+        if (other.index() == o)
+          return false;
+        auto t = cast<RankedTensorType>(other.value().getType());
+        int64_t k = i - (rank - t.getRank());
+        return k >= 0 && t.getDimSize(k) != 1;
+      });
+      if (!shared && !resultType.isDynamicDim(i))
+        shared = true; // A static result dim the operand must match or be 1.
+      if (!shared)
+        continue;
+      needsBroadcast[o] = true;
+      Value d = tensor::DimOp::create(b, loc, operand, j);
+      Value eq =
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, d, sizes[i]);
+      fast = fast ? Value(arith::AndIOp::create(b, loc, fast, eq)) : eq;
+    }
+  }
+  if (!fast)
+    return buildStaticBroadcast(b, loc, resultType, operands, dynamicSizes, fn);
+
+  auto ifOp = scf::IfOp::create(
+      b, loc, fast,
+      [&](OpBuilder &tb, Location l) {
+        scf::YieldOp::create(tb, l,
+                             buildStaticBroadcast(tb, l, resultType, operands,
+                                                  dynamicSizes, fn));
+      },
+      [&](OpBuilder &eb, Location l) {
+        SmallVector<Value> full;
+        for (auto [o, operand] : llvm::enumerate(operands))
+          full.push_back(needsBroadcast[o]
+                             ? materializeBroadcast(eb, l, operand, resultType,
+                                                    sizes, dynamicSizes)
+                             : operand);
+        scf::YieldOp::create(eb, l,
+                             buildStaticBroadcast(eb, l, resultType, full,
+                                                  dynamicSizes, fn));
+      });
+  return ifOp.getResult(0);
 }
 
 bool isUnsigned(Type t) { return t.isUnsignedInteger(); }

@@ -187,3 +187,25 @@ func.func @math(%x: tensor<?xf64>) -> (tensor<?xf64>, tensor<?xf64>, tensor<?xf6
   %4 = blade.floor %x : tensor<?xf64>
   return %0, %1, %2, %3, %4 : tensor<?xf64>, tensor<?xf64>, tensor<?xf64>, tensor<?xf64>, tensor<?xf64>
 }
+
+// -----
+
+// A dynamic dim that may be 1 at run time: two versions under scf.if, the
+// plain one when the dims agree, else an explicit broadcast (a gather that
+// reads index 0 where the operand's dim is 1) first.
+// CHECK-LABEL: func.func @runtime_broadcast
+// CHECK-SAME: (%[[A:.+]]: tensor<?x4xf32>, %[[B:.+]]: tensor<?x4xf32>)
+func.func @runtime_broadcast(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  // CHECK: %[[IF:.+]] = scf.if %{{.+}} -> (tensor<?x4xf32>) {
+  // CHECK:   linalg.generic
+  // CHECK:   arith.addf
+  // CHECK: } else {
+  // CHECK:   linalg.index
+  // CHECK:   arith.select
+  // CHECK:   tensor.extract
+  // CHECK:   arith.addf
+  // CHECK: }
+  // CHECK: return %[[IF]]
+  %0 = blade.add %a, %b : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}

@@ -34,7 +34,7 @@ static LogicalResult verifyBroadcastOperands(Operation *op,
     return verifyBroadcastOperands(*this, {getLhs(), getRhs()});               \
   }                                                                            \
   void Op::emitShapeChecks(ShapeCheckList &checks) {                           \
-    checks.requireBroadcastable(*this, getLhs(), getRhs());                    \
+    checks.requireBroadcastable(*this, getLhs(), getRhs(), 0, true);           \
   }
 BLADE_BROADCAST_BINARY_OP(AddOp)
 BLADE_BROADCAST_BINARY_OP(SubOp)
@@ -59,9 +59,9 @@ LogicalResult SelectOp::verify() {
 }
 
 void SelectOp::emitShapeChecks(ShapeCheckList &checks) {
-  checks.requireBroadcastable(*this, getCondition(), getOnTrue());
-  checks.requireBroadcastable(*this, getCondition(), getOnFalse());
-  checks.requireBroadcastable(*this, getOnTrue(), getOnFalse());
+  checks.requireBroadcastable(*this, getCondition(), getOnTrue(), 0, true);
+  checks.requireBroadcastable(*this, getCondition(), getOnFalse(), 0, true);
+  checks.requireBroadcastable(*this, getOnTrue(), getOnFalse(), 0, true);
 }
 
 LogicalResult ConvertOp::verify() {

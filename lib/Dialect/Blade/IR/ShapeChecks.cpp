@@ -30,7 +30,8 @@ void ShapeCheckList::requireEqual(Location loc, Value x, Value y,
 }
 
 void ShapeCheckList::requireBroadcastable(Operation *op, Value lhs, Value rhs,
-                                          int64_t ignoreTrailing) {
+                                          int64_t ignoreTrailing,
+                                          bool runtimeOnes) {
   auto lt = cast<RankedTensorType>(lhs.getType());
   auto rt = cast<RankedTensorType>(rhs.getType());
   int64_t lr = lt.getRank() - ignoreTrailing;
@@ -41,12 +42,26 @@ void ShapeCheckList::requireBroadcastable(Operation *op, Value lhs, Value rhs,
     if (a == 1 || c == 1 ||
         (!ShapedType::isDynamic(a) && !ShapedType::isDynamic(c)))
       continue;
-    requireEqual(op->getLoc(), dim(lhs, i), dim(rhs, j),
-                 where(op) + ": dim " + std::to_string(i) + " of " +
-                     shapeToString(lt.getShape()) + " and dim " +
-                     std::to_string(j) + " of " + shapeToString(rt.getShape()) +
-                     " differ at run time (only a dim that is 1 at compile "
-                     "time broadcasts)");
+    std::string message = where(op) + ": dim " + std::to_string(i) + " of " +
+                          shapeToString(lt.getShape()) + " and dim " +
+                          std::to_string(j) + " of " +
+                          shapeToString(rt.getShape()) + " differ at run time";
+    if (!runtimeOnes) {
+      requireEqual(op->getLoc(), dim(lhs, i), dim(rhs, j),
+                   message + " (only a dim that is 1 at compile time "
+                             "broadcasts)");
+      continue;
+    }
+    // x == y, or either is 1.
+    Location loc = op->getLoc();
+    Value x = dim(lhs, i), y = dim(rhs, j);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    auto eq = [&](Value p, Value q) {
+      return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, p, q);
+    };
+    Value ok = arith::OrIOp::create(
+        b, loc, eq(x, y), arith::OrIOp::create(b, loc, eq(x, one), eq(y, one)));
+    require(ok, message + " and neither is 1");
   }
 }
 

@@ -27,9 +27,10 @@ def Blade_Dialect : Dialect {
 
     Binary elementwise ops follow ONNX (numpy) broadcasting: shapes are
     aligned at the trailing dimension, and a dimension that is statically 1
-    broadcasts. A dynamic dimension must equal the matching dimension of the
-    other operand at run time (it is never broadcast from a run-time 1);
-    `blade-emit-shape-checks` makes the runtime verify this before a run.
+    broadcasts. A dynamic dimension may also be 1 at run time and broadcast:
+    the lowering keeps a plain version for equal dims and a general one that
+    broadcasts explicitly, and `blade-emit-shape-checks` makes the runtime
+    reject dims that are neither equal nor 1 before a run.
   }];
   let useDefaultAttributePrinterParser = 0;
   let useDefaultTypePrinterParser = 0;

@@ -38,9 +38,12 @@ public:
                     std::string message);
   /// Records that the aligned dims of two numpy-broadcast operands agree
   /// where neither is a static 1 and at least one is dynamic. The last
-  /// `ignoreTrailing` dims of both take no part (matmul's matrix dims).
+  /// `ignoreTrailing` dims of both take no part (matmul's matrix dims). With
+  /// `runtimeOnes`, a dynamic dim that is 1 at run time broadcasts too (the
+  /// op's lowering handles it).
   void requireBroadcastable(mlir::Operation *op, mlir::Value lhs,
-                            mlir::Value rhs, int64_t ignoreTrailing = 0);
+                            mlir::Value rhs, int64_t ignoreTrailing = 0,
+                            bool runtimeOnes = false);
 
   llvm::ArrayRef<std::pair<mlir::Value, std::string>> getChecks() const {
     return checks;
