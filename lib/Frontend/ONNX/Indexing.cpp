@@ -87,17 +87,43 @@ LogicalResult convertDynamicSlice(NodeContext &ctx, Value x) {
   if (failed(starts) || failed(ends))
     return failure();
   auto boundsType = cast<RankedTensorType>(starts->getType());
-  if (boundsType.getRank() != 1 || boundsType.isDynamicDim(0))
-    return ctx.fail("computed slice bounds need a static length");
+  if (boundsType.getRank() != 1)
+    return ctx.fail("slice bounds must be 1-D");
   int64_t n = boundsType.getDimSize(0);
   Value axes = ctx.input(3), steps = ctx.input(4);
-  if (!axes)
-    axes = buildI64Constant(ctx, llvm::to_vector(llvm::seq<int64_t>(0, n)));
-  if (!steps)
-    steps = buildI64Constant(ctx, SmallVector<int64_t>(n, 1));
+  OpBuilder &b = ctx.builder;
+  auto i64 = [&](int64_t v) {
+    return ConstantOp::create(
+        b, ctx.loc,
+        DenseIntElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
+                                  {v}));
+  };
+  if (!axes) {
+    if (ShapedType::isDynamic(n)) {
+      // 0 .. len(starts) at run time.
+      auto scalar = RankedTensorType::get({}, b.getI64Type());
+      Value count = SizeOp::create(b, ctx.loc, scalar, *starts);
+      axes = RangeOp::create(b, ctx.loc, boundsType.clone(b.getI64Type()),
+                             i64(0), count, i64(1));
+    } else {
+      axes = buildI64Constant(ctx, llvm::to_vector(llvm::seq<int64_t>(0, n)));
+    }
+  }
+  if (!steps) {
+    if (ShapedType::isDynamic(n)) {
+      auto lengthType = RankedTensorType::get({1}, b.getI64Type());
+      Value length = ShapeOfOp::create(b, ctx.loc, lengthType, *starts, 0, 1);
+      steps = ConstantOfShapeOp::create(
+          b, ctx.loc, boundsType.clone(b.getI64Type()), length,
+          DenseIntElementsAttr::get(lengthType, {int64_t(1)}));
+    } else {
+      steps = buildI64Constant(ctx, SmallVector<int64_t>(n, 1));
+    }
+  }
   for (Value v : {*ends, axes, steps}) {
     auto t = cast<RankedTensorType>(v.getType());
-    if (t.getRank() != 1 || t.getDimSize(0) != n)
+    if (t.getRank() != 1 || (!ShapedType::isDynamic(n) && !t.isDynamicDim(0) &&
+                             t.getDimSize(0) != n))
       return ctx.fail("starts, ends, axes and steps must have one length");
   }
   SmallVector<std::optional<int64_t>> s = traceShapeEntries(*starts),
@@ -105,7 +131,14 @@ LogicalResult convertDynamicSlice(NodeContext &ctx, Value x) {
                                       a = traceShapeEntries(axes),
                                       st = traceShapeEntries(steps);
   SmallVector<int64_t> shape(rank, ShapedType::kDynamic);
-  if (llvm::all_of(a, [](std::optional<int64_t> v) { return v.has_value(); })) {
+  // Static result dims need every trace to cover the n entries and known
+  // axes; otherwise every dim may change.
+  bool traced =
+      !ShapedType::isDynamic(n) &&
+      llvm::all_of(ArrayRef<size_t>{s.size(), e.size(), a.size(), st.size()},
+                   [&](size_t len) { return (int64_t)len == n; });
+  if (traced &&
+      llvm::all_of(a, [](std::optional<int64_t> v) { return v.has_value(); })) {
     shape.assign(type.getShape().begin(), type.getShape().end());
     for (int64_t k = 0; k < n; ++k) {
       FailureOr<int64_t> axis = normalizeAxis(ctx, *a[k], rank);

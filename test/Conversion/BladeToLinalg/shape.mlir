@@ -163,3 +163,16 @@ func.func @dynamic_slice(%x: tensor<?xf32>, %s: tensor<1xi64>, %e: tensor<1xi64>
   %0 = blade.dynamic_slice %x, %s, %e, %a, %p : (tensor<?xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?xf32>
   return %0 : tensor<?xf32>
 }
+
+// -----
+
+// With a run-time number of entries an scf.for applies them in order.
+// CHECK-LABEL: func.func @dynamic_slice_count
+// CHECK-SAME: (%[[X:.+]]: tensor<?x?xf32>, %[[S:[^:]+]]: tensor<?xi64>
+// CHECK: %[[N:.+]] = tensor.dim %[[S]], %{{.+}} : tensor<?xi64>
+// CHECK: %{{.+}}:6 = scf.for %{{.+}} = %{{.+}} to %[[N]] step %{{.+}} iter_args(
+// CHECK: linalg.generic
+func.func @dynamic_slice_count(%x: tensor<?x?xf32>, %s: tensor<?xi64>, %e: tensor<?xi64>, %a: tensor<?xi64>, %p: tensor<?xi64>) -> tensor<?x?xf32> {
+  %0 = blade.dynamic_slice %x, %s, %e, %a, %p : (tensor<?x?xf32>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}

@@ -346,11 +346,11 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
 
 LogicalResult DynamicSliceOp::verify() {
   int64_t n = getStarts().getType().getDimSize(0);
-  if (ShapedType::isDynamic(n))
-    return emitOpError("needs bounds of a static length");
-  for (Value v : {getEnds(), getAxes(), getSteps()})
-    if (cast<RankedTensorType>(v.getType()).getDimSize(0) != n)
+  for (Value v : {getEnds(), getAxes(), getSteps()}) {
+    int64_t m = cast<RankedTensorType>(v.getType()).getDimSize(0);
+    if (!ShapedType::isDynamic(n) && !ShapedType::isDynamic(m) && m != n)
       return emitOpError("starts, ends, axes and steps differ in length");
+  }
   if (getType().getRank() != getOperand().getType().getRank())
     return emitOpError("result rank differs from the operand's");
   return success();

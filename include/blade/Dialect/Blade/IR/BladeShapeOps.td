@@ -277,7 +277,8 @@ def Blade_DynamicSliceOp : Blade_Op<"dynamic_slice",
   let summary = "Slice with bounds known at run time (ONNX Slice)";
   let description = [{
     ONNX Slice with its `starts`, `ends`, `axes` and `steps` as 1-D integer
-    operands of one static length: dims not named in `axes` are kept whole,
+    operands of one length (the length of `starts` is used; it may be known
+    only at run time): dims not named in `axes` are kept whole,
     the others follow `blade.slice`'s rules with the run-time dim sizes. A
     zero step is treated as 1. Used when the importer cannot make the bounds
     constant; constant bounds become `blade.slice`.
