@@ -1,13 +1,13 @@
-//===- Reduction.cpp - Reductions, arg-reductions, scans, TopK, softmax ---===//
+//===- Reduction.cpp - Reductions, arg-reductions and the softmax family --===//
 //
-// blade.reduce, blade.arg_reduce, blade.cumsum, blade.top_k and the softmax
-// family lower to linalg.generic reductions plus elementwise maps (math/arith inside the
+// blade.reduce, blade.arg_reduce and the softmax family lower to
+// linalg.generic reductions plus elementwise maps (math/arith inside the
 // bodies); fusion later merges them into few kernels. Kept dims of
 // `keepdims` results come back with tensor.expand_shape.
 //
 //===----------------------------------------------------------------------===//
 
-#include "PatternsPrivate.h"
+#include "ReductionPrivate.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -32,16 +32,6 @@ AffineMap blade::detail::getReducedMap(MLIRContext *ctx,
     if (!r)
       exprs.push_back(getAffineDimExpr(i, ctx));
   return AffineMap::get(reduced.size(), 0, exprs, ctx);
-}
-
-static SmallVector<Value> dynamicSizes(OpBuilder &b, Location loc, Value v,
-                                       ArrayRef<bool> skip = {}) {
-  auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<Value> sizes;
-  for (int64_t i = 0; i < type.getRank(); ++i)
-    if (type.isDynamicDim(i) && (skip.empty() || !skip[i]))
-      sizes.push_back(tensor::DimOp::create(b, loc, v, i));
-  return sizes;
 }
 
 Value blade::detail::buildReduction(OpBuilder &b, Location loc,
@@ -145,101 +135,6 @@ Value blade::detail::restoreReducedDims(OpBuilder &b, Location loc,
 }
 
 namespace {
-
-/// Arithmetic on one element type, signed or unsigned as the blade type says.
-struct Arith {
-  Type type;
-  bool isFloat, isUnsigned;
-  Arith(Type bladeType, Type convertedType)
-      : type(convertedType), isFloat(isa<FloatType>(bladeType)),
-        isUnsigned(bladeType.isUnsignedInteger()) {}
-
-  Value add(OpBuilder &b, Location l, Value x, Value y) const {
-    return isFloat ? Value(arith::AddFOp::create(b, l, x, y))
-                   : Value(arith::AddIOp::create(b, l, x, y));
-  }
-  Value mul(OpBuilder &b, Location l, Value x, Value y) const {
-    return isFloat ? Value(arith::MulFOp::create(b, l, x, y))
-                   : Value(arith::MulIOp::create(b, l, x, y));
-  }
-  Value div(OpBuilder &b, Location l, Value x, Value y) const {
-    if (isFloat)
-      return arith::DivFOp::create(b, l, x, y);
-    if (isUnsigned)
-      return arith::DivUIOp::create(b, l, x, y);
-    return arith::DivSIOp::create(b, l, x, y);
-  }
-  Value max(OpBuilder &b, Location l, Value x, Value y) const {
-    if (isFloat)
-      return arith::MaximumFOp::create(b, l, x, y);
-    if (isUnsigned)
-      return arith::MaxUIOp::create(b, l, x, y);
-    return arith::MaxSIOp::create(b, l, x, y);
-  }
-  Value min(OpBuilder &b, Location l, Value x, Value y) const {
-    if (isFloat)
-      return arith::MinimumFOp::create(b, l, x, y);
-    if (isUnsigned)
-      return arith::MinUIOp::create(b, l, x, y);
-    return arith::MinSIOp::create(b, l, x, y);
-  }
-  Value abs(OpBuilder &b, Location l, Value x) const {
-    if (isFloat)
-      return math::AbsFOp::create(b, l, x);
-    if (isUnsigned)
-      return x;
-    return math::AbsIOp::create(b, l, x);
-  }
-  /// `x > y` (or `x >= y` with `orEqual`); `less` flips the comparison.
-  Value greater(OpBuilder &b, Location l, Value x, Value y, bool orEqual,
-                bool less) const {
-    if (isFloat) {
-      auto p = less ? (orEqual ? arith::CmpFPredicate::OLE
-                               : arith::CmpFPredicate::OLT)
-                    : (orEqual ? arith::CmpFPredicate::OGE
-                               : arith::CmpFPredicate::OGT);
-      return arith::CmpFOp::create(b, l, p, x, y);
-    }
-    arith::CmpIPredicate p;
-    if (isUnsigned)
-      p = less ? (orEqual ? arith::CmpIPredicate::ule
-                          : arith::CmpIPredicate::ult)
-               : (orEqual ? arith::CmpIPredicate::uge
-                          : arith::CmpIPredicate::ugt);
-    else
-      p = less ? (orEqual ? arith::CmpIPredicate::sle
-                          : arith::CmpIPredicate::slt)
-               : (orEqual ? arith::CmpIPredicate::sge
-                          : arith::CmpIPredicate::sgt);
-    return arith::CmpIOp::create(b, l, p, x, y);
-  }
-  Value constant(OpBuilder &b, Location l, double v) const {
-    return createScalar(b, l, type, v);
-  }
-  /// The lowest (`lowest`) or highest value of the type (+-inf for floats).
-  Value extreme(OpBuilder &b, Location l, bool lowest) const {
-    if (auto ft = dyn_cast<FloatType>(type))
-      return arith::ConstantOp::create(
-          b, l, type,
-          b.getFloatAttr(ft, APFloat::getInf(ft.getFloatSemantics(), lowest)));
-    unsigned w = type.getIntOrFloatBitWidth();
-    APInt v = isUnsigned
-                  ? (lowest ? APInt::getMinValue(w) : APInt::getMaxValue(w))
-                  : (lowest ? APInt::getSignedMinValue(w)
-                            : APInt::getSignedMaxValue(w));
-    return arith::ConstantOp::create(b, l, type, b.getIntegerAttr(type, v));
-  }
-  /// An index value converted to this type.
-  Value fromIndex(OpBuilder &b, Location l, Value index) const {
-    Value i64 = arith::IndexCastUIOp::create(b, l, b.getI64Type(), index);
-    if (isFloat)
-      return arith::UIToFPOp::create(b, l, type, i64);
-    unsigned w = type.getIntOrFloatBitWidth();
-    if (w < 64)
-      return arith::TruncIOp::create(b, l, type, i64);
-    return i64;
-  }
-};
 
 SmallVector<bool> maskOf(int64_t rank, ArrayRef<int64_t> axes) {
   SmallVector<bool> mask(rank, false);
@@ -403,215 +298,6 @@ struct ArgReduceLowering : OpConversionPattern<ArgReduceOp> {
   }
 };
 
-/// out[i] = sum of x[j] over the j that `i` includes along the axis, as a
-/// generic with one extra reduction loop (quadratic in the axis length).
-/// A run-time axis reads the operand with tensor.extract.
-struct CumSumLowering : OpConversionPattern<CumSumOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(CumSumOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    Value x = adaptor.getOperand();
-    auto type = cast<RankedTensorType>(x.getType());
-    Arith a(op.getType().getElementType(), type.getElementType());
-    int64_t rank = type.getRank();
-    std::optional<int64_t> axis = op.getAxis();
-    Value init = linalg::FillOp::create(
-                     rewriter, loc, ValueRange{a.constant(rewriter, loc, 0)},
-                     ValueRange{createEmpty(rewriter, loc, type,
-                                            dynamicSizes(rewriter, loc, x))})
-                     .getResult(0);
-    SmallVector<AffineExpr> in, out;
-    for (int64_t i = 0; i < rank; ++i) {
-      in.push_back(getAffineDimExpr(axis && i == *axis ? rank : i, ctx));
-      out.push_back(getAffineDimExpr(i, ctx));
-    }
-    AffineMap outMap = AffineMap::get(rank + 1, 0, out, ctx);
-    SmallVector<utils::IteratorType> iterators(rank + 1,
-                                               utils::IteratorType::parallel);
-    iterators[rank] = utils::IteratorType::reduction;
-    bool exclusive = op.getExclusive(), reverse = op.getReverse();
-    arith::CmpIPredicate p = reverse ? (exclusive ? arith::CmpIPredicate::ugt
-                                                  : arith::CmpIPredicate::uge)
-                                     : (exclusive ? arith::CmpIPredicate::ult
-                                                  : arith::CmpIPredicate::ule);
-    auto accumulate = [&](OpBuilder &b, Location l, Value i, Value j, Value v,
-                          Value acc) {
-      Value include = arith::CmpIOp::create(b, l, p, j, i);
-      v = arith::SelectOp::create(b, l, include, v, a.constant(b, l, 0));
-      linalg::YieldOp::create(b, l, a.add(b, l, v, acc));
-    };
-
-    if (axis) {
-      auto generic = linalg::GenericOp::create(
-          rewriter, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
-          ArrayRef<AffineMap>{AffineMap::get(rank + 1, 0, in, ctx), outMap},
-          iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-            accumulate(b, l, linalg::IndexOp::create(b, l, *axis),
-                       linalg::IndexOp::create(b, l, rank), args[0], args[1]);
-          });
-      rewriter.replaceOp(op, generic.getResult(0));
-      return success();
-    }
-
-    // A run-time axis: normalize it, walk a window as long as that dim and
-    // read the operand with tensor.extract (an axis out of range matches no
-    // dim: an empty window, zeros).
-    OpBuilder &b = rewriter;
-    Value axisTensor = adaptor.getAxisValue();
-    auto axisType = cast<RankedTensorType>(axisTensor.getType());
-    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-    Value raw = tensor::ExtractOp::create(
-        b, loc, axisTensor, SmallVector<Value>(axisType.getRank(), zero));
-    Value dyn = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
-    Value rankValue = arith::ConstantIndexOp::create(b, loc, rank);
-    Value negative =
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, dyn, zero);
-    dyn = arith::SelectOp::create(
-        b, loc, negative, arith::AddIOp::create(b, loc, dyn, rankValue), dyn);
-    SmallVector<Value> isAxis;
-    Value length = zero;
-    for (int64_t d = 0; d < rank; ++d) {
-      isAxis.push_back(
-          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, dyn,
-                                arith::ConstantIndexOp::create(b, loc, d)));
-      length = arith::SelectOp::create(
-          b, loc, isAxis.back(), tensor::DimOp::create(b, loc, x, d), length);
-    }
-    Value window = tensor::EmptyOp::create(b, loc, {ShapedType::kDynamic},
-                                           b.getI1Type(), ValueRange{length});
-    auto generic = linalg::GenericOp::create(
-        b, loc, TypeRange{type}, ValueRange{window}, ValueRange{init},
-        ArrayRef<AffineMap>{
-            AffineMap::get(rank + 1, 0, {getAffineDimExpr(rank, ctx)}, ctx),
-            outMap},
-        iterators, [&](OpBuilder &nb, Location l, ValueRange args) {
-          Value j = linalg::IndexOp::create(nb, l, rank);
-          Value i = arith::ConstantIndexOp::create(nb, l, 0);
-          SmallVector<Value> indices;
-          for (int64_t d = 0; d < rank; ++d) {
-            Value id = linalg::IndexOp::create(nb, l, d);
-            i = arith::SelectOp::create(nb, l, isAxis[d], id, i);
-            indices.push_back(arith::SelectOp::create(nb, l, isAxis[d], j, id));
-          }
-          Value v = tensor::ExtractOp::create(nb, l, x, indices);
-          accumulate(nb, l, i, j, v, args[1]);
-        });
-    rewriter.replaceOp(op, generic.getResult(0));
-    return success();
-  }
-};
-
-/// TopK by ranks: rank[i] counts the elements along the axis that come
-/// before element i in the result order (strictly better, or equal with a
-/// lower index); then result position r gathers the element of rank r.
-struct TopKLowering : OpConversionPattern<TopKOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(TopKOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    Value x = adaptor.getOperand();
-    auto type = cast<RankedTensorType>(x.getType());
-    Arith a(op.getOperand().getType().getElementType(), type.getElementType());
-    int64_t rank = type.getRank();
-    int64_t axis = op.getAxis();
-    bool largest = op.getLargest();
-    OpBuilder &b = rewriter;
-
-    // Maps of a (rank + 1)-D space whose last dim walks the axis.
-    SmallVector<AffineExpr> own, other;
-    for (int64_t i = 0; i < rank; ++i) {
-      own.push_back(getAffineDimExpr(i, ctx));
-      other.push_back(getAffineDimExpr(i == axis ? rank : i, ctx));
-    }
-    AffineMap ownMap = AffineMap::get(rank + 1, 0, own, ctx);
-    AffineMap otherMap = AffineMap::get(rank + 1, 0, other, ctx);
-    SmallVector<utils::IteratorType> iterators(rank + 1,
-                                               utils::IteratorType::parallel);
-    iterators[rank] = utils::IteratorType::reduction;
-
-    auto rankType = RankedTensorType::get(type.getShape(), b.getI64Type());
-    Value zero64 = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
-    Value rankInit =
-        linalg::FillOp::create(
-            b, loc, ValueRange{zero64},
-            ValueRange{createEmpty(b, loc, rankType, dynamicSizes(b, loc, x))})
-            .getResult(0);
-    Value ranks =
-        linalg::GenericOp::create(
-            b, loc, TypeRange{rankType}, ValueRange{x, x}, ValueRange{rankInit},
-            ArrayRef<AffineMap>{ownMap, otherMap, ownMap}, iterators,
-            [&](OpBuilder &nb, Location l, ValueRange args) {
-              Value i = linalg::IndexOp::create(nb, l, axis);
-              Value j = linalg::IndexOp::create(nb, l, rank);
-              Value better = a.greater(nb, l, args[1], args[0],
-                                       /*orEqual=*/false, !largest);
-              Value equal =
-                  a.isFloat
-                      ? Value(arith::CmpFOp::create(
-                            nb, l, arith::CmpFPredicate::OEQ, args[1], args[0]))
-                      : Value(arith::CmpIOp::create(
-                            nb, l, arith::CmpIPredicate::eq, args[1], args[0]));
-              Value lower =
-                  arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, j, i);
-              Value before = arith::OrIOp::create(
-                  nb, l, better, arith::AndIOp::create(nb, l, equal, lower));
-              Value inc =
-                  arith::ExtUIOp::create(nb, l, nb.getI64Type(), before);
-              linalg::YieldOp::create(
-                  nb, l,
-                  arith::AddIOp::create(nb, l, args[2], inc).getResult());
-            })
-            .getResult(0);
-
-    // Result shapes: the axis dim is k.
-    Value k = tensor::ExtractOp::create(
-        b, loc, adaptor.getK(),
-        SmallVector<Value>(
-            cast<RankedTensorType>(adaptor.getK().getType()).getRank(),
-            arith::ConstantIndexOp::create(b, loc, 0)));
-    Value kIndex = arith::IndexCastOp::create(b, loc, b.getIndexType(), k);
-    RankedTensorType valuesType = convertedResultType(*getTypeConverter(), op);
-    RankedTensorType indicesType =
-        convertedResultType(*getTypeConverter(), op, 1);
-    SmallVector<Value> sizes;
-    for (int64_t i = 0; i < rank; ++i)
-      if (valuesType.isDynamicDim(i))
-        sizes.push_back(i == axis ? kIndex
-                                  : Value(tensor::DimOp::create(b, loc, x, i)));
-    Value valuesInit = linalg::FillOp::create(
-                           b, loc, ValueRange{a.constant(b, loc, 0)},
-                           ValueRange{createEmpty(b, loc, valuesType, sizes)})
-                           .getResult(0);
-    Value indicesInit = linalg::FillOp::create(
-                            b, loc, ValueRange{zero64},
-                            ValueRange{createEmpty(b, loc, indicesType, sizes)})
-                            .getResult(0);
-    auto gather = linalg::GenericOp::create(
-        b, loc, TypeRange{valuesType, indicesType}, ValueRange{x, ranks},
-        ValueRange{valuesInit, indicesInit},
-        ArrayRef<AffineMap>{otherMap, otherMap, ownMap, ownMap}, iterators,
-        [&](OpBuilder &nb, Location l, ValueRange args) {
-          Value r = arith::IndexCastOp::create(
-              nb, l, nb.getI64Type(), linalg::IndexOp::create(nb, l, axis));
-          Value j = arith::IndexCastOp::create(
-              nb, l, nb.getI64Type(), linalg::IndexOp::create(nb, l, rank));
-          Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
-                                            args[1], r);
-          linalg::YieldOp::create(
-              nb, l,
-              ValueRange{arith::SelectOp::create(nb, l, hit, args[0], args[2]),
-                         arith::SelectOp::create(nb, l, hit, j, args[3])});
-        });
-    rewriter.replaceOp(op, gather.getResults());
-    return success();
-  }
-};
-
 /// Softmax, LogSoftmax and Hardmax over the dims `axis` (to the last with
 /// `flatten`).
 template <typename OpTy>
@@ -718,7 +404,8 @@ struct SoftmaxLikeLowering : OpConversionPattern<OpTy> {
 void blade::detail::populateReductionPatterns(const TypeConverter &converter,
                                               RewritePatternSet &patterns) {
   patterns
-      .add<ReduceLowering, ArgReduceLowering, CumSumLowering, TopKLowering,
-           SoftmaxLikeLowering<SoftmaxOp>, SoftmaxLikeLowering<LogSoftmaxOp>,
-           SoftmaxLikeLowering<HardmaxOp>>(converter, patterns.getContext());
+      .add<ReduceLowering, ArgReduceLowering, SoftmaxLikeLowering<SoftmaxOp>,
+           SoftmaxLikeLowering<LogSoftmaxOp>, SoftmaxLikeLowering<HardmaxOp>>(
+          converter, patterns.getContext());
+  populateIndexedReductionPatterns(converter, patterns);
 }

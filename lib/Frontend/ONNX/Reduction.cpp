@@ -36,6 +36,34 @@ Value buildReduce(NodeContext &ctx, Value x, StringRef kind,
       .getResult();
 }
 
+/// ReduceSum with axes computed at run time. Without keepdims the result
+/// rank needs a static number of axes.
+LogicalResult convertReduceSumRuntimeAxes(NodeContext &ctx, Value x,
+                                          Value axes) {
+  auto axesType = cast<RankedTensorType>(axes.getType());
+  if (!axesType.getElementType().isInteger(64) || axesType.getRank() != 1)
+    return ctx.fail("the axes input must be a 1-D int64 tensor");
+  bool keepdims = ctx.intAttr("keepdims", 1) != 0;
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape;
+  if (keepdims) {
+    for (int64_t d : type.getShape())
+      shape.push_back(d == 1 ? 1 : ShapedType::kDynamic);
+  } else {
+    if (axesType.isDynamicDim(0) || axesType.getDimSize(0) > type.getRank())
+      return ctx.fail("keepdims = 0 with run-time axes needs a static number "
+                      "of axes (the result rank depends on it)");
+    shape.assign(type.getRank() - axesType.getDimSize(0), ShapedType::kDynamic);
+  }
+  OpBuilder &b = ctx.builder;
+  return ctx.setOutputs(
+      {ReduceSumRuntimeAxesOp::create(
+           b, ctx.loc, RankedTensorType::get(shape, type.getElementType()), x,
+           axes, b.getBoolAttr(keepdims),
+           b.getBoolAttr(ctx.intAttr("noop_with_empty_axes", 0) != 0))
+           .getResult()});
+}
+
 /// ONNX Reduce*: axes from the attribute, or from input #1 when
 /// `axesFromInput` (ReduceSum from opset 13). Empty axes reduce everything
 /// unless noop_with_empty_axes makes the node an identity.
@@ -50,12 +78,14 @@ LogicalResult convertReduce(NodeContext &ctx) {
   SmallVector<int64_t> axes;
   if (AxesFromInput) {
     if (Value axesInput = ctx.input(1)) {
+      auto axesType = cast<RankedTensorType>(axesInput.getType());
       std::optional<SmallVector<int64_t>> values = getConstantInts(axesInput);
-      if (!values)
-        return ctx.fail(
-            "the axes input must be a constant (axes computed at run "
-            "time are not supported)");
-      axes = *values;
+      if (values) {
+        axes = *values;
+      } else if (!axesType.hasStaticShape() || axesType.getNumElements() != 0) {
+        // Axes known at run time (an empty static shape needs none).
+        return convertReduceSumRuntimeAxes(ctx, *x, axesInput);
+      }
     }
   } else if (auto values = ctx.intsAttr("axes")) {
     axes = *values;

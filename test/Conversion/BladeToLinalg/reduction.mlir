@@ -182,3 +182,22 @@ func.func @top_k(%x: tensor<3x5xf32>, %k: tensor<1xi64>) -> (tensor<3x?xf32>, te
   %0:2 = blade.top_k %x, %k {axis = 1 : i64, largest = true} : (tensor<3x5xf32>, tensor<1xi64>) -> (tensor<3x?xf32>, tensor<3x?xi64>)
   return %0#0, %0#1 : tensor<3x?xf32>, tensor<3x?xi64>
 }
+
+// -----
+
+// Run-time axes: a mask of reduced dims from the axes, then one generic
+// over (result dims, window dims) reading the operand with tensor.extract;
+// without keepdims a tensor.reshape drops the reduced 1s.
+// CHECK-LABEL: func.func @reduce_sum_runtime_axes
+// CHECK-SAME: (%[[X:.+]]: tensor<?x4xf32>, %[[A:.+]]: tensor<1xi64>)
+func.func @reduce_sum_runtime_axes(%x: tensor<?x4xf32>, %a: tensor<1xi64>) -> tensor<?xf32> {
+  // CHECK: %[[MASK:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[A]] : tensor<1xi64>) outs(%{{.+}} : tensor<2xi1>)
+  // CHECK: tensor.extract %[[MASK]]
+  // CHECK: %[[W:.+]] = tensor.empty(%{{.+}}, %{{.+}}) : tensor<?x?xi1>
+  // CHECK: %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction", "reduction"]} ins(%[[W]] : tensor<?x?xi1>)
+  // CHECK: tensor.extract %[[X]]
+  // CHECK: %[[SHAPE:.+]] = tensor.from_elements %{{.+}} : tensor<1xindex>
+  // CHECK: tensor.reshape %[[SUM]](%[[SHAPE]]) : (tensor<?x?xf32>, tensor<1xindex>) -> tensor<?xf32>
+  %0 = blade.reduce_sum_runtime_axes %x, %a {keepdims = false, noop_with_empty_axes = false} : (tensor<?x4xf32>, tensor<1xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}

@@ -142,3 +142,11 @@ func.func @top_k_k_shape(%x: tensor<2x3xf32>, %k: tensor<2xi64>) -> (tensor<2x?x
   %0:2 = blade.top_k %x, %k {axis = 1 : i64, largest = true} : (tensor<2x3xf32>, tensor<2xi64>) -> (tensor<2x?xf32>, tensor<2x?xi64>)
   return %0#0, %0#1 : tensor<2x?xf32>, tensor<2x?xi64>
 }
+
+// -----
+
+func.func @runtime_axes_rank(%x: tensor<2x3xf32>, %a: tensor<?xi64>) -> tensor<?xf32> {
+  // expected-error @+1 {{without keepdims the axes count must be static and the result rank the operand's less it}}
+  %0 = blade.reduce_sum_runtime_axes %x, %a {keepdims = false, noop_with_empty_axes = false} : (tensor<2x3xf32>, tensor<?xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}

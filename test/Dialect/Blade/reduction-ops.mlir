@@ -24,6 +24,8 @@ func.func @runtime_axis_and_k(%x: tensor<?x16xf32>, %a: tensor<i32>, %k: tensor<
   %0 = blade.cumsum %x[%a : tensor<i32>] {exclusive = true, reverse = false} : tensor<?x16xf32>
   // CHECK: blade.top_k %{{.+}}, %{{.+}} {axis = 1 : i64, largest = false} : (tensor<?x16xf32>, tensor<?xi64>) -> (tensor<?x?xf32>, tensor<?x?xi64>)
   %1:2 = blade.top_k %x, %k {axis = 1 : i64, largest = false} : (tensor<?x16xf32>, tensor<?xi64>) -> (tensor<?x?xf32>, tensor<?x?xi64>)
+  // CHECK: blade.reduce_sum_runtime_axes %{{.+}}, %{{.+}} {keepdims = true, noop_with_empty_axes = true} : (tensor<?x16xf32>, tensor<?xi64>) -> tensor<?x?xf32>
+  %2 = blade.reduce_sum_runtime_axes %x, %k {keepdims = true, noop_with_empty_axes = true} : (tensor<?x16xf32>, tensor<?xi64>) -> tensor<?x?xf32>
   return %0, %1#0, %1#1 : tensor<?x16xf32>, tensor<?x?xf32>, tensor<?x?xi64>
 }
 

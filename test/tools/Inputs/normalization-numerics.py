@@ -1,6 +1,7 @@
 """Inputs and numpy references for normalization-numerics.onnxtxt.
 
-    normalization-numerics.py make DIR    writes X, S, Bias, E (0 rows), P
+    normalization-numerics.py make DIR    writes X, S, Bias, E (0 rows), P, RA,
+                                          RB (and S6, P3 for shape checks)
     normalization-numerics.py check DIR   compares DIR/out/*.npy with numpy
 """
 import os
@@ -20,6 +21,8 @@ if mode == "make":
     np.save(path("P.npy"), rng.uniform(0.5, 2, (4,)).astype(np.float32))
     np.save(path("S6.npy"), np.ones((4, 6), np.float32))
     np.save(path("P3.npy"), np.ones((3,), np.float32))
+    np.save(path("RA.npy"), np.array([-1, 0], np.int64))
+    np.save(path("RB.npy"), np.array([1], np.int64))
     sys.exit(0)
 
 X, S, Bias, P = (np.load(path(n + ".npy")) for n in ("X", "S", "Bias", "P"))
@@ -49,6 +52,8 @@ close("Bn", (X - p) / np.sqrt(p + 0.001) * p + p)
 close("Gap", X.mean(2, keepdims=True))
 close("L2", np.sqrt((X * X).sum(-1)))
 close("Gmp", X.max(2, keepdims=True))
+close("KeepRt", X.sum((0, 2), keepdims=True))
+close("DropRt", X.sum(1))
 # Reductions over zero elements give the identity of the combination.
 for name, want in (("EMax", -np.inf), ("ESum", 0), ("EProd", 1),
                    ("ELogSum", -np.inf)):

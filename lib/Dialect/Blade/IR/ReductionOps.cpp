@@ -92,6 +92,31 @@ OpFoldResult ReduceOp::fold(FoldAdaptor) {
   return getOperand();
 }
 
+LogicalResult ReduceSumRuntimeAxesOp::verify() {
+  RankedTensorType axes = getAxes().getType();
+  if (axes.getRank() != 1)
+    return emitOpError() << "axes must be 1-D";
+  RankedTensorType type = getOperand().getType();
+  RankedTensorType result = getType();
+  if (result.getElementType() != type.getElementType())
+    return emitOpError() << "result must have the operand's element type";
+  if (getKeepdims()) {
+    if (result.getRank() != type.getRank())
+      return emitOpError() << "result must have the operand's rank";
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      if (!result.isDynamicDim(i) && result.getDimSize(i) != 1 &&
+          result.getDimSize(i) != type.getDimSize(i))
+        return emitOpError()
+               << "result dim " << i << " must be 1, the operand's or dynamic";
+    return success();
+  }
+  if (axes.isDynamicDim(0) ||
+      result.getRank() != type.getRank() - axes.getDimSize(0))
+    return emitOpError() << "without keepdims the axes count must be static "
+                            "and the result rank the operand's less it";
+  return success();
+}
+
 LogicalResult ArgReduceOp::verify() {
   if (getKind() != "max" && getKind() != "min")
     return emitOpError() << "kind must be 'max' or 'min', got '" << getKind()

@@ -54,6 +54,36 @@ def Blade_ReduceOp : Blade_Op<"reduce", [Pure, SameOperandsAndResultElementType]
   let hasFolder = 1;
 }
 
+def Blade_ReduceSumRuntimeAxesOp : Blade_Op<"reduce_sum_runtime_axes",
+    [Pure]> {
+  let summary = "Sum over axes known only at run time (ONNX ReduceSum >= 13)";
+  let description = [{
+    Sums over the dims listed in the 1-D i64 tensor `axes` (negative counts
+    from the end; values out of range select no dim), keeping them as 1s
+    with `keepdims`. Empty `axes` sum every dim, or none with
+    `noop_with_empty_axes`. With `keepdims` the result has the operand's
+    rank, else the rank less the (static) number of axes; its dims are
+    dynamic unless 1. Used only when the axes are not constants; each
+    element is read with tensor.extract.
+
+    Example:
+
+    ```mlir
+    %y = blade.reduce_sum_runtime_axes %x, %axes {keepdims = true,
+        noop_with_empty_axes = false}
+        : (tensor<?x4xf32>, tensor<?xi64>) -> tensor<?x?xf32>
+    ```
+  }];
+  let arguments = (ins Blade_NumericTensor:$operand,
+                       RankedTensorOf<[I64]>:$axes, BoolAttr:$keepdims,
+                       BoolAttr:$noop_with_empty_axes);
+  let results = (outs Blade_NumericTensor:$result);
+  let assemblyFormat = [{
+    $operand `,` $axes attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 def Blade_ArgReduceOp : Blade_Op<"arg_reduce", [Pure]> {
   let summary = "Index of the maximum or minimum along an axis (ONNX ArgMax, ArgMin)";
   let description = [{

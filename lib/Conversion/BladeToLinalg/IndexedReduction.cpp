@@ -1,0 +1,377 @@
+//===- IndexedReduction.cpp - CumSum, TopK, run-time-axes ReduceSum -------===//
+//
+// Reductions whose element positions come from indices: CumSum (an extra
+// reduction loop over the axis, quadratic in its length), TopK (ranks, then
+// a gather by rank) and ReduceSum over axes known only at run time (a mask
+// of reduced dims and tensor.extract reads).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ReductionPrivate.h"
+
+#include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+
+using namespace mlir;
+using namespace blade;
+using namespace blade::detail;
+
+namespace {
+
+/// Sum over run-time axes with kept dims: a mask of reduced dims from the
+/// axes tensor, then one generic over (result dims, window dims) where a
+/// window dim walks its input dim when masked (else once), reading the
+/// operand with tensor.extract.
+struct ReduceSumRuntimeAxesLowering
+    : OpConversionPattern<ReduceSumRuntimeAxesOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReduceSumRuntimeAxesOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    OpBuilder &b = rewriter;
+    Value x = adaptor.getOperand();
+    Value axes = adaptor.getAxes();
+    auto type = cast<RankedTensorType>(x.getType());
+    Arith a(op.getOperand().getType().getElementType(), type.getElementType());
+    int64_t rank = type.getRank();
+
+    // mask[d] = some axis (normalized) equals d.
+    auto maskType = RankedTensorType::get({rank}, b.getI1Type());
+    Value falseValue = arith::ConstantOp::create(b, loc, b.getBoolAttr(false));
+    Value maskInit =
+        linalg::FillOp::create(b, loc, ValueRange{falseValue},
+                               ValueRange{createEmpty(b, loc, maskType, {})})
+            .getResult(0);
+    AffineExpr d0 = getAffineDimExpr(0, ctx), d1 = getAffineDimExpr(1, ctx);
+    Value maskTensor =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{maskType}, ValueRange{axes}, ValueRange{maskInit},
+            ArrayRef<AffineMap>{AffineMap::get(2, 0, {d1}, ctx),
+                                AffineMap::get(2, 0, {d0}, ctx)},
+            ArrayRef<utils::IteratorType>{utils::IteratorType::parallel,
+                                          utils::IteratorType::reduction},
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value axis = args[0];
+              Value rank64 =
+                  arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(rank));
+              Value zero64 =
+                  arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(0));
+              Value negative = arith::CmpIOp::create(
+                  nb, l, arith::CmpIPredicate::slt, axis, zero64);
+              axis = arith::SelectOp::create(
+                  nb, l, negative, arith::AddIOp::create(nb, l, axis, rank64),
+                  axis);
+              Value d = arith::IndexCastOp::create(
+                  nb, l, nb.getI64Type(), linalg::IndexOp::create(nb, l, 0));
+              Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                                axis, d);
+              linalg::YieldOp::create(
+                  nb, l, arith::OrIOp::create(nb, l, hit, args[1]).getResult());
+            })
+            .getResult(0);
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    Value empty =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                              tensor::DimOp::create(b, loc, axes, 0), zero);
+    Value reduceAll = empty;
+    if (op.getNoopWithEmptyAxes())
+      reduceAll = falseValue;
+    SmallVector<Value> mask, outSizes, windowSizes;
+    for (int64_t d = 0; d < rank; ++d) {
+      Value m = tensor::ExtractOp::create(
+          b, loc, maskTensor,
+          ValueRange{arith::ConstantIndexOp::create(b, loc, d)});
+      m = arith::OrIOp::create(b, loc, m, reduceAll);
+      mask.push_back(m);
+      Value size = tensor::DimOp::create(b, loc, x, d);
+      outSizes.push_back(arith::SelectOp::create(b, loc, m, one, size));
+      windowSizes.push_back(arith::SelectOp::create(b, loc, m, size, one));
+    }
+    SmallVector<int64_t> dynamicShape(rank, ShapedType::kDynamic);
+    auto resultType = RankedTensorType::get(dynamicShape, a.type);
+    Value init = linalg::FillOp::create(
+                     b, loc, ValueRange{a.constant(b, loc, 0)},
+                     ValueRange{createEmpty(b, loc, resultType, outSizes)})
+                     .getResult(0);
+    Value window =
+        createEmpty(b, loc, RankedTensorType::get(dynamicShape, b.getI1Type()),
+                    windowSizes);
+    SmallVector<AffineExpr> outExprs, windowExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      outExprs.push_back(getAffineDimExpr(d, ctx));
+      windowExprs.push_back(getAffineDimExpr(rank + d, ctx));
+    }
+    SmallVector<utils::IteratorType> iterators(2 * rank,
+                                               utils::IteratorType::parallel);
+    for (int64_t d = 0; d < rank; ++d)
+      iterators[rank + d] = utils::IteratorType::reduction;
+    Value sum =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{resultType}, ValueRange{window}, ValueRange{init},
+            ArrayRef<AffineMap>{AffineMap::get(2 * rank, 0, windowExprs, ctx),
+                                AffineMap::get(2 * rank, 0, outExprs, ctx)},
+            iterators,
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              SmallVector<Value> indices;
+              for (int64_t d = 0; d < rank; ++d)
+                indices.push_back(arith::SelectOp::create(
+                    nb, l, mask[d], linalg::IndexOp::create(nb, l, rank + d),
+                    linalg::IndexOp::create(nb, l, d)));
+              Value v = tensor::ExtractOp::create(nb, l, x, indices);
+              linalg::YieldOp::create(nb, l, a.add(nb, l, v, args[1]));
+            })
+            .getResult(0);
+    RankedTensorType declared = convertedResultType(*getTypeConverter(), op);
+    if (!op.getKeepdims()) {
+      // Drop the 1s of reduced dims: result dim t is the t-th kept dim.
+      int64_t outRank = declared.getRank();
+      SmallVector<Value> sizes(outRank, one);
+      Value kept = zero;
+      for (int64_t d = 0; d < rank; ++d) {
+        Value size = tensor::DimOp::create(b, loc, x, d);
+        for (int64_t t = 0; t < outRank; ++t) {
+          Value here = arith::AndIOp::create(
+              b, loc,
+              arith::XOrIOp::create(
+                  b, loc, mask[d],
+                  arith::ConstantOp::create(b, loc, b.getBoolAttr(true))),
+              arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, kept,
+                                    arith::ConstantIndexOp::create(b, loc, t)));
+          sizes[t] = arith::SelectOp::create(b, loc, here, size, sizes[t]);
+        }
+        kept = arith::SelectOp::create(
+            b, loc, mask[d], kept, arith::AddIOp::create(b, loc, kept, one));
+      }
+      Value shape = tensor::FromElementsOp::create(b, loc, sizes);
+      sum = tensor::ReshapeOp::create(
+          b, loc,
+          RankedTensorType::get(
+              SmallVector<int64_t>(outRank, ShapedType::kDynamic), a.type),
+          sum, shape);
+    }
+    if (sum.getType() != declared)
+      sum = tensor::CastOp::create(b, loc, declared, sum);
+    rewriter.replaceOp(op, sum);
+    return success();
+  }
+};
+
+/// out[i] = sum of x[j] over the j that `i` includes along the axis, as a
+/// generic with one extra reduction loop (quadratic in the axis length).
+/// A run-time axis reads the operand with tensor.extract.
+struct CumSumLowering : OpConversionPattern<CumSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CumSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value x = adaptor.getOperand();
+    auto type = cast<RankedTensorType>(x.getType());
+    Arith a(op.getType().getElementType(), type.getElementType());
+    int64_t rank = type.getRank();
+    std::optional<int64_t> axis = op.getAxis();
+    Value init = linalg::FillOp::create(
+                     rewriter, loc, ValueRange{a.constant(rewriter, loc, 0)},
+                     ValueRange{createEmpty(rewriter, loc, type,
+                                            dynamicSizes(rewriter, loc, x))})
+                     .getResult(0);
+    SmallVector<AffineExpr> in, out;
+    for (int64_t i = 0; i < rank; ++i) {
+      in.push_back(getAffineDimExpr(axis && i == *axis ? rank : i, ctx));
+      out.push_back(getAffineDimExpr(i, ctx));
+    }
+    AffineMap outMap = AffineMap::get(rank + 1, 0, out, ctx);
+    SmallVector<utils::IteratorType> iterators(rank + 1,
+                                               utils::IteratorType::parallel);
+    iterators[rank] = utils::IteratorType::reduction;
+    bool exclusive = op.getExclusive(), reverse = op.getReverse();
+    arith::CmpIPredicate p = reverse ? (exclusive ? arith::CmpIPredicate::ugt
+                                                  : arith::CmpIPredicate::uge)
+                                     : (exclusive ? arith::CmpIPredicate::ult
+                                                  : arith::CmpIPredicate::ule);
+    auto accumulate = [&](OpBuilder &b, Location l, Value i, Value j, Value v,
+                          Value acc) {
+      Value include = arith::CmpIOp::create(b, l, p, j, i);
+      v = arith::SelectOp::create(b, l, include, v, a.constant(b, l, 0));
+      linalg::YieldOp::create(b, l, a.add(b, l, v, acc));
+    };
+
+    if (axis) {
+      auto generic = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
+          ArrayRef<AffineMap>{AffineMap::get(rank + 1, 0, in, ctx), outMap},
+          iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+            accumulate(b, l, linalg::IndexOp::create(b, l, *axis),
+                       linalg::IndexOp::create(b, l, rank), args[0], args[1]);
+          });
+      rewriter.replaceOp(op, generic.getResult(0));
+      return success();
+    }
+
+    // A run-time axis: normalize it, walk a window as long as that dim and
+    // read the operand with tensor.extract (an axis out of range matches no
+    // dim: an empty window, zeros).
+    OpBuilder &b = rewriter;
+    Value axisTensor = adaptor.getAxisValue();
+    auto axisType = cast<RankedTensorType>(axisTensor.getType());
+    Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+    Value raw = tensor::ExtractOp::create(
+        b, loc, axisTensor, SmallVector<Value>(axisType.getRank(), zero));
+    Value dyn = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+    Value rankValue = arith::ConstantIndexOp::create(b, loc, rank);
+    Value negative =
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, dyn, zero);
+    dyn = arith::SelectOp::create(
+        b, loc, negative, arith::AddIOp::create(b, loc, dyn, rankValue), dyn);
+    SmallVector<Value> isAxis;
+    Value length = zero;
+    for (int64_t d = 0; d < rank; ++d) {
+      isAxis.push_back(
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, dyn,
+                                arith::ConstantIndexOp::create(b, loc, d)));
+      length = arith::SelectOp::create(
+          b, loc, isAxis.back(), tensor::DimOp::create(b, loc, x, d), length);
+    }
+    Value window = tensor::EmptyOp::create(b, loc, {ShapedType::kDynamic},
+                                           b.getI1Type(), ValueRange{length});
+    auto generic = linalg::GenericOp::create(
+        b, loc, TypeRange{type}, ValueRange{window}, ValueRange{init},
+        ArrayRef<AffineMap>{
+            AffineMap::get(rank + 1, 0, {getAffineDimExpr(rank, ctx)}, ctx),
+            outMap},
+        iterators, [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value j = linalg::IndexOp::create(nb, l, rank);
+          Value i = arith::ConstantIndexOp::create(nb, l, 0);
+          SmallVector<Value> indices;
+          for (int64_t d = 0; d < rank; ++d) {
+            Value id = linalg::IndexOp::create(nb, l, d);
+            i = arith::SelectOp::create(nb, l, isAxis[d], id, i);
+            indices.push_back(arith::SelectOp::create(nb, l, isAxis[d], j, id));
+          }
+          Value v = tensor::ExtractOp::create(nb, l, x, indices);
+          accumulate(nb, l, i, j, v, args[1]);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// TopK by ranks: rank[i] counts the elements along the axis that come
+/// before element i in the result order (strictly better, or equal with a
+/// lower index); then result position r gathers the element of rank r.
+struct TopKLowering : OpConversionPattern<TopKOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TopKOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value x = adaptor.getOperand();
+    auto type = cast<RankedTensorType>(x.getType());
+    Arith a(op.getOperand().getType().getElementType(), type.getElementType());
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis();
+    bool largest = op.getLargest();
+    OpBuilder &b = rewriter;
+
+    // Maps of a (rank + 1)-D space whose last dim walks the axis.
+    SmallVector<AffineExpr> own, other;
+    for (int64_t i = 0; i < rank; ++i) {
+      own.push_back(getAffineDimExpr(i, ctx));
+      other.push_back(getAffineDimExpr(i == axis ? rank : i, ctx));
+    }
+    AffineMap ownMap = AffineMap::get(rank + 1, 0, own, ctx);
+    AffineMap otherMap = AffineMap::get(rank + 1, 0, other, ctx);
+    SmallVector<utils::IteratorType> iterators(rank + 1,
+                                               utils::IteratorType::parallel);
+    iterators[rank] = utils::IteratorType::reduction;
+
+    auto rankType = RankedTensorType::get(type.getShape(), b.getI64Type());
+    Value zero64 = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+    Value rankInit =
+        linalg::FillOp::create(
+            b, loc, ValueRange{zero64},
+            ValueRange{createEmpty(b, loc, rankType, dynamicSizes(b, loc, x))})
+            .getResult(0);
+    Value ranks =
+        linalg::GenericOp::create(
+            b, loc, TypeRange{rankType}, ValueRange{x, x}, ValueRange{rankInit},
+            ArrayRef<AffineMap>{ownMap, otherMap, ownMap}, iterators,
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value i = linalg::IndexOp::create(nb, l, axis);
+              Value j = linalg::IndexOp::create(nb, l, rank);
+              Value better = a.greater(nb, l, args[1], args[0],
+                                       /*orEqual=*/false, !largest);
+              Value equal =
+                  a.isFloat
+                      ? Value(arith::CmpFOp::create(
+                            nb, l, arith::CmpFPredicate::OEQ, args[1], args[0]))
+                      : Value(arith::CmpIOp::create(
+                            nb, l, arith::CmpIPredicate::eq, args[1], args[0]));
+              Value lower =
+                  arith::CmpIOp::create(nb, l, arith::CmpIPredicate::ult, j, i);
+              Value before = arith::OrIOp::create(
+                  nb, l, better, arith::AndIOp::create(nb, l, equal, lower));
+              Value inc =
+                  arith::ExtUIOp::create(nb, l, nb.getI64Type(), before);
+              linalg::YieldOp::create(
+                  nb, l,
+                  arith::AddIOp::create(nb, l, args[2], inc).getResult());
+            })
+            .getResult(0);
+
+    // Result shapes: the axis dim is k.
+    Value k = tensor::ExtractOp::create(
+        b, loc, adaptor.getK(),
+        SmallVector<Value>(
+            cast<RankedTensorType>(adaptor.getK().getType()).getRank(),
+            arith::ConstantIndexOp::create(b, loc, 0)));
+    Value kIndex = arith::IndexCastOp::create(b, loc, b.getIndexType(), k);
+    RankedTensorType valuesType = convertedResultType(*getTypeConverter(), op);
+    RankedTensorType indicesType =
+        convertedResultType(*getTypeConverter(), op, 1);
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < rank; ++i)
+      if (valuesType.isDynamicDim(i))
+        sizes.push_back(i == axis ? kIndex
+                                  : Value(tensor::DimOp::create(b, loc, x, i)));
+    Value valuesInit = linalg::FillOp::create(
+                           b, loc, ValueRange{a.constant(b, loc, 0)},
+                           ValueRange{createEmpty(b, loc, valuesType, sizes)})
+                           .getResult(0);
+    Value indicesInit = linalg::FillOp::create(
+                            b, loc, ValueRange{zero64},
+                            ValueRange{createEmpty(b, loc, indicesType, sizes)})
+                            .getResult(0);
+    auto gather = linalg::GenericOp::create(
+        b, loc, TypeRange{valuesType, indicesType}, ValueRange{x, ranks},
+        ValueRange{valuesInit, indicesInit},
+        ArrayRef<AffineMap>{otherMap, otherMap, ownMap, ownMap}, iterators,
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value r = arith::IndexCastOp::create(
+              nb, l, nb.getI64Type(), linalg::IndexOp::create(nb, l, axis));
+          Value j = arith::IndexCastOp::create(
+              nb, l, nb.getI64Type(), linalg::IndexOp::create(nb, l, rank));
+          Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                            args[1], r);
+          linalg::YieldOp::create(
+              nb, l,
+              ValueRange{arith::SelectOp::create(nb, l, hit, args[0], args[2]),
+                         arith::SelectOp::create(nb, l, hit, j, args[3])});
+        });
+    rewriter.replaceOp(op, gather.getResults());
+    return success();
+  }
+};
+
+} // namespace
+
+void blade::detail::populateIndexedReductionPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<ReduceSumRuntimeAxesLowering, CumSumLowering, TopKLowering>(
+      converter, patterns.getContext());
+}
