@@ -201,3 +201,20 @@ func.func @reduce_sum_runtime_axes(%x: tensor<?x4xf32>, %a: tensor<1xi64>) -> te
   %0 = blade.reduce_sum_runtime_axes %x, %a {keepdims = false, noop_with_empty_axes = false} : (tensor<?x4xf32>, tensor<1xi64>) -> tensor<?xf32>
   return %0 : tensor<?xf32>
 }
+
+// -----
+
+// An integer mean divides by the element count, with 1 for an empty
+// reduction so that the division cannot trap.
+// CHECK-LABEL: func.func @reduce_mean_integer
+func.func @reduce_mean_integer(%x: tensor<?x?xi32>) -> tensor<?xi32> {
+  // CHECK: arith.addi
+  // CHECK: %[[N:.+]] = arith.muli
+  // CHECK: %[[EMPTY:.+]] = arith.cmpi eq, %[[N]], %c0
+  // CHECK: %[[SAFE:.+]] = arith.select %[[EMPTY]], %c1{{.*}}, %[[N]] : index
+  // CHECK: %[[I64:.+]] = arith.index_castui %[[SAFE]] : index to i64
+  // CHECK: %[[I32:.+]] = arith.trunci %[[I64]] : i64 to i32
+  // CHECK: arith.divsi %{{.+}}, %[[I32]] : i32
+  %0 = blade.reduce %x {kind = "mean", axes = array<i64: 1>, keepdims = false} : (tensor<?x?xi32>) -> tensor<?xi32>
+  return %0 : tensor<?xi32>
+}
