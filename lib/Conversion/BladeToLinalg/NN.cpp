@@ -164,6 +164,15 @@ Value groupedConv(OpBuilder &b, Location loc, Value padded, Value w5,
   // Each operand's channel size comes from its own type so that the views
   // stay valid when only one side is static (the shape check has verified
   // that they agree).
+  if (group > 1 && type.isDynamicDim(1)) {
+    // The channel count is static in a grouped convolution (the weights give
+    // it; the shape check verified the input): say so for the view below.
+    int64_t cg = cast<RankedTensorType>(w5.getType()).getDimSize(2);
+    SmallVector<int64_t> shape(type.getShape());
+    shape[1] = cg * group;
+    type = type.clone(shape);
+    padded = tensor::CastOp::create(b, loc, type, padded);
+  }
   OpFoldResult n = tensor::getMixedSize(b, loc, padded, 0);
   OpFoldResult g = b.getIndexAttr(group);
   OpFoldResult xcg = group == 1 ? tensor::getMixedSize(b, loc, padded, 1)
