@@ -160,7 +160,11 @@ struct ReshapeLowering : OpConversionPattern<ReshapeOp> {
         size = arith::ConstantIndexOp::create(rewriter, loc, 0);
       dims.push_back(size);
     }
-    Value shape = tensor::FromElementsOp::create(rewriter, loc, dims);
+    // The type is explicit: a 0-d result has no elements to infer it from.
+    Value shape = tensor::FromElementsOp::create(
+        rewriter, loc,
+        RankedTensorType::get({resultType.getRank()}, rewriter.getIndexType()),
+        dims);
     rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType, input,
                                                    shape);
     return success();
@@ -306,7 +310,11 @@ struct DynamicReshapeLowering : OpConversionPattern<DynamicReshapeOp> {
     for (int64_t i = 0; i < type.getRank(); ++i)
       if (!type.isDynamicDim(i))
         dims[i] = indexConst(rewriter, loc, type.getDimSize(i));
-    Value shape = tensor::FromElementsOp::create(rewriter, loc, dims);
+    // The type is explicit: a 0-d result has no elements to infer it from.
+    Value shape = tensor::FromElementsOp::create(
+        rewriter, loc,
+        RankedTensorType::get({type.getRank()}, rewriter.getIndexType()),
+        dims);
     rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, type,
                                                    adaptor.getOperand(), shape);
     return success();

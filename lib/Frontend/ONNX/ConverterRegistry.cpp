@@ -75,6 +75,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerActivationConverters(r);
     registerElementwiseConverters(r);
     registerLinearAlgebraConverters(r);
+    registerLossConverters(r);
     registerNNConverters(r);
     registerNormalizationConverters(r);
     registerQuantConverters(r);

@@ -100,6 +100,7 @@ void registerActivationConverters(ConverterRegistry &registry);
 void registerElementwiseConverters(ConverterRegistry &registry);
 void registerIndexingConverters(ConverterRegistry &registry);
 void registerLinearAlgebraConverters(ConverterRegistry &registry);
+void registerLossConverters(ConverterRegistry &registry);
 void registerNNConverters(ConverterRegistry &registry);
 void registerNormalizationConverters(ConverterRegistry &registry);
 void registerQuantConverters(ConverterRegistry &registry);
