@@ -66,39 +66,47 @@ Value emptyLike(OpBuilder &b, Location loc, Value x, Type elementType) {
                                  elementType);
 }
 
+/// One elementwise generic over `input` that also reads the per-tensor or
+/// per-axis `scale` and `zeroPoint`; `body` gets (x, scale, zero point).
+Value mapWithParams(OpBuilder &b, Location loc, Value input, Value scale,
+                    Value zeroPoint, int64_t axis, Type resultElementType,
+                    function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  MLIRContext *ctx = b.getContext();
+  auto inputType = cast<RankedTensorType>(input.getType());
+  unsigned rank = inputType.getRank();
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 paramMap(ctx, inputType, scale, axis),
+                                 paramMap(ctx, inputType, zeroPoint, axis),
+                                 b.getMultiDimIdentityMap(rank)};
+  Value init = emptyLike(b, loc, input, resultElementType);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()},
+             ValueRange{input, scale, zeroPoint}, ValueRange{init}, maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, body(nb, l, args.drop_back()));
+             })
+      .getResult(0);
+}
+
 struct QuantizeLowering : OpConversionPattern<QuantizeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(QuantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     RankedTensorType resultType =
         convertedResultType(*getTypeConverter(), op.getOperation());
-    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    Type intType = resultType.getElementType();
     bool isUnsigned = op.getType().getElementType().isUnsignedInteger();
-    unsigned rank = inputType.getRank();
-    SmallVector<AffineMap> maps = {
-        rewriter.getMultiDimIdentityMap(rank),
-        paramMap(ctx, inputType, adaptor.getScale(), op.getAxis()),
-        paramMap(ctx, inputType, adaptor.getZeroPoint(), op.getAxis()),
-        rewriter.getMultiDimIdentityMap(rank)};
-    Value init = emptyLike(rewriter, loc, adaptor.getInput(),
-                           resultType.getElementType());
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{init.getType()},
-        ValueRange{adaptor.getInput(), adaptor.getScale(),
-                   adaptor.getZeroPoint()},
-        ValueRange{init}, maps,
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+    Value result = mapWithParams(
+        rewriter, op.getLoc(), adaptor.getInput(), adaptor.getScale(),
+        adaptor.getZeroPoint(), op.getAxis(), intType,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          linalg::YieldOp::create(
-              b, l,
-              quantizeScalar(b, l, args[0], args[1], args[2],
-                             resultType.getElementType(), isUnsigned));
+          return quantizeScalar(b, l, args[0], args[1], args[2], intType,
+                                isUnsigned);
         });
-    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, resultType,
-                                                generic.getResult(0));
+    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, resultType, result);
     return success();
   }
 };
@@ -108,36 +116,21 @@ struct DequantizeLowering : OpConversionPattern<DequantizeOp> {
   LogicalResult
   matchAndRewrite(DequantizeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     RankedTensorType resultType =
         convertedResultType(*getTypeConverter(), op.getOperation());
-    auto inputType = cast<RankedTensorType>(adaptor.getInput().getType());
+    Type floatType = resultType.getElementType();
     bool isUnsigned =
         op.getInput().getType().getElementType().isUnsignedInteger();
-    unsigned rank = inputType.getRank();
-    Type floatType = resultType.getElementType();
-    SmallVector<AffineMap> maps = {
-        rewriter.getMultiDimIdentityMap(rank),
-        paramMap(ctx, inputType, adaptor.getScale(), op.getAxis()),
-        paramMap(ctx, inputType, adaptor.getZeroPoint(), op.getAxis()),
-        rewriter.getMultiDimIdentityMap(rank)};
-    Value init = emptyLike(rewriter, loc, adaptor.getInput(), floatType);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{init.getType()},
-        ValueRange{adaptor.getInput(), adaptor.getScale(),
-                   adaptor.getZeroPoint()},
-        ValueRange{init}, maps,
-        SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
-        [&](OpBuilder &b, Location l, ValueRange args) {
+    Value result = mapWithParams(
+        rewriter, op.getLoc(), adaptor.getInput(), adaptor.getScale(),
+        adaptor.getZeroPoint(), op.getAxis(), floatType,
+        [&](OpBuilder &b, Location l, ValueRange args) -> Value {
           Value x = toFloat(b, l, args[0], floatType, isUnsigned);
           Value zp = toFloat(b, l, args[2], floatType, isUnsigned);
-          Value v = arith::MulFOp::create(
-              b, l, arith::SubFOp::create(b, l, x, zp), args[1]);
-          linalg::YieldOp::create(b, l, v);
+          return arith::MulFOp::create(b, l, arith::SubFOp::create(b, l, x, zp),
+                                       args[1]);
         });
-    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, resultType,
-                                                generic.getResult(0));
+    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, resultType, result);
     return success();
   }
 };
