@@ -11,6 +11,7 @@
 #include "blade/Transforms/Passes.h"
 #include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVMPass.h"
 #include "mlir/Conversion/IndexToLLVM/IndexToLLVM.h"
@@ -53,6 +54,8 @@ void buildBufferizePipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
   pm.nest<func::FuncOp>().addPass(createBladeStridedCopyToLinalgPass());
   bufferization::buildBufferDeallocationPipeline(pm);
+  // Clones the deallocation pipeline inserts become alloc + copy.
+  pm.addPass(createConvertBufferizationToMemRefPass());
 }
 
 void buildCPULLVMPipeline(OpPassManager &pm) {
