@@ -55,36 +55,38 @@ Value buildStaticBroadcast(OpBuilder &b, Location loc,
 }
 
 /// `operand` broadcast to the full result shape, reading index 0 in every
-/// dim whose run-time size is 1 (a gather; only on the rare path).
+/// dim that is 1 (statically, or at run time for a dynamic dim); the same
+/// indexing as blade.expand's lowering. Only on the rare path.
 Value materializeBroadcast(OpBuilder &b, Location loc, Value operand,
                            RankedTensorType resultType,
-                           ArrayRef<Value> resultSizes,
                            ValueRange dynamicSizes) {
   auto type = cast<RankedTensorType>(operand.getType());
-  auto fullType = resultType.clone(type.getElementType());
   int64_t offset = resultType.getRank() - type.getRank();
-  Value init = createEmpty(b, loc, fullType, dynamicSizes);
-  unsigned rank = resultType.getRank();
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{fullType}, ValueRange{}, ValueRange{init},
-             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)},
-             SmallVector<utils::IteratorType>(rank,
-                                              utils::IteratorType::parallel),
-             [&](OpBuilder &nb, Location l, ValueRange) {
-               SmallVector<Value> at;
-               Value zero = arith::ConstantIndexOp::create(nb, l, 0);
-               Value one = arith::ConstantIndexOp::create(nb, l, 1);
-               for (int64_t j = 0; j < type.getRank(); ++j) {
-                 Value i = linalg::IndexOp::create(nb, l, j + offset);
-                 Value d = tensor::DimOp::create(nb, l, operand, j);
-                 Value isOne = arith::CmpIOp::create(
-                     nb, l, arith::CmpIPredicate::eq, d, one);
-                 at.push_back(arith::SelectOp::create(nb, l, isOne, zero, i));
-               }
-               Value v = tensor::ExtractOp::create(nb, l, operand, at);
-               linalg::YieldOp::create(nb, l, v);
-             })
-      .getResult(0);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  SmallVector<Value> isOne;
+  for (int64_t j = 0; j < type.getRank(); ++j)
+    isOne.push_back(type.isDynamicDim(j)
+                        ? arith::CmpIOp::create(
+                              b, loc, arith::CmpIPredicate::eq,
+                              tensor::DimOp::create(b, loc, operand, j), one)
+                              .getResult()
+                        : Value());
+  return buildIndexedGeneric(
+      b, loc, resultType.clone(type.getElementType()), dynamicSizes,
+      [&](OpBuilder &nb, Location l, ArrayRef<Value> ivs) -> Value {
+        SmallVector<Value> at;
+        for (int64_t j = 0; j < type.getRank(); ++j) {
+          Value iv = ivs[j + offset];
+          if (type.getDimSize(j) == 1)
+            at.push_back(zero);
+          else if (!type.isDynamicDim(j))
+            at.push_back(iv);
+          else
+            at.push_back(arith::SelectOp::create(nb, l, isOne[j], zero, iv));
+        }
+        return tensor::ExtractOp::create(nb, l, operand, at);
+      });
 }
 
 /// Builds the linalg.generic that applies `fn` to the (broadcast) operands.
@@ -173,7 +175,7 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
         for (auto [o, operand] : llvm::enumerate(operands))
           full.push_back(needsBroadcast[o]
                              ? materializeBroadcast(eb, l, operand, resultType,
-                                                    sizes, dynamicSizes)
+                                                    dynamicSizes)
                              : operand);
         scf::YieldOp::create(eb, l,
                              buildStaticBroadcast(eb, l, resultType, full,
