@@ -70,21 +70,33 @@ windowResultShape(NodeContext &ctx, RankedTensorType input, int64_t channels,
   return shape;
 }
 
-LogicalResult convertConv(NodeContext &ctx) {
+/// X and W of Conv and ConvTranspose: one floating-point type, X of rank
+/// >= 3 and W of the same rank.
+FailureOr<std::pair<Value, Value>> convOperands(NodeContext &ctx) {
   FailureOr<Value> x = ctx.requiredInput(0);
   FailureOr<Value> w = ctx.requiredInput(1);
   if (failed(x) || failed(w))
     return failure();
   auto xType = cast<RankedTensorType>(x->getType());
   auto wType = cast<RankedTensorType>(w->getType());
-  int64_t rank = xType.getRank();
-  if (rank < 3 || wType.getRank() != rank)
+  if (xType.getRank() < 3 || wType.getRank() != xType.getRank())
     return ctx.fail("expects X of rank >= 3 and W of the same rank, got " +
                     shapeToString(xType.getShape()) + " and " +
                     shapeToString(wType.getShape()));
   if (!isa<FloatType>(xType.getElementType()) ||
       xType.getElementType() != wType.getElementType())
     return ctx.fail("expects X and W of one floating-point type");
+  return std::make_pair(*x, *w);
+}
+
+LogicalResult convertConv(NodeContext &ctx) {
+  FailureOr<std::pair<Value, Value>> operands = convOperands(ctx);
+  if (failed(operands))
+    return failure();
+  auto [x, w] = *operands;
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  int64_t rank = xType.getRank();
   int64_t k = rank - 2;
   SmallVector<int64_t> kernel(wType.getShape().drop_front(2));
   if (std::optional<SmallVector<int64_t>> ks = ctx.intsAttr("kernel_shape")) {
@@ -126,27 +138,20 @@ LogicalResult convertConv(NodeContext &ctx) {
   OpBuilder &b = ctx.builder;
   auto resultType = RankedTensorType::get(*shape, xType.getElementType());
   Value result = ConvOp::create(
-      b, ctx.loc, resultType, *x, *w, bias, attrs->strides, attrs->dilations,
+      b, ctx.loc, resultType, x, w, bias, attrs->strides, attrs->dilations,
       attrs->pads, attrs->autoPad, group);
   return ctx.setOutputs({result});
 }
 
 /// ConvTranspose; an explicit output_shape turns into pads (static inputs).
 LogicalResult convertConvTranspose(NodeContext &ctx) {
-  FailureOr<Value> x = ctx.requiredInput(0);
-  FailureOr<Value> w = ctx.requiredInput(1);
-  if (failed(x) || failed(w))
+  FailureOr<std::pair<Value, Value>> operands = convOperands(ctx);
+  if (failed(operands))
     return failure();
-  auto xType = cast<RankedTensorType>(x->getType());
-  auto wType = cast<RankedTensorType>(w->getType());
+  auto [x, w] = *operands;
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
   int64_t rank = xType.getRank();
-  if (rank < 3 || wType.getRank() != rank)
-    return ctx.fail("expects X of rank >= 3 and W of the same rank, got " +
-                    shapeToString(xType.getShape()) + " and " +
-                    shapeToString(wType.getShape()));
-  if (!isa<FloatType>(xType.getElementType()) ||
-      xType.getElementType() != wType.getElementType())
-    return ctx.fail("expects X and W of one floating-point type");
   int64_t k = rank - 2;
   FailureOr<WindowAttrs> attrs = readWindowAttrs(ctx, k);
   if (failed(attrs))
@@ -209,7 +214,7 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
   }
   auto resultType = RankedTensorType::get(shape, xType.getElementType());
   Value result = ConvTransposeOp::create(
-      ctx.builder, ctx.loc, resultType, *x, *w, bias, attrs->strides,
+      ctx.builder, ctx.loc, resultType, x, w, bias, attrs->strides,
       attrs->dilations, attrs->pads, outputPadding, attrs->autoPad, group);
   return ctx.setOutputs({result});
 }
