@@ -4,13 +4,19 @@
 //
 // Compiles the model in-process (JIT), runs it once on the given inputs and
 // writes one DIR/<output name>.npy per model output (characters outside
-// [A-Za-z0-9_.-] become '_'), printing each output's shape. Every failure is
+// [A-Za-z0-9_.-] become '_'), printing each output's shape. Inputs are NumPy
+// .npy files or serialized ONNX TensorProto files (.pb). NumPy has no
+// bfloat16: a bf16 input may be given as a uint16 array of bit patterns (the
+// form the ONNX test data uses) or as float32 (rounded to nearest even), and
+// bf16 outputs are written as uint16 bit patterns. Every failure is
 // one `error:` line on stderr and a non-zero exit.
 //
 //===----------------------------------------------------------------------===//
 
+#include "blade-rt/Convert.h"
 #include "blade-rt/Npy.h"
 #include "blade/Compiler/Compiler.h"
+#include "blade/Compiler/TensorFiles.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -23,7 +29,8 @@ namespace {
 cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required);
 cl::list<std::string> inputArgs("input",
-                                cl::desc("Model input as NAME=FILE.npy"),
+                                cl::desc("Model input as NAME=FILE (.npy, or .pb: "
+                                         "an ONNX TensorProto)"),
                                 cl::value_desc("NAME=FILE.npy"));
 // Values are checked here, not by cl::opt: its value errors bypass the error
 // stream and would print a second line.
@@ -72,7 +79,7 @@ int main(int argc, char **argv) {
     if (name.empty() || file.empty())
       return fail("--input expects NAME=FILE.npy, got '" + arg + "'");
     blade::rt::Tensor tensor;
-    if (blade::rt::Status s = blade::rt::readNpy(file.str(), tensor); !s)
+    if (blade::rt::Status s = blade::readTensorFile(file.str(), tensor); !s)
       return fail(s.message());
     for (auto &[seen, _] : given)
       if (seen == name)
@@ -101,6 +108,21 @@ int main(int argc, char **argv) {
       return fail("the model has no input '" + name + "' (inputs: " + known +
                   ")");
     }
+    // A bf16 input arrives from .npy files as bits (u16) or as f32.
+    if (sig.inputs[index].dtype == blade::rt::DType::BF16 &&
+        (tensor.dtype() == blade::rt::DType::U16 ||
+         tensor.dtype() == blade::rt::DType::F32)) {
+      blade::rt::Tensor converted;
+      blade::rt::Status s =
+          tensor.dtype() == blade::rt::DType::U16
+              ? blade::rt::bitcastTensor(tensor, blade::rt::DType::BF16,
+                                         converted)
+              : blade::rt::convertTensor(tensor, blade::rt::DType::BF16,
+                                         converted);
+      if (!s)
+        return fail("input '" + name + "': " + s.message());
+      tensor = std::move(converted);
+    }
     inputs[index] = &tensor;
   }
   for (size_t i = 0; i < inputs.size(); ++i)
@@ -117,13 +139,23 @@ int main(int argc, char **argv) {
   for (size_t i = 0; i < outputs.size(); ++i) {
     SmallString<128> path(outputDir);
     sys::path::append(path, sanitize(sig.outputs[i].name) + ".npy");
-    if (blade::rt::Status s = blade::rt::writeNpy(path.str().str(), outputs[i]);
+    const blade::rt::Tensor *written = &outputs[i];
+    blade::rt::Tensor asBits;
+    if (outputs[i].dtype() == blade::rt::DType::BF16) {
+      if (blade::rt::Status s = blade::rt::bitcastTensor(
+              outputs[i], blade::rt::DType::U16, asBits);
+          !s)
+        return fail("output '" + sig.outputs[i].name + "': " + s.message());
+      written = &asBits;
+    }
+    if (blade::rt::Status s = blade::rt::writeNpy(path.str().str(), *written);
         !s)
       return fail(s.message());
     outs() << "output " << sig.outputs[i].name << ": "
            << outputs[i].shapeString() << " "
-           << blade::rt::dtypeName(outputs[i].dtype()) << " -> " << path
-           << "\n";
+           << blade::rt::dtypeName(outputs[i].dtype())
+           << (written == &asBits ? " (written as u16 bits)" : "") << " -> "
+           << path << "\n";
   }
   return 0;
 }

@@ -2,6 +2,7 @@
 
 #include "blade/Frontend/ONNX/Importer.h"
 #include "ConverterRegistry.h"
+#include "ModelPrep.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
 #include "blade/Dialect/Blade/IR/TypeInference.h"
@@ -11,7 +12,10 @@
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SaveAndRestore.h"
 
 #include <onnx/checker.h>
 #include <onnx/defs/parser.h>
@@ -37,6 +41,9 @@ private:
                              SmallVectorImpl<Type> &types,
                              SmallVectorImpl<DictionaryAttr> &attrs);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);
+  FailureOr<bool> importFunctionBody(const onnx::NodeProto &node,
+                                     NodeContext &nodeCtx,
+                                     ArrayRef<Value> inputs);
   LogicalResult checkDeclaredType(const onnx::ValueInfoProto &output,
                                   Type computed);
   Location nodeLoc(const onnx::NodeProto &node, size_t index);
@@ -50,6 +57,9 @@ private:
   std::string sourceName;
   int64_t opset = 0;
   llvm::StringMap<Value> values;
+  onnx_import::LocalFunctions localFunctions;
+  /// Numbers function-body expansions, keeping their value names unique.
+  unsigned expansions = 0;
 };
 
 Location GraphImporter::nodeLoc(const onnx::NodeProto &node, size_t index) {
@@ -125,15 +135,25 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   for (auto [i, name] : llvm::enumerate(node.input()))
     if (!name.empty() && !inputs[i])
       return nodeCtx.fail("input '" + name + "' is not defined");
-  if (!node.domain().empty() && node.domain() != "ai.onnx")
-    return nodeCtx.fail("operators of domain '" + node.domain() +
-                        "' are not supported");
+  bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
   const ConverterRegistry &registry = ConverterRegistry::get();
-  onnx_import::ConverterFn fn = registry.lookup(node.op_type(), opset);
-  if (!fn)
+  onnx_import::ConverterFn fn =
+      defaultDomain ? registry.lookup(node.op_type(), opset) : nullptr;
+  if (!fn) {
+    // No converter: an operator defined as a function is imported as its
+    // body.
+    FailureOr<bool> expanded = importFunctionBody(node, nodeCtx, inputs);
+    if (failed(expanded))
+      return failure();
+    if (*expanded)
+      return success();
+    if (!defaultDomain)
+      return nodeCtx.fail("operators of domain '" + node.domain() +
+                          "' are not supported");
     return nodeCtx.fail(registry.knows(node.op_type())
                             ? "this opset version is not supported"
                             : "unsupported operator");
+  }
   if (failed(fn(nodeCtx)))
     return failure();
   ArrayRef<Value> outputs = nodeCtx.getOutputs();
@@ -145,6 +165,35 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     values[node.output(i)] = outputs[i];
   }
   return success();
+}
+
+FailureOr<bool> GraphImporter::importFunctionBody(const onnx::NodeProto &node,
+                                                 NodeContext &nodeCtx,
+                                                 ArrayRef<Value> inputs) {
+  SmallVector<Type> inputTypes;
+  for (Value v : inputs)
+    inputTypes.push_back(v ? v.getType() : Type());
+  std::string name = node.name().empty() ? node.op_type() : node.name();
+  std::string prefix = name + "#" + std::to_string(expansions++) + "/";
+  std::vector<onnx::NodeProto> body;
+  int64_t bodyOpset = opset;
+  std::string message;
+  FailureOr<bool> found = onnx_import::instantiateFunction(
+      node, opset, localFunctions, inputTypes, prefix, body, bodyOpset,
+      message);
+  if (failed(found))
+    return nodeCtx.fail(message);
+  if (!*found)
+    return false;
+  if (bodyOpset > ConverterRegistry::kLatestOpset)
+    return nodeCtx.fail("its function body needs opset " + Twine(bodyOpset) +
+                        ", newer than the supported " +
+                        Twine(ConverterRegistry::kLatestOpset));
+  llvm::SaveAndRestore<int64_t> bodyVersion(opset, bodyOpset);
+  for (auto [i, bodyNode] : llvm::enumerate(body))
+    if (failed(importNode(bodyNode, i)))
+      return failure();
+  return true;
 }
 
 /// A graph output's declared type, where it gives one, must agree with the
@@ -188,6 +237,8 @@ OwningOpRef<ModuleOp> GraphImporter::importModel(const onnx::ModelProto &model) 
                 Twine(ConverterRegistry::kLatestOpset));
     return nullptr;
   }
+  for (const onnx::FunctionProto &fn : model.functions())
+    localFunctions[onnx_import::functionKey(fn.domain(), fn.name())] = &fn;
   const onnx::GraphProto &graph = model.graph();
   OwningOpRef<ModuleOp> module =
       ModuleOp::create(FileLineColLoc::get(ctx, sourceName, 0, 0));
@@ -262,8 +313,14 @@ LogicalResult checkModel(MLIRContext *ctx, const onnx::ModelProto &model,
 }
 
 OwningOpRef<ModuleOp> importModelProto(MLIRContext *ctx,
-                                       const onnx::ModelProto &model,
-                                       StringRef sourceName) {
+                                       onnx::ModelProto &model,
+                                       StringRef sourceName,
+                                       StringRef baseDir) {
+  std::string message;
+  if (failed(onnx_import::loadExternalData(model, baseDir, message))) {
+    emitError(FileLineColLoc::get(ctx, sourceName, 0, 0)) << message;
+    return nullptr;
+  }
   if (failed(checkModel(ctx, model, sourceName)))
     return nullptr;
   return GraphImporter(ctx, sourceName).importModel(model);
@@ -272,7 +329,7 @@ OwningOpRef<ModuleOp> importModelProto(MLIRContext *ctx,
 } // namespace
 
 OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext *ctx, StringRef bytes,
-                                      StringRef sourceName) {
+                                      StringRef sourceName, StringRef baseDir) {
   onnx::ModelProto model;
   if (bytes.size() > static_cast<size_t>(INT_MAX) ||
       !model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
@@ -280,11 +337,11 @@ OwningOpRef<ModuleOp> importOnnxBytes(MLIRContext *ctx, StringRef bytes,
         << "not a valid ONNX model (protobuf parse failed)";
     return nullptr;
   }
-  return importModelProto(ctx, model, sourceName);
+  return importModelProto(ctx, model, sourceName, baseDir);
 }
 
 OwningOpRef<ModuleOp> importOnnxText(MLIRContext *ctx, StringRef text,
-                                     StringRef sourceName) {
+                                     StringRef sourceName, StringRef baseDir) {
   onnx::ModelProto model;
   std::string copy = text.str();
   onnx::Common::Status status = onnx::OnnxParser::Parse(model, copy.c_str());
@@ -295,10 +352,19 @@ OwningOpRef<ModuleOp> importOnnxText(MLIRContext *ctx, StringRef text,
         << "cannot parse ONNX text: " << StringRef(message).trim();
     return nullptr;
   }
-  return importModelProto(ctx, model, sourceName);
+  return importModelProto(ctx, model, sourceName, baseDir);
 }
 
 OwningOpRef<ModuleOp> importOnnxFile(MLIRContext *ctx, StringRef path) {
+  // protobuf cannot parse a message over 2 GiB: say so before reading.
+  uint64_t size = 0;
+  if (!llvm::sys::fs::file_size(path, size) && size > uint64_t(INT_MAX)) {
+    emitError(UnknownLoc::get(ctx))
+        << "'" << path << "' is " << size
+        << " bytes; an ONNX protobuf file is limited to 2 GiB (keep the "
+           "weights in external data files)";
+    return nullptr;
+  }
   llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file =
       llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                   /*RequiresNullTerminator=*/false);
@@ -308,9 +374,14 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext *ctx, StringRef path) {
     return nullptr;
   }
   StringRef bytes = (*file)->getBuffer();
+  // External data files are found next to the model.
+  SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
   if (path.ends_with(".onnxtxt") || bytes.ltrim().starts_with("<"))
-    return importOnnxText(ctx, bytes, path);
-  return importOnnxBytes(ctx, bytes, path);
+    return importOnnxText(ctx, bytes, path, dir);
+  return importOnnxBytes(ctx, bytes, path, dir);
 }
 
 } // namespace blade

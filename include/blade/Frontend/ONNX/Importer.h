@@ -31,19 +31,22 @@ inline constexpr llvm::StringLiteral kNameAttr = "blade.name";
 inline constexpr llvm::StringLiteral kDimNamesAttr = "blade.dim_names";
 
 /// Imports the ONNX model in `path`. Files ending in `.onnxtxt` (or whose
-/// content starts with `<`) are read as ONNX text syntax.
+/// content starts with `<`) are read as ONNX text syntax. Tensors stored as
+/// external data are read from files next to the model; models over 2 GiB
+/// (file or weights) are rejected.
 mlir::OwningOpRef<mlir::ModuleOp> importOnnxFile(mlir::MLIRContext *ctx,
                                                  llvm::StringRef path);
 
-/// Imports a serialized ONNX ModelProto held in memory.
-mlir::OwningOpRef<mlir::ModuleOp> importOnnxBytes(mlir::MLIRContext *ctx,
-                                                  llvm::StringRef bytes,
-                                                  llvm::StringRef sourceName);
+/// Imports a serialized ONNX ModelProto held in memory. External data files
+/// are looked up in `baseDir`; without one, external data is an error.
+mlir::OwningOpRef<mlir::ModuleOp>
+importOnnxBytes(mlir::MLIRContext *ctx, llvm::StringRef bytes,
+                llvm::StringRef sourceName, llvm::StringRef baseDir = "");
 
 /// Imports a model written in the ONNX text syntax.
-mlir::OwningOpRef<mlir::ModuleOp> importOnnxText(mlir::MLIRContext *ctx,
-                                                 llvm::StringRef text,
-                                                 llvm::StringRef sourceName);
+mlir::OwningOpRef<mlir::ModuleOp>
+importOnnxText(mlir::MLIRContext *ctx, llvm::StringRef text,
+               llvm::StringRef sourceName, llvm::StringRef baseDir = "");
 
 } // namespace blade
 
