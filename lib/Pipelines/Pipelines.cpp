@@ -36,6 +36,7 @@ void buildGraphPipeline(OpPassManager &pm) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createCSEPass());
+  funcPm.addPass(createBladeFormCompositeOpsPass());
 }
 
 void buildBufferizePipeline(OpPassManager &pm) {

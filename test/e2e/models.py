@@ -32,6 +32,7 @@ SUPPORTED_OPSETS = (11, 13)
 ALLOWED_OPS = frozenset({
     "MatMul", "Gemm", "Add", "Sub", "Mul", "Div", "Relu", "Sigmoid", "Tanh",
     "Softmax", "Reshape", "Transpose", "Flatten", "Constant", "Identity",
+    "Erf",
 })
 
 
@@ -113,6 +114,15 @@ def mlp_mixed() -> nn.Module:
     return _Mixed()
 
 
+@seeded
+def mlp_gelu() -> nn.Module:
+    # ONNX (opsets 11/13) has no Gelu: the exact form exports as
+    # Div/Erf/Add/Mul/Mul, the tanh form as Mul/Add/Mul/Tanh/Add/Mul chains.
+    return _seq(("fc1", nn.Linear(32, 64)), ("gelu", nn.GELU()),
+                ("fc2", nn.Linear(64, 48)), ("gelu_tanh", nn.GELU(approximate="tanh")),
+                ("fc3", nn.Linear(48, 16)))
+
+
 MODELS = {s.name: s for s in [
     ModelSpec("mlp", mlp, (64,), frozenset({"Gemm", "Relu"})),
     ModelSpec("mlp_matmul", mlp_matmul, (4, 32),
@@ -121,6 +131,8 @@ MODELS = {s.name: s for s in [
     ModelSpec("mlp_mixed", mlp_mixed, (4, 32),
               frozenset({"Sub", "Div", "Mul", "Transpose", "MatMul", "Add", "Relu",
                          "Constant", "Reshape", "Gemm"})),
+    ModelSpec("mlp_gelu", mlp_gelu, (32,),
+              frozenset({"Gemm", "Erf", "Div", "Add", "Mul", "Tanh", "Constant"})),
     # Same network as mlp, with names that need sanitizing in file names.
     ModelSpec("mlp_names", mlp, (64,), frozenset({"Gemm", "Relu"}),
               input_name="input:0", output_name="logits/out:0"),

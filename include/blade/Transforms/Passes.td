@@ -26,6 +26,26 @@ def BladePrepareBufferizationPass
   ];
 }
 
+def BladeFormCompositeOpsPass
+    : Pass<"blade-form-composite-ops", "mlir::func::FuncOp"> {
+  let summary = "Recognise activations ONNX spells as formulas";
+  let description = [{
+    ONNX up to opset 17 has no GELU; exporters write it as arithmetic. This
+    pass replaces those formulas with `blade.gelu`:
+
+    * `x * 0.5 * (1 + erf(x / sqrt(2)))` (the factors in any order and
+      grouping; `/ sqrt(2)` or `* 0.7071...`; `* 0.5` or `/ 2`) becomes
+      `blade.gelu %x`;
+    * `0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))` (with `x^3`
+      as `pow(x, 3)` or a product) becomes `blade.gelu %x {approximate =
+      "tanh"}`.
+
+    Constants must be single-element splats within 1e-4 (relative) of the
+    formula's; the result must have `x`'s type. Intermediate values used
+    elsewhere stay computed for those users.
+  }];
+}
+
 def BladeEmitShapeChecksPass
     : Pass<"blade-emit-shape-checks", "mlir::ModuleOp"> {
   let summary = "Build a function that checks run-time dims before a run";

@@ -375,6 +375,44 @@ struct ElementwiseLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// 0.5 * x * (1 + erf(x / sqrt(2))), or the tanh approximation.
+struct GeluLowering : OpConversionPattern<GeluOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(GeluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    bool useTanh = op.getApproximate() == "tanh";
+    RankedTensorType resultType =
+        convertedResultType(*getTypeConverter(), op.getOperation());
+    Value result = buildElementwise(
+        rewriter, op.getLoc(), resultType, adaptor.getOperands(),
+        [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
+          Value x = args[0];
+          Type t = x.getType();
+          auto c = [&](double v) { return createScalar(b, loc, t, v); };
+          Value inner;
+          if (useTanh) {
+            Value x3 = arith::MulFOp::create(
+                b, loc, arith::MulFOp::create(b, loc, x, x), x);
+            Value poly = arith::AddFOp::create(
+                b, loc, x, arith::MulFOp::create(b, loc, c(0.044715), x3));
+            inner = math::TanhOp::create(
+                b, loc,
+                arith::MulFOp::create(b, loc, c(0.7978845608028654), poly));
+          } else {
+            inner = math::ErfOp::create(
+                b, loc,
+                arith::MulFOp::create(b, loc, x, c(0.7071067811865476)));
+          }
+          Value half = arith::MulFOp::create(b, loc, c(0.5), x);
+          return arith::MulFOp::create(
+              b, loc, half, arith::AddFOp::create(b, loc, c(1.0), inner));
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct CompareLowering : OpConversionPattern<CompareOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -499,7 +537,7 @@ void blade::detail::populateElementwisePatterns(const TypeConverter &converter,
                ElementwiseLowering<XorOp, scalarXor>,
                ElementwiseLowering<NotOp, scalarNot>,
                ElementwiseLowering<SelectOp, scalarSelect>, CompareLowering,
-               ConvertLowering>(converter, ctx);
+               ConvertLowering, GeluLowering>(converter, ctx);
   patterns.add<ElementwiseLowering<ReluOp, scalarRelu>,
                ElementwiseLowering<SigmoidOp, scalarSigmoid>,
                ElementwiseLowering<TanhOp, scalarMath<math::TanhOp>>,

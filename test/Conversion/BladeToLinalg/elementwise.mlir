@@ -209,3 +209,28 @@ func.func @runtime_broadcast(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor
   %0 = blade.add %a, %b : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
   return %0 : tensor<?x4xf32>
 }
+
+// -----
+
+// GELU: 0.5 * x * (1 + erf(x / sqrt(2))) and the tanh approximation.
+// CHECK-LABEL: func.func @gelu
+// CHECK: linalg.generic
+// CHECK: ^bb0(%[[X:.+]]: f32, %{{.+}}: f32):
+// CHECK: %[[R:.+]] = arith.constant 0.7071067
+// CHECK: %[[S:.+]] = arith.mulf %[[X]], %[[R]]
+// CHECK: %[[E:.+]] = math.erf %[[S]]
+// CHECK: %[[HALF:.+]] = arith.constant 5.000000e-01
+// CHECK: %[[H:.+]] = arith.mulf %[[HALF]], %[[X]]
+// CHECK: %[[ONE:.+]] = arith.constant 1.000000e+00
+// CHECK: %[[G:.+]] = arith.addf %[[ONE]], %[[E]]
+// CHECK: %[[Y:.+]] = arith.mulf %[[H]], %[[G]]
+// CHECK: linalg.yield %[[Y]]
+// CHECK: linalg.generic
+// CHECK: arith.constant 4.471500e-02
+// CHECK: arith.constant 0.797884
+// CHECK: math.tanh
+func.func @gelu(%x: tensor<?x4xf32>) -> (tensor<?x4xf32>, tensor<?x4xf32>) {
+  %0 = blade.gelu %x : tensor<?x4xf32>
+  %1 = blade.gelu %x {approximate = "tanh"} : tensor<?x4xf32>
+  return %0, %1 : tensor<?x4xf32>, tensor<?x4xf32>
+}

@@ -101,3 +101,11 @@ func.func @not_float(%x: tensor<3xf32>) -> tensor<3xf32> {
   %0 = blade.not %x : tensor<3xf32>
   return %0 : tensor<3xf32>
 }
+
+// -----
+
+func.func @gelu_bad_approximate(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error @+1 {{approximate must be "none" or "tanh", got "fast"}}
+  %0 = blade.gelu %x {approximate = "fast"} : tensor<4xf32>
+  return %0 : tensor<4xf32>
+}

@@ -13,6 +13,13 @@ using namespace blade;
 // Verifiers and shape checks
 //===----------------------------------------------------------------------===//
 
+LogicalResult GeluOp::verify() {
+  if (getApproximate() != "none" && getApproximate() != "tanh")
+    return emitOpError("approximate must be \"none\" or \"tanh\", got \"")
+           << getApproximate() << "\"";
+  return success();
+}
+
 /// Broadcasts the shapes of all operands of `op` together and checks the
 /// result type against the outcome.
 static LogicalResult verifyBroadcastOperands(Operation *op,

@@ -79,6 +79,29 @@ def Blade_AcoshOp : Blade_FloatUnaryOp<"acosh", "Acosh">;
 def Blade_AtanhOp : Blade_FloatUnaryOp<"atanh", "Atanh">;
 def Blade_ErfOp : Blade_FloatUnaryOp<"erf", "Erf">;
 
+def Blade_GeluOp : Blade_Op<"gelu", [Pure, SameOperandsAndResultType]> {
+  let summary = "Gaussian error linear unit (GELU)";
+  let description = [{
+    `x * Phi(x)`, with the exact form `0.5 * x * (1 + erf(x / sqrt(2)))` when
+    `approximate` is "none" and `0.5 * x * (1 + tanh(sqrt(2 / pi) * (x +
+    0.044715 * x^3)))` when it is "tanh". ONNX (opsets up to 17) has no Gelu:
+    exporters write one of these formulas, and `blade-form-composite-ops`
+    turns them into this op so that later passes see one activation.
+
+    Example:
+
+    ```mlir
+    %y = blade.gelu %x : tensor<?x768xf32>
+    %z = blade.gelu %x {approximate = "tanh"} : tensor<?x768xf32>
+    ```
+  }];
+  let arguments = (ins Blade_FloatTensor:$operand,
+                       DefaultValuedStrAttr<StrAttr, "none">:$approximate);
+  let results = (outs Blade_FloatTensor:$result);
+  let assemblyFormat = "$operand attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
 def Blade_NotOp : Blade_UnaryElementwiseOp<"not", "Not", Blade_BoolTensor>;
 
 //===----------------------------------------------------------------------===//
