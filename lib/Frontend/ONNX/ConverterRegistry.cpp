@@ -81,6 +81,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerQuantConverters(r);
     registerReductionConverters(r);
     registerShapeConverters(r);
+    registerSignalConverters(r);
     registerIndexingConverters(r);
     return r;
   }();

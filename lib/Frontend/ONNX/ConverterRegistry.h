@@ -106,6 +106,7 @@ void registerNormalizationConverters(ConverterRegistry &registry);
 void registerQuantConverters(ConverterRegistry &registry);
 void registerReductionConverters(ConverterRegistry &registry);
 void registerShapeConverters(ConverterRegistry &registry);
+void registerSignalConverters(ConverterRegistry &registry);
 
 //===----------------------------------------------------------------------===//
 // Helpers shared by the converters (TensorProto.cpp, Shape.cpp)
