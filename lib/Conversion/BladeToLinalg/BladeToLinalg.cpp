@@ -58,6 +58,7 @@ struct BladeLowerToLinalgPass
     blade::detail::populateIndexingPatterns(converter, patterns);
     blade::detail::populateNormalizationPatterns(converter, patterns);
     blade::detail::populateSignalPatterns(converter, patterns);
+    blade::detail::populateTextPatterns(converter, patterns);
     // Function signatures and returns lose unsigned element types too.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

@@ -42,6 +42,8 @@ void populateNormalizationPatterns(const mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
 void populateSignalPatterns(const mlir::TypeConverter &converter,
                             mlir::RewritePatternSet &patterns);
+void populateTextPatterns(const mlir::TypeConverter &converter,
+                          mlir::RewritePatternSet &patterns);
 
 /// Body of a reduction: the new accumulator from an element (the inputs'
 /// block arguments, in order) and the accumulator.

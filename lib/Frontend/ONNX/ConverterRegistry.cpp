@@ -82,6 +82,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerReductionConverters(r);
     registerShapeConverters(r);
     registerSignalConverters(r);
+    registerTextConverters(r);
     registerIndexingConverters(r);
     return r;
   }();

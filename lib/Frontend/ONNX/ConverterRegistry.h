@@ -107,6 +107,7 @@ void registerQuantConverters(ConverterRegistry &registry);
 void registerReductionConverters(ConverterRegistry &registry);
 void registerShapeConverters(ConverterRegistry &registry);
 void registerSignalConverters(ConverterRegistry &registry);
+void registerTextConverters(ConverterRegistry &registry);
 
 //===----------------------------------------------------------------------===//
 // Helpers shared by the converters (TensorProto.cpp, Shape.cpp)

@@ -16,5 +16,6 @@ include "blade/Dialect/Blade/IR/BladeQuantOps.td"
 include "blade/Dialect/Blade/IR/BladeReductionOps.td"
 include "blade/Dialect/Blade/IR/BladeShapeOps.td"
 include "blade/Dialect/Blade/IR/BladeSignalOps.td"
+include "blade/Dialect/Blade/IR/BladeTextOps.td"
 
 #endif // BLADE_DIALECT_BLADE_IR_BLADEOPS_TD
