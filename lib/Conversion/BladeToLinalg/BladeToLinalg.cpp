@@ -57,6 +57,8 @@ struct BladeLowerToLinalgPass
     blade::detail::populateReductionPatterns(converter, patterns);
     blade::detail::populateIndexingPatterns(converter, patterns);
     blade::detail::populateNormalizationPatterns(converter, patterns);
+    blade::detail::populateResizePatterns(converter, patterns);
+    blade::detail::populateImageSamplingPatterns(converter, patterns);
     // Function signatures and returns lose unsigned element types too.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

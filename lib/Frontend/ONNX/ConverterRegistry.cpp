@@ -82,6 +82,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerReductionConverters(r);
     registerShapeConverters(r);
     registerIndexingConverters(r);
+    registerImageConverters(r);
     return r;
   }();
   return registry;
