@@ -107,6 +107,12 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
         m.scale = extractF64(s, adaptor.getScales(), d);
         outSize = s.toIndex(s.floor(s.mul(m.inF, m.scale)));
       }
+      // Sizes outside ONNX's domain (negative, or any size of an empty
+      // dim) become 0 so that nothing is read out of bounds.
+      Value empty = s.icmp(arith::CmpIPredicate::eq, m.inSize, s.idx(0));
+      outSize =
+          s.select(empty, s.idx(0),
+                   arith::MaxSIOp::create(rewriter, loc, outSize, s.idx(0)));
       m.outWidth = s.mul(m.scale, m.inF);
       if (Value roi = adaptor.getRoi()) {
         m.roiStart = extractF64(s, roi, d);

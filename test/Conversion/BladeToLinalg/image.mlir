@@ -26,14 +26,16 @@ func.func @resize_linear_constant_scales(%x: tensor<1x3x4x?xf32>) -> tensor<1x3x
 // -----
 
 // Run-time sizes resample every dim; the output size of a dim is read from
-// `sizes`, the scale is sizes / in. Nearest reads one tap; tf_crop_and_resize
+// `sizes` (negative sizes become 0), the scale is sizes / in. Nearest reads one tap; tf_crop_and_resize
 // selects the extrapolation value off the input.
 // CHECK-LABEL: func.func @resize_nearest_sizes
 // CHECK-SAME: (%[[X:.+]]: tensor<2x5xf32>, %[[Z:.+]]: tensor<2xi64>, %[[R:.+]]: tensor<4xf32>)
 func.func @resize_nearest_sizes(%x: tensor<2x5xf32>, %z: tensor<2xi64>, %r: tensor<4xf32>) -> tensor<?x?xf32> {
   // CHECK: %[[N0:.+]] = tensor.extract %[[Z]][%{{.+}}] : tensor<2xi64>
   // CHECK: %[[S0:.+]] = arith.index_cast %[[N0]] : i64 to index
-  // CHECK: %[[E0:.+]] = tensor.empty(%[[S0]]) : tensor<?x5xf32>
+  // CHECK: %[[C0:.+]] = arith.maxsi %[[S0]], %{{.+}} : index
+  // CHECK: %[[O0:.+]] = arith.select %{{.+}}, %{{.+}}, %[[C0]] : index
+  // CHECK: %[[E0:.+]] = tensor.empty(%[[O0]]) : tensor<?x5xf32>
   // CHECK: %[[P0:.+]] = linalg.generic {{.+}} outs(%[[E0]] : tensor<?x5xf32>)
   // CHECK: arith.cmpf ogt
   // CHECK: tensor.extract %[[X]]
