@@ -51,6 +51,16 @@ bool isIdentityDim(ResizeOp op, Value scales, Value sizes, int64_t d) {
   return false;
 }
 
+/// `value` as a constant of `type`; integers take its truncation, wrapped
+/// to their width.
+Value extrapolationValue(OpBuilder &b, Location loc, Type type, double value) {
+  if (isa<FloatType>(type))
+    return createScalar(b, loc, type, value);
+  APInt bits(64, static_cast<int64_t>(value), /*isSigned=*/true);
+  return arith::ConstantOp::create(
+      b, loc, IntegerAttr::get(type, bits.trunc(type.getIntOrFloatBitWidth())));
+}
+
 /// The input coordinate of output index `x` (f64) along one dim; sets
 /// `outside` (i1) for tf_crop_and_resize coordinates off the input.
 Value mapCoordinate(const ScalarBuilder &s, StringRef mode, const DimMapping &m,
@@ -208,7 +218,8 @@ private:
           }
           if (outside)
             result = s.select(
-                outside, createScalar(nb, l, elemType, extrapolation), result);
+                outside, extrapolationValue(nb, l, elemType, extrapolation),
+                result);
           return result;
         });
   }

@@ -98,3 +98,18 @@ func.func @roi_align_avg(%x: tensor<1x3x10x10xf32>, %r: tensor<?x4xf32>, %i: ten
   %0 = blade.roi_align %x, %r, %i {half_pixel = true, mode = "avg", sampling_ratio = 0 : i64, spatial_scale = 1.000000e+00 : f32} : (tensor<1x3x10x10xf32>, tensor<?x4xf32>, tensor<?xi64>) -> tensor<?x3x2x2xf32>
   return %0 : tensor<?x3x2x2xf32>
 }
+
+// -----
+
+// Nearest resizing of integers reads without conversions; the extrapolation
+// value is truncated and wrapped to the element width (300 -> 44 in i8).
+// CHECK-LABEL: func.func @resize_nearest_int
+func.func @resize_nearest_int(%x: tensor<6xui8>, %z: tensor<1xi64>, %r: tensor<2xf32>) -> tensor<?xui8> {
+  // CHECK: linalg.generic
+  // CHECK-NOT: arith.sitofp %{{.+}} : i8
+  // CHECK: %[[E:.+]] = tensor.extract %{{.+}} : tensor<6xi8>
+  // CHECK: %[[C:.+]] = arith.constant 44 : i8
+  // CHECK: arith.select %{{.+}}, %[[C]], %[[E]] : i8
+  %0 = blade.resize %x sizes %z roi %r {coordinate_mode = "tf_crop_and_resize", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = false, extrapolation_value = 3.000000e+02 : f32, kernel = "nearest", nearest_mode = "ceil"} : (tensor<6xui8>, tensor<1xi64>, tensor<2xf32>) -> tensor<?xui8>
+  return %0 : tensor<?xui8>
+}
