@@ -20,8 +20,9 @@ func.func @f(%x: tensor<?x?x?xf32>, %s: tensor<?xf32>, %y: tensor<2x3xf32>, %z: 
 // -----
 
 // GridSample: batch sizes agree and the grid's last dim is 2. RoiAlign: rois
-// and batch indices count the same regions, rois have 4 columns.
-// CHECK: blade.shape_checks = {g = ["node 'gs': the input and the grid differ in batch size at run time", "node 'gs': the grid's last dim must be 2", "node 'ra': rois and batch indices differ in the number of regions at run time", "node 'ra': rois must be [num_rois, 4]"]}
+// and batch indices count the same regions, rois have 4 columns. Neither
+// samples an empty image (RoiAlign reads the batch dim too).
+// CHECK: blade.shape_checks = {g = ["node 'gs': the input and the grid differ in batch size at run time", "node 'gs': the grid's last dim must be 2", "node 'ra': rois and batch indices differ in the number of regions at run time", "node 'ra': rois must be [num_rois, 4]", "node 'ra': dim 0 of the input is empty at run time"]}
 // CHECK-LABEL: func.func @g_shape_check
 func.func @g(%x: tensor<?x3x8x8xf32>, %g: tensor<?x4x4x?xf32>, %r: tensor<?x?xf32>, %i: tensor<?xi64>) -> (tensor<?x3x4x4xf32>, tensor<?x3x1x1xf32>) {
   %0 = blade.grid_sample %x, %g {align_corners = false, mode = "bilinear", padding_mode = "zeros"} : (tensor<?x3x8x8xf32>, tensor<?x4x4x?xf32>) -> tensor<?x3x4x4xf32> loc("gs")

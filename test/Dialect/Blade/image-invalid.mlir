@@ -85,3 +85,11 @@ func.func @roi_align_mode(%x: tensor<1x3x8x8xf32>, %r: tensor<2x4xf32>, %i: tens
   %0 = blade.roi_align %x, %r, %i {half_pixel = true, mode = "sum", sampling_ratio = 0 : i64, spatial_scale = 1.000000e+00 : f32} : (tensor<1x3x8x8xf32>, tensor<2x4xf32>, tensor<2xi64>) -> tensor<2x3x1x1xf32>
   return %0 : tensor<2x3x1x1xf32>
 }
+
+// -----
+
+func.func @grid_sample_empty(%x: tensor<1x3x0x8xf32>, %g: tensor<1x4x4x2xf32>) -> tensor<1x3x4x4xf32> {
+  // expected-error @+1 {{cannot sample the empty input [1, 3, 0, 8]}}
+  %0 = blade.grid_sample %x, %g {align_corners = false, mode = "bilinear", padding_mode = "zeros"} : (tensor<1x3x0x8xf32>, tensor<1x4x4x2xf32>) -> tensor<1x3x4x4xf32>
+  return %0 : tensor<1x3x4x4xf32>
+}

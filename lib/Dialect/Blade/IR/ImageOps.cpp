@@ -131,6 +131,34 @@ void ResizeOp::emitShapeChecks(ShapeCheckList &checks) {
   requireLength(getRoi(), "roi", 2 * rank);
 }
 
+/// Records that the dynamic dims `dims` of `v` (an image being sampled) are
+/// not empty at run time.
+static void requireNonEmpty(ShapeCheckList &checks, Operation *op, Value v,
+                            ArrayRef<int64_t> dims) {
+  auto type = cast<RankedTensorType>(v.getType());
+  OpBuilder &b = checks.builder();
+  for (int64_t d : dims) {
+    if (!type.isDynamicDim(d))
+      continue;
+    Value one = arith::ConstantIndexOp::create(b, op->getLoc(), 1);
+    checks.require(arith::CmpIOp::create(b, op->getLoc(),
+                                         arith::CmpIPredicate::sge,
+                                         checks.dim(v, d), one),
+                   ShapeCheckList::where(op) + ": dim " + std::to_string(d) +
+                       " of the input is empty at run time");
+  }
+}
+
+/// Static dims `dims` of `type` must not be 0.
+static LogicalResult verifyNonEmpty(Operation *op, RankedTensorType type,
+                                    ArrayRef<int64_t> dims) {
+  for (int64_t d : dims)
+    if (type.getDimSize(d) == 0)
+      return op->emitOpError() << "cannot sample the empty input "
+                               << shapeToString(type.getShape());
+  return success();
+}
+
 //===----------------------------------------------------------------------===//
 // grid_sample
 //===----------------------------------------------------------------------===//
@@ -145,6 +173,8 @@ LogicalResult GridSampleOp::verify() {
     return failure();
   if (getType().getElementType() != getInput().getType().getElementType())
     return emitOpError() << "the result must have the input's element type";
+  if (failed(verifyNonEmpty(*this, getInput().getType(), {2, 3})))
+    return failure();
   if (!llvm::is_contained({"bilinear", "nearest", "bicubic"}, getMode()))
     return emitOpError() << "unknown mode '" << getMode() << "'";
   if (!llvm::is_contained({"zeros", "border", "reflection"}, getPaddingMode()))
@@ -165,6 +195,7 @@ void GridSampleOp::emitShapeChecks(ShapeCheckList &checks) {
         getLoc(), checks.dim(grid, 3),
         arith::ConstantIndexOp::create(checks.builder(), getLoc(), 2),
         where + ": the grid's last dim must be 2");
+  requireNonEmpty(checks, *this, x, {2, 3});
 }
 
 //===----------------------------------------------------------------------===//
@@ -187,6 +218,8 @@ LogicalResult RoiAlignOp::verify() {
     return failure();
   if (out.getElementType() != getInput().getType().getElementType())
     return emitOpError() << "the result must have the input's element type";
+  if (failed(verifyNonEmpty(*this, getInput().getType(), {0, 2, 3})))
+    return failure();
   if (getMode() != "avg" && getMode() != "max")
     return emitOpError() << "unknown mode '" << getMode() << "'";
   if (getSamplingRatio() < 0)
@@ -207,4 +240,5 @@ void RoiAlignOp::emitShapeChecks(ShapeCheckList &checks) {
         getLoc(), checks.dim(rois, 1),
         arith::ConstantIndexOp::create(checks.builder(), getLoc(), 4),
         where + ": rois must be [num_rois, 4]");
+  requireNonEmpty(checks, *this, getInput(), {0, 2, 3});
 }
