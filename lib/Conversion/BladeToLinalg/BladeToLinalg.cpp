@@ -59,6 +59,8 @@ struct BladeLowerToLinalgPass
     blade::detail::populateNormalizationPatterns(converter, patterns);
     blade::detail::populateSignalPatterns(converter, patterns);
     blade::detail::populateTextPatterns(converter, patterns);
+    blade::detail::populateResizePatterns(converter, patterns);
+    blade::detail::populateImageSamplingPatterns(converter, patterns);
     // Function signatures and returns lose unsigned element types too.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

@@ -44,6 +44,10 @@ void populateSignalPatterns(const mlir::TypeConverter &converter,
                             mlir::RewritePatternSet &patterns);
 void populateTextPatterns(const mlir::TypeConverter &converter,
                           mlir::RewritePatternSet &patterns);
+void populateResizePatterns(const mlir::TypeConverter &converter,
+                            mlir::RewritePatternSet &patterns);
+void populateImageSamplingPatterns(const mlir::TypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns);
 
 /// Body of a reduction: the new accumulator from an element (the inputs'
 /// block arguments, in order) and the accumulator.

@@ -84,6 +84,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerSignalConverters(r);
     registerTextConverters(r);
     registerIndexingConverters(r);
+    registerImageConverters(r);
     return r;
   }();
   return registry;

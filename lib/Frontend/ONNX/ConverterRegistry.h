@@ -98,6 +98,7 @@ private:
 
 void registerActivationConverters(ConverterRegistry &registry);
 void registerElementwiseConverters(ConverterRegistry &registry);
+void registerImageConverters(ConverterRegistry &registry);
 void registerIndexingConverters(ConverterRegistry &registry);
 void registerLinearAlgebraConverters(ConverterRegistry &registry);
 void registerLossConverters(ConverterRegistry &registry);

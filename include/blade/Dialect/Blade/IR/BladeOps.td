@@ -11,6 +11,7 @@
 #define BLADE_DIALECT_BLADE_IR_BLADEOPS_TD
 
 include "blade/Dialect/Blade/IR/BladeElementwiseOps.td"
+include "blade/Dialect/Blade/IR/BladeImageOps.td"
 include "blade/Dialect/Blade/IR/BladeNNOps.td"
 include "blade/Dialect/Blade/IR/BladeQuantOps.td"
 include "blade/Dialect/Blade/IR/BladeReductionOps.td"
