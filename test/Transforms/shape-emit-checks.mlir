@@ -31,3 +31,16 @@ func.func @g(%x: tensor<?x4xf32>, %s: tensor<2xi64>) -> tensor<2x?xf32> {
   %0 = blade.dynamic_reshape %x, %s : (tensor<?x4xf32>, tensor<2xi64>) -> tensor<2x?xf32> loc("r")
   return %0 : tensor<2x?xf32>
 }
+
+// -----
+
+// checked_cast: each dim it makes static has that size at run time.
+// CHECK: blade.shape_checks = {h = ["node 'c': dim 0 must be 3 (the size the model declares) at run time"]}
+// CHECK-LABEL: func.func @h_shape_check
+// CHECK-SAME: (%[[S:[^:]+]]: tensor<?xi64>) -> i32
+// CHECK: %[[D:.+]] = tensor.dim %[[S]], %{{.+}}
+// CHECK: arith.cmpi eq, %[[D]], %{{.+}}
+func.func @h(%s: tensor<?xi64>) -> tensor<3xi64> {
+  %0 = blade.checked_cast %s : (tensor<?xi64>) -> tensor<3xi64> loc("c")
+  return %0 : tensor<3xi64>
+}

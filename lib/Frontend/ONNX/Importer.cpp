@@ -15,6 +15,7 @@
 
 #include <onnx/checker.h>
 #include <onnx/defs/parser.h>
+#include <onnx/shape_inference/implementation.h>
 
 using namespace mlir;
 
@@ -45,12 +46,37 @@ private:
     return failure();
   }
 
+  void collectDeclaredRanks(const onnx::ModelProto &model);
+
   MLIRContext *ctx;
   OpBuilder builder;
   std::string sourceName;
   int64_t opset = 0;
   llvm::StringMap<Value> values;
+  llvm::StringMap<int64_t> declaredRanks;
 };
+
+/// Ranks the model states for its values: graph outputs, value_info, and
+/// what ONNX shape inference derives from them (on a copy; a model it
+/// rejects simply gives fewer ranks).
+void GraphImporter::collectDeclaredRanks(const onnx::ModelProto &model) {
+  auto add = [&](const onnx::ValueInfoProto &info) {
+    if (info.type().has_tensor_type() && info.type().tensor_type().has_shape())
+      declaredRanks[info.name()] = info.type().tensor_type().shape().dim_size();
+  };
+  onnx::ModelProto inferred(model);
+  try {
+    onnx::shape_inference::InferShapes(inferred);
+  } catch (const std::exception &) {
+    inferred = model;
+  }
+  for (const onnx::ModelProto *m : {&std::as_const(inferred), &model}) {
+    for (const onnx::ValueInfoProto &info : m->graph().value_info())
+      add(info);
+    for (const onnx::ValueInfoProto &info : m->graph().output())
+      add(info);
+  }
+}
 
 Location GraphImporter::nodeLoc(const onnx::NodeProto &node, size_t index) {
   std::string name = node.name().empty()
@@ -122,6 +148,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     inputs.push_back(it == values.end() ? Value() : it->second);
   }
   NodeContext nodeCtx(node, opset, builder, loc, inputs);
+  nodeCtx.setDeclaredRanks(&declaredRanks);
   for (auto [i, name] : llvm::enumerate(node.input()))
     if (!name.empty() && !inputs[i])
       return nodeCtx.fail("input '" + name + "' is not defined");
@@ -203,6 +230,7 @@ OwningOpRef<ModuleOp> GraphImporter::importModel(const onnx::ModelProto &model) 
   Block *body = func.addEntryBlock();
   builder.setInsertionPointToStart(body);
 
+  collectDeclaredRanks(model);
   if (failed(importInitializers(graph)))
     return nullptr;
   SmallVector<Type> argTypes;

@@ -137,8 +137,15 @@ LogicalResult convertReshape(NodeContext &ctx) {
     // A computed shape: the result dims known at compile time are kept, the
     // others (and 0/-1) are resolved at run time.
     SmallVector<std::optional<int64_t>> entries = traceShapeEntries(shapeInput);
-    if (entries.empty())
-      return ctx.fail("the shape input must have a static length");
+    if (entries.empty()) {
+      // A shape of run-time length: the declared output rank gives it.
+      std::optional<int64_t> rank = ctx.declaredRank(0);
+      if (!rank)
+        return ctx.fail("the shape input must have a static length (or the "
+                        "output a declared rank)");
+      shapeInput = buildCheckedDim(ctx, shapeInput, 0, *rank);
+      entries = traceShapeEntries(shapeInput);
+    }
     // Entries that are dims of X itself or constants (PyTorch's
     // Shape -> Gather -> Concat chains) make a reshape whose dims follow
     // from X's: a plain blade.reshape when at most one is dynamic.
@@ -323,12 +330,17 @@ LogicalResult convertConstantOfShape(NodeContext &ctx) {
     value = DenseElementsAttr::get(
         RankedTensorType::get({1}, ctx.builder.getF32Type()), 0.0f);
   }
-  FailureOr<SmallVector<int64_t>> dims = dimsFromShapeTensor(ctx, *shape);
+  Value shapeValue = *shape;
+  auto shapeType = cast<RankedTensorType>(shapeValue.getType());
+  std::optional<int64_t> rank = ctx.declaredRank(0);
+  if (shapeType.getRank() == 1 && shapeType.isDynamicDim(0) && rank)
+    shapeValue = buildCheckedDim(ctx, shapeValue, 0, *rank);
+  FailureOr<SmallVector<int64_t>> dims = dimsFromShapeTensor(ctx, shapeValue);
   if (failed(dims))
     return failure();
   auto type = RankedTensorType::get(*dims, value.getElementType());
   return ctx.setOutputs({ctx.builder.createOrFold<ConstantOfShapeOp>(
-      ctx.loc, type, *shape, value)});
+      ctx.loc, type, shapeValue, value)});
 }
 
 LogicalResult convertRange(NodeContext &ctx) {
@@ -470,12 +482,24 @@ LogicalResult convertExpand(NodeContext &ctx) {
   if (failed(x) || failed(shape))
     return failure();
   auto type = cast<RankedTensorType>(x->getType());
-  FailureOr<SmallVector<int64_t>> entries = dimsFromShapeTensor(ctx, *shape);
+  Value shapeValue = *shape;
+  auto shapeType = cast<RankedTensorType>(shape->getType());
+  std::optional<int64_t> declared = ctx.declaredRank(0);
+  if (shapeType.getRank() == 1 && shapeType.isDynamicDim(0) && declared) {
+    // A shape of run-time length: the declared output rank bounds it, and
+    // a shorter one is padded with ones at run time.
+    if (*declared < type.getRank())
+      return ctx.fail("the declared output rank " + Twine(*declared) +
+                      " is below the input's rank");
+    if (shapeType.getElementType() != ctx.builder.getI64Type())
+      return ctx.fail("the shape input must be int64");
+    shapeValue = buildPaddedShape(ctx, shapeValue, *declared);
+  }
+  FailureOr<SmallVector<int64_t>> entries =
+      dimsFromShapeTensor(ctx, shapeValue);
   if (failed(entries))
     return failure();
   int64_t rank = std::max<int64_t>(type.getRank(), entries->size());
-  Value shapeValue = *shape;
-  auto shapeType = cast<RankedTensorType>(shape->getType());
   if (shapeType.getElementType() != ctx.builder.getI64Type())
     return ctx.fail("the shape input must be int64");
   if (static_cast<int64_t>(entries->size()) < rank) {
@@ -484,7 +508,8 @@ LogicalResult convertExpand(NodeContext &ctx) {
     auto paddedType = RankedTensorType::get({rank}, ctx.builder.getI64Type());
     shapeValue = ctx.builder.createOrFold<ConcatOp>(
         ctx.loc, paddedType,
-        ValueRange{buildI64Constant(ctx, SmallVector<int64_t>(pad, 1)), *shape},
+        ValueRange{buildI64Constant(ctx, SmallVector<int64_t>(pad, 1)),
+                   shapeValue},
         0);
     entries->insert(entries->begin(), pad, 1);
   }

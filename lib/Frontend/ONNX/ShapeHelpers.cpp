@@ -129,6 +129,36 @@ SmallVector<std::pair<Value, int64_t>> traceDimSources(Value shape) {
   return SmallVector<std::pair<Value, int64_t>>(n, {Value(), 0});
 }
 
+Value buildCheckedDim(NodeContext &ctx, Value v, int64_t i, int64_t size) {
+  auto type = cast<RankedTensorType>(v.getType());
+  if (!type.isDynamicDim(i))
+    return v;
+  SmallVector<int64_t> shape(type.getShape());
+  shape[i] = size;
+  return ctx.builder.createOrFold<CheckedCastOp>(ctx.loc, type.clone(shape), v);
+}
+
+Value buildPaddedShape(NodeContext &ctx, Value shape, int64_t length) {
+  OpBuilder &b = ctx.builder;
+  auto type = cast<RankedTensorType>(shape.getType());
+  auto entry = RankedTensorType::get({1}, b.getI64Type());
+  // max(length - n, 0) ones, then the shape: `length` entries when n fits.
+  Value n = b.createOrFold<ShapeOfOp>(ctx.loc, entry, shape, 0, 1);
+  Value missing =
+      b.createOrFold<SubOp>(ctx.loc, entry, buildI64Constant(ctx, {length}), n);
+  missing = b.createOrFold<MaxOp>(ctx.loc, entry, missing,
+                                  buildI64Constant(ctx, {0}));
+  auto onesType =
+      RankedTensorType::get({ShapedType::kDynamic}, type.getElementType());
+  Value ones = b.createOrFold<ConstantOfShapeOp>(
+      ctx.loc, onesType, missing,
+      DenseElementsAttr::get(RankedTensorType::get({1}, type.getElementType()),
+                             b.getIntegerAttr(type.getElementType(), 1)));
+  Value padded =
+      b.createOrFold<ConcatOp>(ctx.loc, onesType, ValueRange{ones, shape}, 0);
+  return buildCheckedDim(ctx, padded, 0, length);
+}
+
 FailureOr<std::optional<SmallVector<int64_t>>>
 getIntsAttrOrInput(NodeContext &ctx, StringRef name, int64_t inputSince,
                    unsigned inputIndex) {

@@ -44,6 +44,17 @@ llvm::SmallVector<std::optional<int64_t>> traceShapeEntries(mlir::Value shape);
 llvm::SmallVector<std::pair<mlir::Value, int64_t>>
 traceDimSources(mlir::Value shape);
 
+/// `v` with its dynamic dim `i` made `size` by a blade.checked_cast (checked
+/// at run time); `v` itself when that dim is already static.
+mlir::Value buildCheckedDim(NodeContext &ctx, mlir::Value v, int64_t i,
+                            int64_t size);
+
+/// A 1-D shape tensor of dynamic length, padded in front with ones to
+/// `length` entries (Expand's alignment); a run-time check rejects a longer
+/// one.
+mlir::Value buildPaddedShape(NodeContext &ctx, mlir::Value shape,
+                             int64_t length);
+
 /// Int list from attribute `name` before opset `inputSince`, else from the
 /// constant input `inputIndex`. Absent: std::nullopt; non-constant: failure.
 mlir::FailureOr<std::optional<llvm::SmallVector<int64_t>>>

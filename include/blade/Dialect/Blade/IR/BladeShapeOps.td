@@ -220,6 +220,34 @@ def Blade_DynamicReshapeOp : Blade_Op<"dynamic_reshape",
   }];
 }
 
+def Blade_CheckedCastOp : Blade_Op<"checked_cast",
+    [Pure, SameOperandsAndResultElementType,
+     DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
+  let summary = "Makes dynamic dims static, checked at run time";
+  let description = [{
+    The operand with the result type, whose dims may be static where the
+    operand's are dynamic; ranks are equal and static dims agree. The run-time
+    shape checks verify each such dim. The importer uses it where ONNX gives
+    the length of a shape-like input only through a declared rank (Reshape,
+    Expand, ConstantOfShape, Unsqueeze/Squeeze and ReduceSum axes, the last
+    GatherND/ScatterND indices dim), so that the ops after it see a static
+    length. Folds to its operand when the types agree.
+
+    Example:
+
+    ```mlir
+    %s4 = blade.checked_cast %s : (tensor<?xi64>) -> tensor<4xi64>
+    ```
+  }];
+  let arguments = (ins Blade_Tensor:$operand);
+  let results = (outs Blade_Tensor:$result);
+  let assemblyFormat = [{
+    $operand attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 def Blade_ConcatOp : Blade_Op<"concat",
     [Pure, SameOperandsAndResultElementType,
      DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
