@@ -44,3 +44,16 @@ func.func @h(%s: tensor<?xi64>) -> tensor<3xi64> {
   %0 = blade.checked_cast %s : (tensor<?xi64>) -> tensor<3xi64> loc("c")
   return %0 : tensor<3xi64>
 }
+
+// -----
+
+// assert: its condition, read at run time, with its message.
+// CHECK: blade.shape_checks = {k = ["node 'a': axes out of range"]}
+// CHECK-LABEL: func.func @k_shape_check
+// CHECK-SAME: (%[[OK:[^:]+]]: tensor<i1>) -> i32
+// CHECK: %[[V:.+]] = tensor.extract %[[OK]][] : tensor<i1>
+// CHECK: arith.select %[[V]]
+func.func @k(%ok: tensor<i1>) {
+  blade.assert %ok, "axes out of range" : tensor<i1> loc("a")
+  return
+}

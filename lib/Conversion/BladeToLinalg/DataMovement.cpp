@@ -293,6 +293,17 @@ struct CheckedCastLowering : OpConversionPattern<CheckedCastOp> {
   }
 };
 
+/// The shape-check function has checked the rule before the run.
+struct AssertLowering : OpConversionPattern<AssertOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AssertOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct RangeLowering : OpConversionPattern<RangeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -650,6 +661,6 @@ void blade::detail::populateDataMovementPatterns(const TypeConverter &converter,
                ShapeOfLowering, SizeLowering, ConstantOfShapeLowering,
                RangeLowering, DynamicReshapeLowering, ConcatLowering,
                ExpandLowering, TileLowering, PadLowering, TriluLowering,
-               EyeLikeLowering, CheckedCastLowering>(converter,
-                                                     patterns.getContext());
+               EyeLikeLowering, CheckedCastLowering, AssertLowering>(
+      converter, patterns.getContext());
 }

@@ -399,7 +399,38 @@ FailureOr<std::optional<SmallVector<int64_t>>> getAxes(NodeContext &ctx) {
   return getIntsAttrOrInput(ctx, "axes", 13, 1);
 }
 
+/// Squeeze/Unsqueeze whose axes input is computed: its length (static, or
+/// from the declared output rank) gives the result rank, and the result
+/// shape is computed at run time. Fails (std::nullopt) when the axes are
+/// constant or absent, which the callers handle.
+std::optional<LogicalResult> convertRuntimeAxes(NodeContext &ctx, bool insert) {
+  Value axes = ctx.opset >= 13 ? ctx.input(1) : Value();
+  if (!axes || getConstantInts(axes))
+    return std::nullopt;
+  FailureOr<Value> x = ctx.requiredInput(0);
+  if (failed(x))
+    return failure();
+  auto axesType = cast<RankedTensorType>(axes.getType());
+  if (axesType.getRank() != 1 || !axesType.getElementType().isInteger(64))
+    return ctx.fail("the axes input must be a 1-D int64 tensor");
+  int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
+  std::optional<int64_t> outRank = ctx.declaredRank(0);
+  if (axesType.isDynamicDim(0)) {
+    int64_t k = outRank ? (insert ? *outRank - rank : rank - *outRank) : -1;
+    if (k < 0)
+      return ctx.fail("computed axes need a static length or a declared "
+                      "output rank");
+    axes = buildCheckedDim(ctx, axes, 0, k);
+  }
+  FailureOr<Value> result = buildRuntimeAxesReshape(ctx, *x, axes, insert);
+  if (failed(result))
+    return failure();
+  return ctx.setOutputs({*result});
+}
+
 LogicalResult convertSqueeze(NodeContext &ctx) {
+  if (std::optional<LogicalResult> done = convertRuntimeAxes(ctx, false))
+    return *done;
   FailureOr<Value> x = ctx.requiredInput(0);
   FailureOr<std::optional<SmallVector<int64_t>>> axes = getAxes(ctx);
   if (failed(x) || failed(axes))
@@ -440,6 +471,8 @@ LogicalResult convertSqueeze(NodeContext &ctx) {
 }
 
 LogicalResult convertUnsqueeze(NodeContext &ctx) {
+  if (std::optional<LogicalResult> done = convertRuntimeAxes(ctx, true))
+    return *done;
   FailureOr<Value> x = ctx.requiredInput(0);
   FailureOr<std::optional<SmallVector<int64_t>>> axes = getAxes(ctx);
   if (failed(x) || failed(axes))

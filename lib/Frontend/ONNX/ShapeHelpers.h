@@ -55,6 +55,16 @@ mlir::Value buildCheckedDim(NodeContext &ctx, mlir::Value v, int64_t i,
 mlir::Value buildPaddedShape(NodeContext &ctx, mlir::Value shape,
                              int64_t length);
 
+/// Unsqueeze (`insert`) or Squeeze of `x` along `axes`, a 1-D int64 tensor
+/// of static length only known at run time: the result has `resultRank`
+/// dynamic dims, its shape is computed from the axes and `x`'s dims, and a
+/// blade.assert checks that the axes name distinct dims in range (for
+/// Squeeze, of size 1).
+mlir::FailureOr<mlir::Value> buildRuntimeAxesReshape(NodeContext &ctx,
+                                                     mlir::Value x,
+                                                     mlir::Value axes,
+                                                     bool insert);
+
 /// Int list from attribute `name` before opset `inputSince`, else from the
 /// constant input `inputIndex`. Absent: std::nullopt; non-constant: failure.
 mlir::FailureOr<std::optional<llvm::SmallVector<int64_t>>>

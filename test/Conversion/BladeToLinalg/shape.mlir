@@ -199,3 +199,14 @@ func.func @checked_cast(%x: tensor<?x?xi64>) -> tensor<?x2xi64> {
   %0 = blade.checked_cast %x : (tensor<?x?xi64>) -> tensor<?x2xi64>
   return %0 : tensor<?x2xi64>
 }
+
+// -----
+
+// assert: the shape-check function has checked it; the model drops it.
+// CHECK-LABEL: func.func @assert
+// CHECK-NOT: blade.assert
+// CHECK: return
+func.func @assert(%ok: tensor<i1>) {
+  blade.assert %ok, "axes out of range" : tensor<i1>
+  return
+}

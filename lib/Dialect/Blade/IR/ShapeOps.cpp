@@ -240,6 +240,12 @@ void CheckedCastOp::emitShapeChecks(ShapeCheckList &checks) {
   }
 }
 
+void AssertOp::emitShapeChecks(ShapeCheckList &checks) {
+  Value ok = tensor::ExtractOp::create(checks.builder(), getLoc(),
+                                       getCondition(), ValueRange{});
+  checks.require(ok, ShapeCheckList::where(*this) + ": " + getMessage().str());
+}
+
 LogicalResult ConcatOp::verify() {
   SmallVector<SmallVector<int64_t>> shapes;
   for (Value v : getInputs())

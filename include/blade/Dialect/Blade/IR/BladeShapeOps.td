@@ -248,6 +248,26 @@ def Blade_CheckedCastOp : Blade_Op<"checked_cast",
   let hasFolder = 1;
 }
 
+def Blade_AssertOp : Blade_Op<"assert",
+    [DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
+  let summary = "A rule on run-time values, checked before the run";
+  let description = [{
+    `condition` (a bool scalar) must hold at run time; otherwise the
+    shape-check function reports `message` and the model is not run. The
+    importer states rules of ONNX inputs whose values decide shapes (the
+    run-time axes of Squeeze and Unsqueeze). The op has no result; the
+    lowering of the model itself erases it.
+
+    Example:
+
+    ```mlir
+    blade.assert %ok, "axes must name distinct dims" : tensor<i1>
+    ```
+  }];
+  let arguments = (ins 0DTensorOf<[I1]>:$condition, StrAttr:$message);
+  let assemblyFormat = "$condition `,` $message attr-dict `:` type($condition)";
+}
+
 def Blade_ConcatOp : Blade_Op<"concat",
     [Pure, SameOperandsAndResultElementType,
      DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
