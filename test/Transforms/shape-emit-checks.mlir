@@ -35,7 +35,7 @@ func.func @g(%x: tensor<?x4xf32>, %s: tensor<2xi64>) -> tensor<2x?xf32> {
 // -----
 
 // checked_cast: each dim it makes static has that size at run time.
-// CHECK: blade.shape_checks = {h = ["node 'c': dim 0 must be 3 (the size the model declares) at run time"]}
+// CHECK: blade.shape_checks = {h = ["node 'c': dim 0 must be 3 at run time (the size the model's ranks imply)"]}
 // CHECK-LABEL: func.func @h_shape_check
 // CHECK-SAME: (%[[S:[^:]+]]: tensor<?xi64>) -> i32
 // CHECK: %[[D:.+]] = tensor.dim %[[S]], %{{.+}}

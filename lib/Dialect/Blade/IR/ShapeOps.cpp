@@ -236,7 +236,8 @@ void CheckedCastOp::emitShapeChecks(ShapeCheckList &checks) {
                         ShapeCheckList::where(*this) + ": dim " +
                             std::to_string(i) + " must be " +
                             std::to_string(to.getDimSize(i)) +
-                            " (the size the model declares) at run time");
+                            " at run time (the size the model's ranks "
+                            "imply)");
   }
 }
 
