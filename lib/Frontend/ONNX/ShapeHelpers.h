@@ -1,8 +1,9 @@
 //===- ShapeHelpers.h - Shape values for the ONNX converters ----*- C++ -*-===//
 //
-// Private to lib/Frontend/ONNX (Shape.cpp, Indexing.cpp): building shape
-// tensors from dims, reshapes whose dims are only known at run time, and
-// what is known at compile time about the entries of a shape tensor.
+// Private to lib/Frontend/ONNX (Shape, Indexing, Reduction, NN): building
+// shape tensors from dims, reshapes whose dims are only known at run time,
+// what is known at compile time about the entries of a shape tensor, and
+// run-time checked lengths of shape-like inputs.
 //
 //===----------------------------------------------------------------------===//
 
