@@ -31,3 +31,29 @@ func.func @g(%x: tensor<?x4xf32>, %s: tensor<2xi64>) -> tensor<2x?xf32> {
   %0 = blade.dynamic_reshape %x, %s : (tensor<?x4xf32>, tensor<2xi64>) -> tensor<2x?xf32> loc("r")
   return %0 : tensor<2x?xf32>
 }
+
+// -----
+
+// checked_cast: each dim it makes static has that size at run time.
+// CHECK: blade.shape_checks = {h = ["node 'c': dim 0 must be 3 at run time (the size the model's ranks imply)"]}
+// CHECK-LABEL: func.func @h_shape_check
+// CHECK-SAME: (%[[S:[^:]+]]: tensor<?xi64>) -> i32
+// CHECK: %[[D:.+]] = tensor.dim %[[S]], %{{.+}}
+// CHECK: arith.cmpi eq, %[[D]], %{{.+}}
+func.func @h(%s: tensor<?xi64>) -> tensor<3xi64> {
+  %0 = blade.checked_cast %s : (tensor<?xi64>) -> tensor<3xi64> loc("c")
+  return %0 : tensor<3xi64>
+}
+
+// -----
+
+// assert: its condition, read at run time, with its message.
+// CHECK: blade.shape_checks = {k = ["node 'a': axes out of range"]}
+// CHECK-LABEL: func.func @k_shape_check
+// CHECK-SAME: (%[[OK:[^:]+]]: tensor<i1>) -> i32
+// CHECK: %[[V:.+]] = tensor.extract %[[OK]][] : tensor<i1>
+// CHECK: arith.select %[[V]]
+func.func @k(%ok: tensor<i1>) {
+  blade.assert %ok, "axes out of range" : tensor<i1> loc("a")
+  return
+}

@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 
@@ -235,6 +236,70 @@ struct ConstantOfShapeLowering : OpConversionPattern<ConstantOfShapeOp> {
                        linalg::FillOp::create(rewriter, loc, ValueRange{scalar},
                                               ValueRange{init})
                            .getResult(0));
+    return success();
+  }
+};
+
+/// A tensor.cast when the dims it makes static have their sizes, else a
+/// zero-filled tensor of the result type: the run-time checks reject that
+/// case before the model runs, but the shape-check function evaluates every
+/// check and must not read past the operand.
+struct CheckedCastLowering : OpConversionPattern<CheckedCastOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CheckedCastOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType type =
+        convertedResultType(*getTypeConverter(), op.getOperation());
+    Value x = adaptor.getOperand();
+    auto from = cast<RankedTensorType>(x.getType());
+    Value ok;
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < type.getRank(); ++i) {
+      if (type.isDynamicDim(i)) {
+        sizes.push_back(getDimValue(rewriter, loc, x, i));
+        continue;
+      }
+      if (!from.isDynamicDim(i))
+        continue;
+      Value eq =
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                tensor::DimOp::create(rewriter, loc, x, i),
+                                indexConst(rewriter, loc, type.getDimSize(i)));
+      ok = ok ? Value(arith::AndIOp::create(rewriter, loc, ok, eq)) : eq;
+    }
+    if (!ok) {
+      rewriter.replaceOpWithNewOp<tensor::CastOp>(op, type, x);
+      return success();
+    }
+    auto ifOp = scf::IfOp::create(
+        rewriter, loc, ok,
+        [&](OpBuilder &b, Location l) {
+          scf::YieldOp::create(
+              b, l, tensor::CastOp::create(b, l, type, x).getResult());
+        },
+        [&](OpBuilder &b, Location l) {
+          Value zero = arith::ConstantOp::create(
+              b, l, b.getZeroAttr(type.getElementType()));
+          Value init = createEmpty(b, l, type, sizes);
+          scf::YieldOp::create(
+              b, l,
+              linalg::FillOp::create(b, l, ValueRange{zero}, ValueRange{init})
+                  .getResult(0));
+        });
+    rewriter.replaceOp(op, ifOp.getResult(0));
+    return success();
+  }
+};
+
+/// The shape-check function has checked the rule before the run.
+struct AssertLowering : OpConversionPattern<AssertOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AssertOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.eraseOp(op);
     return success();
   }
 };
@@ -596,5 +661,6 @@ void blade::detail::populateDataMovementPatterns(const TypeConverter &converter,
                ShapeOfLowering, SizeLowering, ConstantOfShapeLowering,
                RangeLowering, DynamicReshapeLowering, ConcatLowering,
                ExpandLowering, TileLowering, PadLowering, TriluLowering,
-               EyeLikeLowering>(converter, patterns.getContext());
+               EyeLikeLowering, CheckedCastLowering, AssertLowering>(
+      converter, patterns.getContext());
 }

@@ -17,6 +17,15 @@ FailureOr<Value> NodeContext::requiredInput(unsigned i) {
   return v;
 }
 
+std::optional<int64_t> NodeContext::declaredRank(unsigned i) const {
+  if (!declaredRanks || static_cast<int>(i) >= node.output_size())
+    return std::nullopt;
+  auto it = declaredRanks->find(node.output(i));
+  if (it == declaredRanks->end())
+    return std::nullopt;
+  return it->second;
+}
+
 const onnx::AttributeProto *NodeContext::attr(StringRef name) const {
   for (const onnx::AttributeProto &a : node.attribute())
     if (a.name() == name)

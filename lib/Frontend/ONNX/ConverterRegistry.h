@@ -61,7 +61,17 @@ public:
   }
   llvm::ArrayRef<mlir::Value> getOutputs() const { return outputs; }
 
+  /// The rank the model declares for output `i` (graph outputs, value_info
+  /// and what ONNX shape inference adds), if any. For converters whose result
+  /// rank depends on run-time values; they check it at run time.
+  std::optional<int64_t> declaredRank(unsigned i) const;
+  /// Declared ranks by value name; set by the importer.
+  void setDeclaredRanks(const llvm::StringMap<int64_t> *ranks) {
+    declaredRanks = ranks;
+  }
+
 private:
+  const llvm::StringMap<int64_t> *declaredRanks = nullptr;
   llvm::ArrayRef<mlir::Value> inputs;
   llvm::SmallVector<mlir::Value> outputs;
 };

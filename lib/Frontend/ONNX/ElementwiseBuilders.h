@@ -61,7 +61,9 @@ mlir::FailureOr<mlir::Value> buildBinary(NodeContext &ctx, mlir::Value lhs,
       broadcastType(ctx, {lhs, rhs}, elementTypeOf(lhs));
   if (mlir::failed(type))
     return mlir::failure();
-  return OpTy::create(ctx.builder, ctx.loc, *type, lhs, rhs).getResult();
+  // Folded on constants, so ONNX shape arithmetic (Sub of a rank, ...) stays
+  // known at import.
+  return ctx.builder.createOrFold<OpTy>(ctx.loc, *type, lhs, rhs);
 }
 
 /// blade.compare `predicate` of `lhs` and `rhs`: a bool tensor.
@@ -81,7 +83,7 @@ mlir::Value buildConvert(NodeContext &ctx, mlir::Value v,
 /// A unary elementwise op keeping `v`'s type.
 template <typename OpTy>
 mlir::Value buildUnary(NodeContext &ctx, mlir::Value v) {
-  return OpTy::create(ctx.builder, ctx.loc, v).getResult();
+  return ctx.builder.createOrFold<OpTy>(ctx.loc, v);
 }
 
 } // namespace blade::onnx_import

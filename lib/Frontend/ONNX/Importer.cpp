@@ -13,12 +13,14 @@
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/SaveAndRestore.h"
 
 #include <onnx/checker.h>
 #include <onnx/defs/parser.h>
+#include <onnx/shape_inference/implementation.h>
 
 using namespace mlir;
 
@@ -52,6 +54,8 @@ private:
     return failure();
   }
 
+  void collectDeclaredRanks(const onnx::ModelProto &model);
+
   MLIRContext *ctx;
   OpBuilder builder;
   std::string sourceName;
@@ -60,7 +64,70 @@ private:
   onnx_import::LocalFunctions localFunctions;
   /// Numbers function-body expansions, keeping their value names unique.
   unsigned expansions = 0;
+  llvm::StringMap<int64_t> declaredRanks;
 };
+
+/// A copy of `model` for ONNX shape inference without the data of large
+/// initializers (weights): they become typed graph inputs, so their shapes
+/// still flow while small ones (shape constants) keep their values.
+onnx::ModelProto copyForShapeInference(const onnx::ModelProto &model) {
+  constexpr int64_t kMaxCopiedElements = 1024;
+  onnx::ModelProto copy;
+  copy.set_ir_version(model.ir_version());
+  *copy.mutable_opset_import() = model.opset_import();
+  *copy.mutable_functions() = model.functions();
+  const onnx::GraphProto &graph = model.graph();
+  onnx::GraphProto &out = *copy.mutable_graph();
+  *out.mutable_node() = graph.node();
+  *out.mutable_input() = graph.input();
+  *out.mutable_output() = graph.output();
+  *out.mutable_value_info() = graph.value_info();
+  llvm::StringSet<> inputs;
+  for (const onnx::ValueInfoProto &input : graph.input())
+    inputs.insert(input.name());
+  for (const onnx::TensorProto &tensor : graph.initializer()) {
+    int64_t n = 1;
+    for (int64_t d : tensor.dims())
+      n *= d;
+    if (n <= kMaxCopiedElements) {
+      *out.add_initializer() = tensor;
+      continue;
+    }
+    if (inputs.contains(tensor.name()))
+      continue;
+    onnx::ValueInfoProto &input = *out.add_input();
+    input.set_name(tensor.name());
+    onnx::TypeProto::Tensor &type =
+        *input.mutable_type()->mutable_tensor_type();
+    type.set_elem_type(tensor.data_type());
+    onnx::TensorShapeProto &shape = *type.mutable_shape();
+    for (int64_t d : tensor.dims())
+      shape.add_dim()->set_dim_value(d);
+  }
+  return copy;
+}
+
+/// Ranks the model states for its values: graph outputs, value_info, and
+/// what ONNX shape inference derives from them (a model it rejects simply
+/// gives fewer ranks).
+void GraphImporter::collectDeclaredRanks(const onnx::ModelProto &model) {
+  auto add = [&](const onnx::ValueInfoProto &info) {
+    if (info.type().has_tensor_type() && info.type().tensor_type().has_shape())
+      declaredRanks[info.name()] = info.type().tensor_type().shape().dim_size();
+  };
+  onnx::ModelProto inferred = copyForShapeInference(model);
+  try {
+    onnx::shape_inference::InferShapes(inferred);
+  } catch (const std::exception &) {
+    inferred.mutable_graph()->clear_value_info();
+  }
+  for (const onnx::ModelProto *m : {&std::as_const(inferred), &model}) {
+    for (const onnx::ValueInfoProto &info : m->graph().value_info())
+      add(info);
+    for (const onnx::ValueInfoProto &info : m->graph().output())
+      add(info);
+  }
+}
 
 Location GraphImporter::nodeLoc(const onnx::NodeProto &node, size_t index) {
   std::string name = node.name().empty()
@@ -132,6 +199,7 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     inputs.push_back(it == values.end() ? Value() : it->second);
   }
   NodeContext nodeCtx(node, opset, builder, loc, inputs);
+  nodeCtx.setDeclaredRanks(&declaredRanks);
   for (auto [i, name] : llvm::enumerate(node.input()))
     if (!name.empty() && !inputs[i])
       return nodeCtx.fail("input '" + name + "' is not defined");
@@ -254,6 +322,7 @@ OwningOpRef<ModuleOp> GraphImporter::importModel(const onnx::ModelProto &model) 
   Block *body = func.addEntryBlock();
   builder.setInsertionPointToStart(body);
 
+  collectDeclaredRanks(model);
   if (failed(importInitializers(graph)))
     return nullptr;
   SmallVector<Type> argTypes;

@@ -548,6 +548,15 @@ LogicalResult convertGatherND(NodeContext &ctx) {
     return failure();
   auto dataType = cast<RankedTensorType>(data->getType());
   int64_t batchDims = ctx.intAttr("batch_dims", 0);
+  auto indicesType = cast<RankedTensorType>(indices->getType());
+  int64_t q = indicesType.getRank(), r = dataType.getRank();
+  std::optional<int64_t> outRank = ctx.declaredRank(0);
+  if (q > 0 && indicesType.isDynamicDim(q - 1) && outRank) {
+    // The output rank q - 1 + r - batch_dims - k gives the tuple length k.
+    int64_t k = q - 1 + r - batchDims - *outRank;
+    if (k >= 1 && k <= r - batchDims)
+      *indices = buildCheckedDim(ctx, *indices, q - 1, k);
+  }
   FailureOr<SmallVector<int64_t>> shape = inferGatherNDShape(
       dataType.getShape(),
       cast<RankedTensorType>(indices->getType()).getShape(), batchDims);
@@ -605,8 +614,15 @@ LogicalResult convertScatterND(NodeContext &ctx) {
       failed(checkIndices(ctx, *indices)))
     return failure();
   auto dataType = cast<RankedTensorType>(data->getType());
-  ArrayRef<int64_t> idx = cast<RankedTensorType>(indices->getType()).getShape();
   auto updatesType = cast<RankedTensorType>(updates->getType());
+  int64_t q = cast<RankedTensorType>(indices->getType()).getRank();
+  if (q > 0) {
+    // The updates' rank q - 1 + r - k gives the tuple length k.
+    int64_t k = q - 1 + dataType.getRank() - updatesType.getRank();
+    if (k >= 1 && k <= dataType.getRank())
+      *indices = buildCheckedDim(ctx, *indices, q - 1, k);
+  }
+  ArrayRef<int64_t> idx = cast<RankedTensorType>(indices->getType()).getShape();
   if (idx.empty() || ShapedType::isDynamic(idx.back()) || idx.back() < 1 ||
       idx.back() > dataType.getRank())
     return ctx.fail("the last indices dim must be static and at most the "

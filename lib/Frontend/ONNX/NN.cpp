@@ -1,6 +1,7 @@
 //===- NN.cpp - ONNX convolution and pooling ------------------------------===//
 
 #include "ConverterRegistry.h"
+#include "ShapeHelpers.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
 #include "blade/Dialect/Blade/IR/TypeInference.h"
@@ -143,6 +144,77 @@ LogicalResult convertConv(NodeContext &ctx) {
   return ctx.setOutputs({result});
 }
 
+/// ConvTranspose with output_shape and input or kernel sizes only known at
+/// run time: the full output (no pads) is cropped or zero-extended to the
+/// requested spatial sizes by a blade.pad whose amounts follow ONNX's rule
+/// (total = full + output_padding - requested, split by auto_pad), then the
+/// bias is added.
+LogicalResult convertConvTransposeToShape(NodeContext &ctx, Value x, Value w,
+                                          const WindowAttrs &attrs,
+                                          ArrayRef<int64_t> outputPadding,
+                                          ArrayRef<int64_t> spatial,
+                                          int64_t group) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(w.getType());
+  int64_t k = xType.getRank() - 2;
+  OpBuilder &b = ctx.builder;
+  int64_t m = ShapedType::isDynamic(wType.getDimSize(1))
+                  ? ShapedType::kDynamic
+                  : wType.getDimSize(1) * group;
+  SmallVector<int64_t> fullShape = {xType.getDimSize(0), m};
+  fullShape.append(k, ShapedType::kDynamic);
+  Value full = ConvTransposeOp::create(
+      b, ctx.loc, RankedTensorType::get(fullShape, xType.getElementType()), x,
+      w, Value(), attrs.strides, attrs.dilations,
+      SmallVector<int64_t>(2 * k, 0), SmallVector<int64_t>(k, 0), "NOTSET",
+      group);
+  auto entry = RankedTensorType::get({1}, b.getI64Type());
+  SmallVector<Value> before(2, buildI64Constant(ctx, {0}));
+  SmallVector<Value> after(2, buildI64Constant(ctx, {0}));
+  for (int64_t i = 0; i < k; ++i) {
+    Value size = buildDimEntry(ctx, full, i + 2);
+    Value total = b.createOrFold<SubOp>(
+        ctx.loc, entry, size,
+        buildI64Constant(ctx, {spatial[i] - outputPadding[i]}));
+    total = b.createOrFold<MaxOp>(ctx.loc, entry, total,
+                                  buildI64Constant(ctx, {0}));
+    Value half = b.createOrFold<DivOp>(ctx.loc, entry, total,
+                                       buildI64Constant(ctx, {2}));
+    Value begin = attrs.mode == AutoPad::SameUpper
+                      ? half
+                      : b.createOrFold<SubOp>(ctx.loc, entry, total, half);
+    before.push_back(b.createOrFold<NegOp>(ctx.loc, begin));
+    // After the crop of `begin`, `spatial - (size - begin)` more entries.
+    Value left = b.createOrFold<SubOp>(ctx.loc, entry, size, begin);
+    after.push_back(b.createOrFold<SubOp>(
+        ctx.loc, entry, buildI64Constant(ctx, {spatial[i]}), left));
+  }
+  llvm::append_range(before, after);
+  Value pads = b.createOrFold<ConcatOp>(
+      ctx.loc, RankedTensorType::get({2 * (k + 2)}, b.getI64Type()), before, 0);
+  SmallVector<int64_t> shape = {xType.getDimSize(0), m};
+  llvm::append_range(shape, spatial);
+  auto type = RankedTensorType::get(shape, xType.getElementType());
+  Value zero = ConstantOp::create(
+      b, ctx.loc,
+      DenseElementsAttr::get(RankedTensorType::get({}, type.getElementType()),
+                             b.getZeroAttr(type.getElementType())));
+  Value result =
+      PadOp::create(b, ctx.loc, type, full, pads, zero, "constant").getResult();
+  if (Value bias = ctx.input(2)) {
+    auto biasType = cast<RankedTensorType>(bias.getType());
+    if (biasType.getRank() != 1)
+      return ctx.fail("B must be 1-D");
+    SmallVector<int64_t> biasShape(k + 2, 1);
+    biasShape[1] = biasType.getDimSize(0);
+    FailureOr<Value> reshaped = buildReshape(ctx, bias, biasShape);
+    if (failed(reshaped))
+      return failure();
+    result = AddOp::create(b, ctx.loc, type, result, *reshaped);
+  }
+  return ctx.setOutputs({result});
+}
+
 /// ConvTranspose; an explicit output_shape turns into pads (static inputs).
 LogicalResult convertConvTranspose(NodeContext &ctx) {
   FailureOr<std::pair<Value, Value>> operands = convOperands(ctx);
@@ -176,10 +248,14 @@ LogicalResult convertConvTranspose(NodeContext &ctx) {
       return ctx.fail("output_shape must have at least " + Twine(k) +
                       " entries");
     ArrayRef<int64_t> spatial = ArrayRef<int64_t>(*outShape).take_back(k);
+    if (llvm::any_of(spatial, [](int64_t d) { return d < 1; }))
+      return ctx.fail("output_shape entries must be positive");
+    for (int64_t i = 0; i < k; ++i)
+      if (xType.isDynamicDim(i + 2) || wType.isDynamicDim(i + 2))
+        return convertConvTransposeToShape(ctx, x, w, *attrs, outputPadding,
+                                           spatial, group);
     for (int64_t i = 0; i < k; ++i) {
       int64_t in = xType.getDimSize(i + 2), kernel = wType.getDimSize(i + 2);
-      if (ShapedType::isDynamic(in) || ShapedType::isDynamic(kernel))
-        return ctx.fail("output_shape needs static input and kernel sizes");
       WindowDim dim{kernel, attrs->strides[i], attrs->dilations[i], 0, 0};
       int64_t total = attrs->strides[i] * (in - 1) + outputPadding[i] +
                       dim.extent() - spatial[i];

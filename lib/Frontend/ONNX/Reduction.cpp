@@ -1,6 +1,7 @@
 //===- Reduction.cpp - ONNX reductions, arg-reductions, CumSum, softmax ---===//
 
 #include "ConverterRegistry.h"
+#include "ShapeHelpers.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
 #include "blade/Dialect/Blade/IR/TypeInference.h"
@@ -50,9 +51,16 @@ LogicalResult convertReduceSumRuntimeAxes(NodeContext &ctx, Value x,
     for (int64_t d : type.getShape())
       shape.push_back(d == 1 ? 1 : ShapedType::kDynamic);
   } else {
+    std::optional<int64_t> outRank = ctx.declaredRank(0);
+    if (axesType.isDynamicDim(0) && outRank && *outRank <= type.getRank()) {
+      // The declared output rank gives the number of axes.
+      axes = buildCheckedDim(ctx, axes, 0, type.getRank() - *outRank);
+      axesType = cast<RankedTensorType>(axes.getType());
+    }
     if (axesType.isDynamicDim(0) || axesType.getDimSize(0) > type.getRank())
       return ctx.fail("keepdims = 0 with run-time axes needs a static number "
-                      "of axes (the result rank depends on it)");
+                      "of axes or a declared output rank (the result rank "
+                      "depends on it)");
     shape.assign(type.getRank() - axesType.getDimSize(0), ShapedType::kDynamic);
   }
   OpBuilder &b = ctx.builder;

@@ -137,8 +137,15 @@ LogicalResult convertReshape(NodeContext &ctx) {
     // A computed shape: the result dims known at compile time are kept, the
     // others (and 0/-1) are resolved at run time.
     SmallVector<std::optional<int64_t>> entries = traceShapeEntries(shapeInput);
-    if (entries.empty())
-      return ctx.fail("the shape input must have a static length");
+    if (entries.empty()) {
+      // A shape of run-time length: the declared output rank gives it.
+      std::optional<int64_t> rank = ctx.declaredRank(0);
+      if (!rank)
+        return ctx.fail("the shape input must have a static length (or the "
+                        "output a declared rank)");
+      shapeInput = buildCheckedDim(ctx, shapeInput, 0, *rank);
+      entries = traceShapeEntries(shapeInput);
+    }
     // Entries that are dims of X itself or constants (PyTorch's
     // Shape -> Gather -> Concat chains) make a reshape whose dims follow
     // from X's: a plain blade.reshape when at most one is dynamic.
@@ -323,12 +330,17 @@ LogicalResult convertConstantOfShape(NodeContext &ctx) {
     value = DenseElementsAttr::get(
         RankedTensorType::get({1}, ctx.builder.getF32Type()), 0.0f);
   }
-  FailureOr<SmallVector<int64_t>> dims = dimsFromShapeTensor(ctx, *shape);
+  Value shapeValue = *shape;
+  auto shapeType = cast<RankedTensorType>(shapeValue.getType());
+  std::optional<int64_t> rank = ctx.declaredRank(0);
+  if (shapeType.getRank() == 1 && shapeType.isDynamicDim(0) && rank)
+    shapeValue = buildCheckedDim(ctx, shapeValue, 0, *rank);
+  FailureOr<SmallVector<int64_t>> dims = dimsFromShapeTensor(ctx, shapeValue);
   if (failed(dims))
     return failure();
   auto type = RankedTensorType::get(*dims, value.getElementType());
   return ctx.setOutputs({ctx.builder.createOrFold<ConstantOfShapeOp>(
-      ctx.loc, type, *shape, value)});
+      ctx.loc, type, shapeValue, value)});
 }
 
 LogicalResult convertRange(NodeContext &ctx) {
@@ -387,7 +399,38 @@ FailureOr<std::optional<SmallVector<int64_t>>> getAxes(NodeContext &ctx) {
   return getIntsAttrOrInput(ctx, "axes", 13, 1);
 }
 
+/// Squeeze/Unsqueeze whose axes input is computed: its length (static, or
+/// from the declared output rank) gives the result rank, and the result
+/// shape is computed at run time. Fails (std::nullopt) when the axes are
+/// constant or absent, which the callers handle.
+std::optional<LogicalResult> convertRuntimeAxes(NodeContext &ctx, bool insert) {
+  Value axes = ctx.opset >= 13 ? ctx.input(1) : Value();
+  if (!axes || getConstantInts(axes))
+    return std::nullopt;
+  FailureOr<Value> x = ctx.requiredInput(0);
+  if (failed(x))
+    return failure();
+  auto axesType = cast<RankedTensorType>(axes.getType());
+  if (axesType.getRank() != 1 || !axesType.getElementType().isInteger(64))
+    return ctx.fail("the axes input must be a 1-D int64 tensor");
+  int64_t rank = cast<RankedTensorType>(x->getType()).getRank();
+  std::optional<int64_t> outRank = ctx.declaredRank(0);
+  if (axesType.isDynamicDim(0)) {
+    int64_t k = outRank ? (insert ? *outRank - rank : rank - *outRank) : -1;
+    if (k < 0)
+      return ctx.fail("computed axes need a static length or a declared "
+                      "output rank");
+    axes = buildCheckedDim(ctx, axes, 0, k);
+  }
+  FailureOr<Value> result = buildRuntimeAxesReshape(ctx, *x, axes, insert);
+  if (failed(result))
+    return failure();
+  return ctx.setOutputs({*result});
+}
+
 LogicalResult convertSqueeze(NodeContext &ctx) {
+  if (std::optional<LogicalResult> done = convertRuntimeAxes(ctx, false))
+    return *done;
   FailureOr<Value> x = ctx.requiredInput(0);
   FailureOr<std::optional<SmallVector<int64_t>>> axes = getAxes(ctx);
   if (failed(x) || failed(axes))
@@ -428,6 +471,8 @@ LogicalResult convertSqueeze(NodeContext &ctx) {
 }
 
 LogicalResult convertUnsqueeze(NodeContext &ctx) {
+  if (std::optional<LogicalResult> done = convertRuntimeAxes(ctx, true))
+    return *done;
   FailureOr<Value> x = ctx.requiredInput(0);
   FailureOr<std::optional<SmallVector<int64_t>>> axes = getAxes(ctx);
   if (failed(x) || failed(axes))
@@ -470,12 +515,24 @@ LogicalResult convertExpand(NodeContext &ctx) {
   if (failed(x) || failed(shape))
     return failure();
   auto type = cast<RankedTensorType>(x->getType());
-  FailureOr<SmallVector<int64_t>> entries = dimsFromShapeTensor(ctx, *shape);
+  Value shapeValue = *shape;
+  auto shapeType = cast<RankedTensorType>(shape->getType());
+  std::optional<int64_t> declared = ctx.declaredRank(0);
+  if (shapeType.getRank() == 1 && shapeType.isDynamicDim(0) && declared) {
+    // A shape of run-time length: the declared output rank bounds it, and
+    // a shorter one is padded with ones at run time.
+    if (*declared < type.getRank())
+      return ctx.fail("the declared output rank " + Twine(*declared) +
+                      " is below the input's rank");
+    if (shapeType.getElementType() != ctx.builder.getI64Type())
+      return ctx.fail("the shape input must be int64");
+    shapeValue = buildPaddedShape(ctx, shapeValue, *declared);
+  }
+  FailureOr<SmallVector<int64_t>> entries =
+      dimsFromShapeTensor(ctx, shapeValue);
   if (failed(entries))
     return failure();
   int64_t rank = std::max<int64_t>(type.getRank(), entries->size());
-  Value shapeValue = *shape;
-  auto shapeType = cast<RankedTensorType>(shape->getType());
   if (shapeType.getElementType() != ctx.builder.getI64Type())
     return ctx.fail("the shape input must be int64");
   if (static_cast<int64_t>(entries->size()) < rank) {
@@ -484,7 +541,8 @@ LogicalResult convertExpand(NodeContext &ctx) {
     auto paddedType = RankedTensorType::get({rank}, ctx.builder.getI64Type());
     shapeValue = ctx.builder.createOrFold<ConcatOp>(
         ctx.loc, paddedType,
-        ValueRange{buildI64Constant(ctx, SmallVector<int64_t>(pad, 1)), *shape},
+        ValueRange{buildI64Constant(ctx, SmallVector<int64_t>(pad, 1)),
+                   shapeValue},
         0);
     entries->insert(entries->begin(), pad, 1);
   }

@@ -1,8 +1,9 @@
 //===- ShapeHelpers.h - Shape values for the ONNX converters ----*- C++ -*-===//
 //
-// Private to lib/Frontend/ONNX (Shape.cpp, Indexing.cpp): building shape
-// tensors from dims, reshapes whose dims are only known at run time, and
-// what is known at compile time about the entries of a shape tensor.
+// Private to lib/Frontend/ONNX (Shape, Indexing, Reduction, NN): building
+// shape tensors from dims, reshapes whose dims are only known at run time,
+// what is known at compile time about the entries of a shape tensor, and
+// run-time checked lengths of shape-like inputs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,6 +44,27 @@ llvm::SmallVector<std::optional<int64_t>> traceShapeEntries(mlir::Value shape);
 /// null value when it was not read from a dim.
 llvm::SmallVector<std::pair<mlir::Value, int64_t>>
 traceDimSources(mlir::Value shape);
+
+/// `v` with its dynamic dim `i` made `size` by a blade.checked_cast (checked
+/// at run time); `v` itself when that dim is already static.
+mlir::Value buildCheckedDim(NodeContext &ctx, mlir::Value v, int64_t i,
+                            int64_t size);
+
+/// A 1-D shape tensor of dynamic length, padded in front with ones to
+/// `length` entries (Expand's alignment); a run-time check rejects a longer
+/// one.
+mlir::Value buildPaddedShape(NodeContext &ctx, mlir::Value shape,
+                             int64_t length);
+
+/// Unsqueeze (`insert`) or Squeeze of `x` along `axes`, a 1-D int64 tensor
+/// of static length only known at run time: the result has `resultRank`
+/// dynamic dims, its shape is computed from the axes and `x`'s dims, and a
+/// blade.assert checks that the axes name distinct dims in range (for
+/// Squeeze, of size 1).
+mlir::FailureOr<mlir::Value> buildRuntimeAxesReshape(NodeContext &ctx,
+                                                     mlir::Value x,
+                                                     mlir::Value axes,
+                                                     bool insert);
 
 /// Int list from attribute `name` before opset `inputSince`, else from the
 /// constant input `inputIndex`. Absent: std::nullopt; non-constant: failure.

@@ -176,3 +176,37 @@ func.func @dynamic_slice_count(%x: tensor<?x?xf32>, %s: tensor<?xi64>, %e: tenso
   %0 = blade.dynamic_slice %x, %s, %e, %a, %p : (tensor<?x?xf32>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>, tensor<?xi64>) -> tensor<?x?xf32>
   return %0 : tensor<?x?xf32>
 }
+
+// -----
+
+// checked_cast: a tensor.cast when the dims it makes static fit, else a
+// zero-filled tensor (only reached in the shape-check function, where the
+// failing check is reported).
+// CHECK-LABEL: func.func @checked_cast
+// CHECK-SAME: (%[[X:.+]]: tensor<?x?xi64>)
+// CHECK: %[[D0:.+]] = tensor.dim %[[X]], %c0
+// CHECK: %[[D:.+]] = tensor.dim %[[X]], %c1
+// CHECK: %[[OK:.+]] = arith.cmpi eq, %[[D]], %c2
+// CHECK: %[[R:.+]] = scf.if %[[OK]] -> (tensor<?x2xi64>) {
+// CHECK:   %[[CAST:.+]] = tensor.cast %[[X]] : tensor<?x?xi64> to tensor<?x2xi64>
+// CHECK:   scf.yield %[[CAST]]
+// CHECK: } else {
+// CHECK:   %[[E:.+]] = tensor.empty(%[[D0]]) : tensor<?x2xi64>
+// CHECK:   %[[F:.+]] = linalg.fill ins(%c0_i64 : i64) outs(%[[E]] : tensor<?x2xi64>)
+// CHECK:   scf.yield %[[F]]
+// CHECK: return %[[R]]
+func.func @checked_cast(%x: tensor<?x?xi64>) -> tensor<?x2xi64> {
+  %0 = blade.checked_cast %x : (tensor<?x?xi64>) -> tensor<?x2xi64>
+  return %0 : tensor<?x2xi64>
+}
+
+// -----
+
+// assert: the shape-check function has checked it; the model drops it.
+// CHECK-LABEL: func.func @assert
+// CHECK-NOT: blade.assert
+// CHECK: return
+func.func @assert(%ok: tensor<i1>) {
+  blade.assert %ok, "axes out of range" : tensor<i1>
+  return
+}

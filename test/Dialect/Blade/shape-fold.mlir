@@ -90,3 +90,16 @@ func.func @fold_reshape_chain(%x: tensor<?x8xf32>) -> tensor<?x2x4xf32> {
   %1 = blade.reshape %0 : (tensor<?xf32>) -> tensor<?x2x4xf32>
   return %1 : tensor<?x2x4xf32>
 }
+
+// -----
+
+// A checked_cast that changes no dim folds away; one that does stays.
+// CHECK-LABEL: func.func @fold_checked_cast
+// CHECK-SAME: (%[[X:.+]]: tensor<?xi64>, %[[Y:.+]]: tensor<3xi64>)
+// CHECK: %[[C:.+]] = blade.checked_cast %[[X]] : (tensor<?xi64>) -> tensor<3xi64>
+// CHECK: return %[[C]], %[[Y]]
+func.func @fold_checked_cast(%x: tensor<?xi64>, %y: tensor<3xi64>) -> (tensor<3xi64>, tensor<3xi64>) {
+  %0 = blade.checked_cast %x : (tensor<?xi64>) -> tensor<3xi64>
+  %1 = blade.checked_cast %y : (tensor<3xi64>) -> tensor<3xi64>
+  return %0, %1 : tensor<3xi64>, tensor<3xi64>
+}

@@ -141,3 +141,19 @@ func.func @dynamic_slice_lengths(%x: tensor<?xf32>, %a: tensor<1xi64>, %b: tenso
   %0 = blade.dynamic_slice %x, %a, %b, %a, %a : (tensor<?xf32>, tensor<1xi64>, tensor<2xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?xf32>
   return %0 : tensor<?xf32>
 }
+
+// -----
+
+func.func @checked_cast_static_mismatch(%x: tensor<3x?xi64>) -> tensor<4x2xi64> {
+  // expected-error @+1 {{cannot cast [3, ?] to [4, 2]}}
+  %0 = blade.checked_cast %x : (tensor<3x?xi64>) -> tensor<4x2xi64>
+  return %0 : tensor<4x2xi64>
+}
+
+// -----
+
+func.func @checked_cast_rank(%x: tensor<?xi64>) -> tensor<2x2xi64> {
+  // expected-error @+1 {{cannot cast [?] to [2, 2]}}
+  %0 = blade.checked_cast %x : (tensor<?xi64>) -> tensor<2x2xi64>
+  return %0 : tensor<2x2xi64>
+}

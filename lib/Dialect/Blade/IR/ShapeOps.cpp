@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace blade;
@@ -206,6 +207,44 @@ LogicalResult DynamicReshapeOp::verify() {
            << (ShapedType::isDynamic(n) ? std::string("?") : std::to_string(n))
            << " entries for a rank-" << getType().getRank() << " result";
   return success();
+}
+
+LogicalResult CheckedCastOp::verify() {
+  RankedTensorType from = getOperand().getType(), to = getType();
+  if (from.getRank() != to.getRank() ||
+      failed(verifyCompatibleShape(from.getShape(), to.getShape())))
+    return emitOpError("cannot cast ")
+           << shapeToString(from.getShape()) << " to "
+           << shapeToString(to.getShape());
+  return success();
+}
+
+OpFoldResult CheckedCastOp::fold(FoldAdaptor) {
+  if (getOperand().getType() == getType())
+    return getOperand();
+  return {};
+}
+
+void CheckedCastOp::emitShapeChecks(ShapeCheckList &checks) {
+  RankedTensorType from = getOperand().getType(), to = getType();
+  for (int64_t i = 0; i < to.getRank(); ++i) {
+    if (to.isDynamicDim(i) || !from.isDynamicDim(i))
+      continue;
+    Value size = arith::ConstantIndexOp::create(checks.builder(), getLoc(),
+                                                to.getDimSize(i));
+    checks.requireEqual(getLoc(), checks.dim(getOperand(), i), size,
+                        ShapeCheckList::where(*this) + ": dim " +
+                            std::to_string(i) + " must be " +
+                            std::to_string(to.getDimSize(i)) +
+                            " at run time (the size the model's ranks "
+                            "imply)");
+  }
+}
+
+void AssertOp::emitShapeChecks(ShapeCheckList &checks) {
+  Value ok = tensor::ExtractOp::create(checks.builder(), getLoc(),
+                                       getCondition(), ValueRange{});
+  checks.require(ok, ShapeCheckList::where(*this) + ": " + getMessage().str());
 }
 
 LogicalResult ConcatOp::verify() {

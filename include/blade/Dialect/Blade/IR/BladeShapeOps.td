@@ -220,6 +220,54 @@ def Blade_DynamicReshapeOp : Blade_Op<"dynamic_reshape",
   }];
 }
 
+def Blade_CheckedCastOp : Blade_Op<"checked_cast",
+    [Pure, SameOperandsAndResultElementType,
+     DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
+  let summary = "Makes dynamic dims static, checked at run time";
+  let description = [{
+    The operand with the result type, whose dims may be static where the
+    operand's are dynamic; ranks are equal and static dims agree. The run-time
+    shape checks verify each such dim. The importer uses it where ONNX gives
+    the length of a shape-like input only through a declared rank (Reshape,
+    Expand, ConstantOfShape, Unsqueeze/Squeeze and ReduceSum axes, the last
+    GatherND/ScatterND indices dim), so that the ops after it see a static
+    length. Folds to its operand when the types agree.
+
+    Example:
+
+    ```mlir
+    %s4 = blade.checked_cast %s : (tensor<?xi64>) -> tensor<4xi64>
+    ```
+  }];
+  let arguments = (ins Blade_Tensor:$operand);
+  let results = (outs Blade_Tensor:$result);
+  let assemblyFormat = [{
+    $operand attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Blade_AssertOp : Blade_Op<"assert",
+    [DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
+  let summary = "A rule on run-time values, checked before the run";
+  let description = [{
+    `condition` (a bool scalar) must hold at run time; otherwise the
+    shape-check function reports `message` and the model is not run. The
+    importer states rules of ONNX inputs whose values decide shapes (the
+    run-time axes of Squeeze and Unsqueeze). The op has no result; the
+    lowering of the model itself erases it.
+
+    Example:
+
+    ```mlir
+    blade.assert %ok, "axes must name distinct dims" : tensor<i1>
+    ```
+  }];
+  let arguments = (ins 0DTensorOf<[I1]>:$condition, StrAttr:$message);
+  let assemblyFormat = "$condition `,` $message attr-dict `:` type($condition)";
+}
+
 def Blade_ConcatOp : Blade_Op<"concat",
     [Pure, SameOperandsAndResultElementType,
      DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
