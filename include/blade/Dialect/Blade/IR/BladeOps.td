@@ -13,6 +13,7 @@
 include "blade/Dialect/Blade/IR/BladeElementwiseOps.td"
 include "blade/Dialect/Blade/IR/BladeNNOps.td"
 include "blade/Dialect/Blade/IR/BladeQuantOps.td"
+include "blade/Dialect/Blade/IR/BladeRecurrentOps.td"
 include "blade/Dialect/Blade/IR/BladeReductionOps.td"
 include "blade/Dialect/Blade/IR/BladeShapeOps.td"
 
