@@ -233,8 +233,11 @@ LogicalResult convertPool(NodeContext &ctx) {
                     shapeToString(xType.getShape()));
   if (Kind != 0 && !isa<FloatType>(xType.getElementType()))
     return ctx.fail("expects a floating-point X");
-  if (Kind == 0 && ctx.node.output_size() > 1 && !ctx.node.output(1).empty())
-    return ctx.fail("the Indices output is not supported");
+  bool wantIndices =
+      Kind == 0 && ctx.node.output_size() > 1 && !ctx.node.output(1).empty();
+  int64_t storageOrder = ctx.intAttr("storage_order", 0);
+  if (storageOrder != 0 && storageOrder != 1)
+    return ctx.fail("storage_order must be 0 or 1");
   int64_t k = rank - 2;
   std::optional<SmallVector<int64_t>> kernel = ctx.intsAttr("kernel_shape");
   if (!kernel || static_cast<int64_t>(kernel->size()) != k)
@@ -256,11 +259,13 @@ LogicalResult convertPool(NodeContext &ctx) {
     return failure();
   OpBuilder &b = ctx.builder;
   auto resultType = RankedTensorType::get(*shape, xType.getElementType());
-  Value result = PoolOp::create(
-      b, ctx.loc, resultType, *x, kKinds[Kind], *kernel, attrs->strides,
-      attrs->dilations, attrs->pads, attrs->autoPad, ceilMode, countIncludePad,
-      p);
-  return ctx.setOutputs({result});
+  Type indicesType =
+      wantIndices ? RankedTensorType::get(*shape, b.getI64Type()) : Type();
+  auto pool = PoolOp::create(b, ctx.loc, resultType, indicesType, *x,
+                             kKinds[Kind], *kernel, attrs->strides,
+                             attrs->dilations, attrs->pads, attrs->autoPad,
+                             ceilMode, countIncludePad, p, storageOrder);
+  return ctx.setOutputs({pool.getResult(), pool.getIndices()});
 }
 
 } // namespace
