@@ -51,6 +51,9 @@ void buildBufferizePipeline(OpPassManager &pm) {
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
+  // Loops may carry freshly computed tensors (a recurrent layer's state once
+  // elementwise fusion has dropped the unread state from a step's outputs).
+  bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addPass(createCanonicalizerPass());
   pm.nest<func::FuncOp>().addPass(createBladeStridedCopyToLinalgPass());

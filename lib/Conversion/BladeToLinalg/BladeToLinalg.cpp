@@ -54,6 +54,7 @@ struct BladeLowerToLinalgPass
     blade::detail::populateDataMovementPatterns(converter, patterns);
     blade::detail::populateNNPatterns(converter, patterns);
     blade::detail::populateQuantPatterns(converter, patterns);
+    blade::detail::populateRecurrentPatterns(converter, patterns);
     blade::detail::populateReductionPatterns(converter, patterns);
     blade::detail::populateIndexingPatterns(converter, patterns);
     blade::detail::populateNormalizationPatterns(converter, patterns);

@@ -503,6 +503,9 @@ struct PoolLowering : OpConversionPattern<PoolOp> {
     }
     Value padValue = poolPadValue(rewriter, loc, elementType, bladeType, isMax);
     Value padded = padSpatial(rewriter, loc, x, low, highAll, padValue);
+    if (op.getIndices())
+      return lowerMaxWithIndices(op, rewriter, x, padded, padValue, low, out,
+                                 dims);
 
     unsigned numLoops = 2 + 2 * k;
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
@@ -606,6 +609,124 @@ struct PoolLowering : OpConversionPattern<PoolOp> {
     rewriter.replaceOp(
         op, castTo(rewriter, loc, result,
                    convertedResultType(*getTypeConverter(), op.getOperation())));
+    return success();
+  }
+
+  /// Max pooling that also yields the flattened input index of each maximum
+  /// (the first one on ties): one generic with two outputs, where the index
+  /// comes from the iteration indices minus the begin pads.
+  LogicalResult lowerMaxWithIndices(PoolOp op,
+                                    ConversionPatternRewriter &rewriter,
+                                    Value x, Value padded, Value padValue,
+                                    ArrayRef<OpFoldResult> low,
+                                    ArrayRef<OpFoldResult> out,
+                                    ArrayRef<WindowDim> dims) const {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto xType = cast<RankedTensorType>(x.getType());
+    Type elementType = xType.getElementType();
+    bool isUnsigned =
+        op.getInput().getType().getElementType().isUnsignedInteger();
+    int64_t k = xType.getRank() - 2;
+    unsigned numLoops = 2 + 2 * k;
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> windowExprs, outExprs = {d(0), d(1)};
+    SmallVector<int64_t> kernel;
+    for (int64_t i = 0; i < k; ++i) {
+      windowExprs.push_back(d(2 + k + i));
+      outExprs.push_back(d(2 + i));
+      kernel.push_back(dims[i].kernel);
+    }
+    AffineMap outMap = AffineMap::get(numLoops, 0, outExprs, ctx);
+    SmallVector<AffineMap> maps = {
+        windowInputMap(ctx, numLoops, {d(0), d(1)}, 2, 2 + k, dims),
+        AffineMap::get(numLoops, 0, windowExprs, ctx), outMap, outMap};
+    SmallVector<utils::IteratorType> iterators(2 + k,
+                                               utils::IteratorType::parallel);
+    iterators.append(k, utils::IteratorType::reduction);
+    Value window = tensor::EmptyOp::create(rewriter, loc, kernel, elementType);
+    SmallVector<OpFoldResult> sizes = {
+        tensor::getMixedSize(rewriter, loc, x, 0),
+        tensor::getMixedSize(rewriter, loc, x, 1)};
+    sizes.append(out.begin(), out.end());
+    Value values =
+        linalg::FillOp::create(
+            rewriter, loc, padValue,
+            Value(tensor::EmptyOp::create(rewriter, loc, sizes, elementType)))
+            .getResult(0);
+    Type i64 = rewriter.getI64Type();
+    Value indices =
+        linalg::FillOp::create(
+            rewriter, loc, createScalar(rewriter, loc, i64, 0),
+            Value(tensor::EmptyOp::create(rewriter, loc, sizes, i64)))
+            .getResult(0);
+    SmallVector<Value> lowValues, extents;
+    for (int64_t i = 0; i < k; ++i) {
+      lowValues.push_back(
+          getValueOrCreateConstantIndexOp(rewriter, loc, low[i]));
+      extents.push_back(getDimValue(rewriter, loc, x, i + 2));
+    }
+    Value channels = getDimValue(rewriter, loc, x, 1);
+    bool columnMajor = op.getStorageOrder() == 1;
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{values.getType(), indices.getType()},
+        ValueRange{padded, window}, ValueRange{values, indices}, maps,
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          auto idx = [&](int64_t i) -> Value {
+            return linalg::IndexOp::create(b, l, i);
+          };
+          auto cst = [&](int64_t v) -> Value {
+            return arith::ConstantIndexOp::create(b, l, v);
+          };
+          auto mul = [&](Value a, Value c) -> Value {
+            return arith::MulIOp::create(b, l, a, c);
+          };
+          auto add = [&](Value a, Value c) -> Value {
+            return arith::AddIOp::create(b, l, a, c);
+          };
+          // Input coordinates of this window element.
+          SmallVector<Value> pos;
+          for (int64_t i = 0; i < k; ++i)
+            pos.push_back(arith::SubIOp::create(
+                b, l,
+                add(mul(idx(2 + i), cst(dims[i].stride)),
+                    mul(idx(2 + k + i), cst(dims[i].dilation))),
+                lowValues[i]));
+          Value flat = add(mul(idx(0), channels), idx(1));
+          if (columnMajor) {
+            Value spatial = cst(0), volume = cst(1);
+            for (int64_t i = k - 1; i >= 0; --i) {
+              spatial = add(mul(spatial, extents[i]), pos[i]);
+              volume = mul(volume, extents[i]);
+            }
+            flat = add(mul(flat, volume), spatial);
+          } else {
+            for (int64_t i = 0; i < k; ++i)
+              flat = add(mul(flat, extents[i]), pos[i]);
+          }
+          Value v = args[0], best = args[2];
+          Value greater;
+          if (isa<FloatType>(elementType))
+            greater =
+                arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, v, best);
+          else
+            greater =
+                arith::CmpIOp::create(b, l,
+                                      isUnsigned ? arith::CmpIPredicate::ugt
+                                                 : arith::CmpIPredicate::sgt,
+                                      v, best);
+          Value index = arith::IndexCastOp::create(b, l, b.getI64Type(), flat);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{
+                  arith::SelectOp::create(b, l, greater, v, best),
+                  arith::SelectOp::create(b, l, greater, index, args[3])});
+        });
+    rewriter.replaceOp(
+        op, {castTo(rewriter, loc, generic.getResult(0),
+                    convertedResultType(*getTypeConverter(), op, 0)),
+             castTo(rewriter, loc, generic.getResult(1),
+                    convertedResultType(*getTypeConverter(), op, 1))});
     return success();
   }
 

@@ -34,6 +34,8 @@ void populateNNPatterns(const mlir::TypeConverter &converter,
                         mlir::RewritePatternSet &patterns);
 void populateQuantPatterns(const mlir::TypeConverter &converter,
                            mlir::RewritePatternSet &patterns);
+void populateRecurrentPatterns(const mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
 void populateReductionPatterns(const mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
 void populateIndexingPatterns(const mlir::TypeConverter &converter,

@@ -88,6 +88,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerNNConverters(r);
     registerNormalizationConverters(r);
     registerQuantConverters(r);
+    registerRecurrentConverters(r);
     registerReductionConverters(r);
     registerShapeConverters(r);
     registerSignalConverters(r);

@@ -309,8 +309,11 @@ LogicalResult convertPool(NodeContext &ctx) {
                     shapeToString(xType.getShape()));
   if (Kind != 0 && !isa<FloatType>(xType.getElementType()))
     return ctx.fail("expects a floating-point X");
-  if (Kind == 0 && ctx.node.output_size() > 1 && !ctx.node.output(1).empty())
-    return ctx.fail("the Indices output is not supported");
+  bool wantIndices =
+      Kind == 0 && ctx.node.output_size() > 1 && !ctx.node.output(1).empty();
+  int64_t storageOrder = ctx.intAttr("storage_order", 0);
+  if (storageOrder != 0 && storageOrder != 1)
+    return ctx.fail("storage_order must be 0 or 1");
   int64_t k = rank - 2;
   std::optional<SmallVector<int64_t>> kernel = ctx.intsAttr("kernel_shape");
   if (!kernel || static_cast<int64_t>(kernel->size()) != k)
@@ -332,11 +335,119 @@ LogicalResult convertPool(NodeContext &ctx) {
     return failure();
   OpBuilder &b = ctx.builder;
   auto resultType = RankedTensorType::get(*shape, xType.getElementType());
-  Value result = PoolOp::create(
-      b, ctx.loc, resultType, *x, kKinds[Kind], *kernel, attrs->strides,
-      attrs->dilations, attrs->pads, attrs->autoPad, ceilMode, countIncludePad,
-      p);
-  return ctx.setOutputs({result});
+  Type indicesType =
+      wantIndices ? RankedTensorType::get(*shape, b.getI64Type()) : Type();
+  auto pool = PoolOp::create(b, ctx.loc, resultType, indicesType, *x,
+                             kKinds[Kind], *kernel, attrs->strides,
+                             attrs->dilations, attrs->pads, attrs->autoPad,
+                             ceilMode, countIncludePad, p, storageOrder);
+  return ctx.setOutputs({pool.getResult(), pool.getIndices()});
+}
+
+/// A reshape of `v` to `shape` (static dims, `?` where dynamic), whose
+/// dynamic dims come from the 1-D i64 `shapeValue` at run time.
+FailureOr<Value> reshapeWithShape(NodeContext &ctx, Value v,
+                                  ArrayRef<int64_t> shape, Value shapeValue) {
+  if (llvm::count_if(shape, ShapedType::isDynamic) <= 1)
+    return buildReshape(ctx, v, shape);
+  auto type = cast<RankedTensorType>(v.getType());
+  return DynamicReshapeOp::create(ctx.builder, ctx.loc, type.clone(shape), v,
+                                  shapeValue, /*allow_zero=*/true)
+      .getResult();
+}
+
+/// MaxUnpool: zeros of the size a max pool with these attributes inverts,
+/// flattened, X scattered at the flat Indices, reshaped back; an explicit
+/// output_shape then pads the end of each dim with zeros (the indices keep
+/// their coordinates, as in the ONNX reference).
+LogicalResult convertMaxUnpool(NodeContext &ctx) {
+  FailureOr<Value> x = ctx.requiredInput(0);
+  FailureOr<Value> indices = ctx.requiredInput(1);
+  if (failed(x) || failed(indices))
+    return failure();
+  auto xType = cast<RankedTensorType>(x->getType());
+  auto iType = cast<RankedTensorType>(indices->getType());
+  int64_t rank = xType.getRank(), k = rank - 2;
+  if (rank < 3 || iType.getRank() != rank ||
+      !iType.getElementType().isSignlessInteger(64))
+    return ctx.fail("expects X of rank >= 3 and int64 I of the same rank");
+  std::optional<SmallVector<int64_t>> kernel = ctx.intsAttr("kernel_shape");
+  if (!kernel || static_cast<int64_t>(kernel->size()) != k)
+    return ctx.fail("kernel_shape must have " + Twine(k) + " entries");
+  FailureOr<WindowAttrs> attrs = readWindowAttrs(ctx, k);
+  if (failed(attrs))
+    return failure();
+  Value outputShape = ctx.input(2);
+  if (outputShape) {
+    auto sType = cast<RankedTensorType>(outputShape.getType());
+    // A dynamic length is checked at run time by the subtraction below.
+    if (sType.getRank() != 1 ||
+        (!sType.isDynamicDim(0) && sType.getDimSize(0) != rank) ||
+        !sType.getElementType().isSignlessInteger(64))
+      return ctx.fail("output_shape must be an int64 tensor of " + Twine(rank) +
+                      " entries");
+  }
+  OpBuilder &b = ctx.builder;
+  auto entryType = RankedTensorType::get({1}, b.getI64Type());
+  auto shapeType = RankedTensorType::get({rank}, b.getI64Type());
+  // Each spatial dim: (in - 1) * stride + kernel - pads.
+  SmallVector<Value> entries = {buildDimEntry(ctx, *x, 0),
+                                buildDimEntry(ctx, *x, 1)};
+  SmallVector<int64_t> shape = {xType.getDimSize(0), xType.getDimSize(1)};
+  for (int64_t i = 0; i < k; ++i) {
+    int64_t stride = attrs->strides[i];
+    int64_t extra = (*kernel)[i] - stride - attrs->pads[i] - attrs->pads[k + i];
+    int64_t in = xType.getDimSize(i + 2);
+    shape.push_back(ShapedType::isDynamic(in) ? ShapedType::kDynamic
+                                              : in * stride + extra);
+    if (!ShapedType::isDynamic(shape.back()) && shape.back() < 1)
+      return ctx.fail("the output would be empty in spatial dim " + Twine(i));
+    Value scaled = buildEntryArith(ctx, buildDimEntry(ctx, *x, i + 2),
+                                   buildI64Constant(ctx, {stride}), false);
+    entries.push_back(b.createOrFold<AddOp>(ctx.loc, entryType, scaled,
+                                            buildI64Constant(ctx, {extra})));
+  }
+  Value shapeValue = b.createOrFold<ConcatOp>(ctx.loc, shapeType, entries, 0);
+  Type element = xType.getElementType();
+  auto scalarType = RankedTensorType::get({}, element);
+  Value zeros = ConstantOfShapeOp::create(
+      b, ctx.loc, RankedTensorType::get(shape, element), shapeValue,
+      DenseElementsAttr::get(RankedTensorType::get({1}, element),
+                             b.getZeroAttr(element)));
+  Value minusOne = buildI64Constant(ctx, {-1});
+  FailureOr<Value> flat =
+      reshapeWithShape(ctx, zeros, {ShapedType::kDynamic}, minusOne);
+  int64_t count =
+      xType.hasStaticShape() ? xType.getNumElements() : ShapedType::kDynamic;
+  FailureOr<Value> flatIndices = reshapeWithShape(
+      ctx, *indices, {count, 1}, buildI64Constant(ctx, {-1, 1}));
+  FailureOr<Value> updates = reshapeWithShape(ctx, *x, {count}, minusOne);
+  if (failed(flat) || failed(flatIndices) || failed(updates))
+    return failure();
+  Value scattered = ScatterNDOp::create(b, ctx.loc, flat->getType(), *flat,
+                                        *flatIndices, *updates, "none");
+  FailureOr<Value> result = reshapeWithShape(ctx, scattered, shape, shapeValue);
+  if (failed(result) || !outputShape)
+    return failed(result) ? failure() : ctx.setOutputs({*result});
+
+  // Pad the end of each dim up to output_shape.
+  SmallVector<int64_t> padded(rank, ShapedType::kDynamic);
+  for (auto [i, e] : llvm::enumerate(traceShapeEntries(outputShape)))
+    if (e && *e >= 0)
+      padded[i] = *e;
+  Value grow =
+      b.createOrFold<SubOp>(ctx.loc, shapeType, outputShape, shapeValue);
+  auto padsType = RankedTensorType::get({2 * rank}, b.getI64Type());
+  Value pads = b.createOrFold<ConcatOp>(
+      ctx.loc, padsType,
+      ValueRange{buildI64Constant(ctx, SmallVector<int64_t>(rank, 0)), grow},
+      0);
+  Value zero = ConstantOp::create(
+      b, ctx.loc, DenseElementsAttr::get(scalarType, b.getZeroAttr(element)));
+  return ctx.setOutputs(
+      {PadOp::create(b, ctx.loc, RankedTensorType::get(padded, element),
+                     *result, pads, zero, "constant")
+           .getResult()});
 }
 
 } // namespace
@@ -347,6 +458,7 @@ void registerNNConverters(ConverterRegistry &r) {
   r.add("MaxPool", 1, convertPool<0>);
   r.add("AveragePool", 1, convertPool<1>);
   r.add("LpPool", 1, convertPool<2>);
+  r.add("MaxUnpool", 9, convertMaxUnpool);
 }
 
 } // namespace blade::onnx_import

@@ -6,6 +6,7 @@
 #include "blade/Dialect/Blade/IR/WindowShapes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/TypeUtilities.h"
 
 #include <map>
 
@@ -233,7 +234,20 @@ LogicalResult PoolOp::verify() {
                 getPads(), getAutoPad(), getCeilMode());
   if (failed(w))
     return failure();
-  return verifyWindowResult(*this, input, input.getDimSize(1), *w, getType());
+  RankedTensorType result = getResult().getType();
+  if (result.getElementType() != input.getElementType())
+    return emitOpError() << "expects the result to have the input's element "
+                            "type";
+  if (Value indices = getIndices()) {
+    auto type = cast<RankedTensorType>(indices.getType());
+    if (getKind() != "max" || !type.getElementType().isSignlessInteger(64) ||
+        failed(verifyCompatibleShape(type.getShape(), result.getShape())))
+      return emitOpError() << "indices need max pooling and an i64 tensor of "
+                              "the result's shape";
+  }
+  if (getStorageOrder() != 0 && getStorageOrder() != 1)
+    return emitOpError() << "storage_order must be 0 or 1";
+  return verifyWindowResult(*this, input, input.getDimSize(1), *w, result);
 }
 
 void PoolOp::emitShapeChecks(ShapeCheckList &checks) {

@@ -133,8 +133,7 @@ def Blade_ConvTransposeOp : Blade_Op<"conv_transpose", [Pure]> {
 }
 
 def Blade_PoolOp : Blade_Op<"pool",
-    [Pure, SameOperandsAndResultElementType,
-     DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
+    [Pure, DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
   let summary = "N-D max, average or Lp pooling (ONNX MaxPool, AveragePool, LpPool)";
   let description = [{
     Slides a `kernel_shape` window over the spatial dims of an `[N, C, D1, ...]`
@@ -143,6 +142,11 @@ def Blade_PoolOp : Blade_Op<"pool",
     up, and a last window that would start in the end padding is dropped.
     `avg` divides by the window size when `count_include_pad` is set, else by
     the number of input elements the window covers.
+
+    `max` may also return the `indices` (i64) of the maxima (the first one in
+    a window on ties) in the flattened input: row-major, or with
+    `storage_order = 1` column-major over the spatial dims (ONNX MaxPool's
+    Indices output).
 
     Example:
 
@@ -158,8 +162,10 @@ def Blade_PoolOp : Blade_Op<"pool",
                        DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
                        DenseI64ArrayAttr:$pads, StrAttr:$auto_pad,
                        BoolAttr:$ceil_mode, BoolAttr:$count_include_pad,
-                       I64Attr:$p);
-  let results = (outs Blade_NumericTensor:$result);
+                       I64Attr:$p,
+                       DefaultValuedAttr<I64Attr, "0">:$storage_order);
+  let results = (outs Blade_NumericTensor:$result,
+                      Optional<Blade_IntegerTensor>:$indices);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
 }
