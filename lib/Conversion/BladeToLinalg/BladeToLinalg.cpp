@@ -49,6 +49,7 @@ struct BladeLowerToLinalgPass
     MLIRContext *ctx = &getContext();
     blade::detail::BladeTypeConverter converter;
     RewritePatternSet patterns(ctx);
+    blade::detail::populateControlFlowPatterns(converter, patterns);
     blade::detail::populateElementwisePatterns(converter, patterns);
     blade::detail::populateLinearAlgebraPatterns(converter, patterns);
     blade::detail::populateDataMovementPatterns(converter, patterns);

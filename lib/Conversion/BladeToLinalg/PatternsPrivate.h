@@ -24,6 +24,8 @@ public:
   BladeTypeConverter();
 };
 
+void populateControlFlowPatterns(const mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns);
 void populateElementwisePatterns(const mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);
 void populateLinearAlgebraPatterns(const mlir::TypeConverter &converter,

@@ -73,6 +73,7 @@ const ConverterRegistry &ConverterRegistry::get() {
   static const ConverterRegistry registry = [] {
     ConverterRegistry r;
     registerActivationConverters(r);
+    registerControlFlowConverters(r);
     registerElementwiseConverters(r);
     registerLinearAlgebraConverters(r);
     registerLossConverters(r);

@@ -61,6 +61,14 @@ public:
   }
   llvm::ArrayRef<mlir::Value> getOutputs() const { return outputs; }
 
+  /// Imports an ONNX subgraph (If branches, Loop and Scan bodies) at the
+  /// builder's insertion point: `inputs` stand for its graph inputs, values
+  /// of the enclosing graphs stay visible; `outputs` gets its graph outputs.
+  using SubgraphImporter = llvm::function_ref<mlir::LogicalResult(
+      const onnx::GraphProto &, llvm::ArrayRef<mlir::Value> inputs,
+      llvm::SmallVectorImpl<mlir::Value> &outputs)>;
+  SubgraphImporter importSubgraph;
+
 private:
   llvm::ArrayRef<mlir::Value> inputs;
   llvm::SmallVector<mlir::Value> outputs;
@@ -97,6 +105,7 @@ private:
 };
 
 void registerActivationConverters(ConverterRegistry &registry);
+void registerControlFlowConverters(ConverterRegistry &registry);
 void registerElementwiseConverters(ConverterRegistry &registry);
 void registerIndexingConverters(ConverterRegistry &registry);
 void registerLinearAlgebraConverters(ConverterRegistry &registry);

@@ -10,6 +10,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -37,6 +38,9 @@ private:
                              SmallVectorImpl<Type> &types,
                              SmallVectorImpl<DictionaryAttr> &attrs);
   LogicalResult importNode(const onnx::NodeProto &node, size_t index);
+  LogicalResult importSubgraph(const onnx::GraphProto &graph,
+                               ArrayRef<Value> inputs,
+                               SmallVectorImpl<Value> &outputs);
   LogicalResult checkDeclaredType(const onnx::ValueInfoProto &output,
                                   Type computed);
   Location nodeLoc(const onnx::NodeProto &node, size_t index);
@@ -122,6 +126,11 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     inputs.push_back(it == values.end() ? Value() : it->second);
   }
   NodeContext nodeCtx(node, opset, builder, loc, inputs);
+  auto subgraph = [this](const onnx::GraphProto &graph, ArrayRef<Value> in,
+                         SmallVectorImpl<Value> &out) {
+    return importSubgraph(graph, in, out);
+  };
+  nodeCtx.importSubgraph = subgraph;
   for (auto [i, name] : llvm::enumerate(node.input()))
     if (!name.empty() && !inputs[i])
       return nodeCtx.fail("input '" + name + "' is not defined");
@@ -143,6 +152,30 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     if (i >= static_cast<int>(outputs.size()) || !outputs[i])
       return nodeCtx.fail("output #" + Twine(i) + " is not supported");
     values[node.output(i)] = outputs[i];
+  }
+  return success();
+}
+
+/// The nodes of a subgraph see its inputs and initializers over the values
+/// of the enclosing graphs; its own values go out of scope afterwards.
+LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &graph,
+                                            ArrayRef<Value> inputs,
+                                            SmallVectorImpl<Value> &outputs) {
+  llvm::StringMap<Value> outer = values;
+  auto restore = llvm::make_scope_exit([&] { values = std::move(outer); });
+  if (failed(importInitializers(graph)))
+    return failure();
+  for (auto [input, value] : llvm::zip(graph.input(), inputs))
+    values[input.name()] = value;
+  for (int i = 0; i < graph.node_size(); ++i)
+    if (failed(importNode(graph.node(i), i)))
+      return failure();
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    auto it = values.find(output.name());
+    if (it == values.end())
+      return error("subgraph '" + graph.name() + "': output '" + output.name() +
+                   "' is never produced");
+    outputs.push_back(it->second);
   }
   return success();
 }
