@@ -306,7 +306,11 @@ FailureOr<SmallVector<Value>> buildScan(NodeContext &ctx,
     Value out = v;
     if (spec.outputReverse[k])
       out = reverseLeading(ctx, out, *len);
-    results.push_back(moveLeadingTo(ctx, out, spec.outputAxes[k]));
+    FailureOr<int64_t> axis = normalizeAxis(
+        ctx, spec.outputAxes[k], cast<RankedTensorType>(v.getType()).getRank());
+    if (failed(axis))
+      return failure();
+    results.push_back(moveLeadingTo(ctx, out, *axis));
   }
   return results;
 }
@@ -384,15 +388,12 @@ LogicalResult convertScan(NodeContext &ctx) {
     spec.inputAxes = *inAxes;
     spec.inputReverse = *inDirs;
     spec.outputReverse = *outDirs;
-    // Output axes are normalized against the stacked rank once known.
+    // Output axes are normalized against the stacked rank (buildScan).
     spec.outputAxes = ctx.intsAttr("scan_output_axes")
                           .value_or(SmallVector<int64_t>(numScanOutputs, 0));
     if (spec.outputAxes.size() != numScanOutputs)
       return ctx.fail("'scan_output_axes' must have " + Twine(numScanOutputs) +
                       " entries");
-    for (int64_t axis : spec.outputAxes)
-      if (axis < 0)
-        return ctx.fail("negative scan_output_axes are not supported");
   }
   if (!batched) {
     FailureOr<SmallVector<Value>> results = buildScan(ctx, **graph, spec);

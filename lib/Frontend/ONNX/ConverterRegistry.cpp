@@ -82,6 +82,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerQuantConverters(r);
     registerReductionConverters(r);
     registerShapeConverters(r);
+    registerTrainingConverters(r);
     registerIndexingConverters(r);
     return r;
   }();

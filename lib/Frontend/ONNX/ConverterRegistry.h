@@ -76,6 +76,11 @@ private:
 
 using ConverterFn = mlir::LogicalResult (*)(NodeContext &);
 
+/// Operators of domain ai.onnx.preview.training are registered as this
+/// prefix + op type, by that domain's opset.
+inline constexpr char kTrainingDomain[] = "ai.onnx.preview.training";
+inline constexpr char kTrainingDomainPrefix[] = "ai.onnx.preview.training:";
+
 /// Converters for the default ONNX domain, by op type and opset range.
 class ConverterRegistry {
 public:
@@ -115,6 +120,7 @@ void registerNormalizationConverters(ConverterRegistry &registry);
 void registerQuantConverters(ConverterRegistry &registry);
 void registerReductionConverters(ConverterRegistry &registry);
 void registerShapeConverters(ConverterRegistry &registry);
+void registerTrainingConverters(ConverterRegistry &registry);
 
 //===----------------------------------------------------------------------===//
 // Helpers shared by the converters (TensorProto.cpp, Shape.cpp)

@@ -53,6 +53,7 @@ private:
   OpBuilder builder;
   std::string sourceName;
   int64_t opset = 0;
+  int64_t trainingOpset = 0; // ai.onnx.preview.training
   llvm::StringMap<Value> values;
 };
 
@@ -125,7 +126,13 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     auto it = values.find(name);
     inputs.push_back(it == values.end() ? Value() : it->second);
   }
-  NodeContext nodeCtx(node, opset, builder, loc, inputs);
+  // Default-domain ops are looked up by op type, training ops by prefix.
+  bool training = node.domain() == onnx_import::kTrainingDomain;
+  std::string key = training
+                        ? onnx_import::kTrainingDomainPrefix + node.op_type()
+                        : node.op_type();
+  NodeContext nodeCtx(node, training ? trainingOpset : opset, builder, loc,
+                      inputs);
   auto subgraph = [this](const onnx::GraphProto &graph, ArrayRef<Value> in,
                          SmallVectorImpl<Value> &out) {
     return importSubgraph(graph, in, out);
@@ -134,13 +141,13 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
   for (auto [i, name] : llvm::enumerate(node.input()))
     if (!name.empty() && !inputs[i])
       return nodeCtx.fail("input '" + name + "' is not defined");
-  if (!node.domain().empty() && node.domain() != "ai.onnx")
+  if (!training && !node.domain().empty() && node.domain() != "ai.onnx")
     return nodeCtx.fail("operators of domain '" + node.domain() +
                         "' are not supported");
   const ConverterRegistry &registry = ConverterRegistry::get();
-  onnx_import::ConverterFn fn = registry.lookup(node.op_type(), opset);
+  onnx_import::ConverterFn fn = registry.lookup(key, nodeCtx.opset);
   if (!fn)
-    return nodeCtx.fail(registry.knows(node.op_type())
+    return nodeCtx.fail(registry.knows(key)
                             ? "this opset version is not supported"
                             : "unsupported operator");
   if (failed(fn(nodeCtx)))
@@ -212,7 +219,9 @@ OwningOpRef<ModuleOp> GraphImporter::importModel(const onnx::ModelProto &model) 
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     if (id.domain().empty() || id.domain() == "ai.onnx")
       opset = id.version();
-  if (opset == 0) {
+    else if (id.domain() == onnx_import::kTrainingDomain)
+      trainingOpset = id.version();
+  if (opset == 0 && trainingOpset == 0) {
     (void)error("the model imports no default-domain (ai.onnx) opset");
     return nullptr;
   }
