@@ -81,6 +81,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerNormalizationConverters(r);
     registerQuantConverters(r);
     registerReductionConverters(r);
+    registerReverseSequenceConverters(r);
     registerShapeConverters(r);
     registerTrainingConverters(r);
     registerIndexingConverters(r);

@@ -119,6 +119,7 @@ void registerNNConverters(ConverterRegistry &registry);
 void registerNormalizationConverters(ConverterRegistry &registry);
 void registerQuantConverters(ConverterRegistry &registry);
 void registerReductionConverters(ConverterRegistry &registry);
+void registerReverseSequenceConverters(ConverterRegistry &registry);
 void registerShapeConverters(ConverterRegistry &registry);
 void registerTrainingConverters(ConverterRegistry &registry);
 
