@@ -53,6 +53,7 @@ struct BladeLowerToLinalgPass
     blade::detail::populateElementwisePatterns(converter, patterns);
     blade::detail::populateLinearAlgebraPatterns(converter, patterns);
     blade::detail::populateDataMovementPatterns(converter, patterns);
+    blade::detail::populateMatrixPatterns(converter, patterns);
     blade::detail::populateNNPatterns(converter, patterns);
     blade::detail::populateQuantPatterns(converter, patterns);
     blade::detail::populateReductionPatterns(converter, patterns);

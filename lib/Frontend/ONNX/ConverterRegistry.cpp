@@ -77,6 +77,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerElementwiseConverters(r);
     registerLinearAlgebraConverters(r);
     registerLossConverters(r);
+    registerMatrixConverters(r);
     registerNNConverters(r);
     registerNormalizationConverters(r);
     registerQuantConverters(r);

@@ -115,6 +115,7 @@ void registerElementwiseConverters(ConverterRegistry &registry);
 void registerIndexingConverters(ConverterRegistry &registry);
 void registerLinearAlgebraConverters(ConverterRegistry &registry);
 void registerLossConverters(ConverterRegistry &registry);
+void registerMatrixConverters(ConverterRegistry &registry);
 void registerNNConverters(ConverterRegistry &registry);
 void registerNormalizationConverters(ConverterRegistry &registry);
 void registerQuantConverters(ConverterRegistry &registry);
