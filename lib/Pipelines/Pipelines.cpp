@@ -49,6 +49,8 @@ void buildBufferizePipeline(OpPassManager &pm) {
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
+  // scf.while (blade.loop) yields values that grow each iteration.
+  bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   // Loops may carry freshly computed tensors (a recurrent layer's state once

@@ -31,7 +31,11 @@ struct BladeEmitShapeChecksPass
       check.setAllResultAttrs(ArrayRef<DictionaryAttr>{});
       ShapeCheckList list(b);
       SmallVector<ShapeCheckOpInterface> ops;
-      check.walk([&](ShapeCheckOpInterface op) { ops.push_back(op); });
+      // Ops inside blade.if/blade.loop regions depend on values only known
+      // while the loop runs: only the function's own ops are checked.
+      for (Operation &op : check.getBody().front())
+        if (auto checked = dyn_cast<ShapeCheckOpInterface>(op))
+          ops.push_back(checked);
       for (ShapeCheckOpInterface op : ops) {
         b.setInsertionPointAfter(op);
         op.emitShapeChecks(list);

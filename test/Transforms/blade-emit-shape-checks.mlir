@@ -53,3 +53,22 @@ func.func @static(%a: tensor<2x4xf32>, %b: tensor<4xf32>) -> tensor<2x4xf32> {
   %0 = blade.add %a, %b : (tensor<2x4xf32>, tensor<4xf32>) -> tensor<2x4xf32>
   return %0 : tensor<2x4xf32>
 }
+
+// -----
+
+// Ops inside a blade.loop (or blade.if) body see values only known while the
+// loop runs: they are not checked up front, only the function's own ops.
+// CHECK: blade.shape_checks = {loop = ["node 'after': dim 0 of [?] and dim 0 of [?] differ at run time and neither is 1"]}
+// CHECK-LABEL: func.func @loop_shape_check
+// CHECK: blade.loop
+// CHECK: arith.select
+// CHECK: return %{{.+}} : i32
+func.func @loop(%n: tensor<i64>, %a: tensor<?xf32>, %b: tensor<?xf32>) -> tensor<?xf32> {
+  %0 = blade.loop trip_count %n : tensor<i64> carried(%a : tensor<?xf32>) -> tensor<?xf32> {
+  ^bb0(%i: tensor<i64>, %c: tensor<i1>, %v: tensor<?xf32>):
+    %s = blade.add %v, %b : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32> loc("inside")
+    blade.yield %c, %s : tensor<i1>, tensor<?xf32>
+  }
+  %1 = blade.add %a, %b : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32> loc("after")
+  return %1 : tensor<?xf32>
+}

@@ -49,9 +49,11 @@ struct BladeLowerToLinalgPass
     MLIRContext *ctx = &getContext();
     blade::detail::BladeTypeConverter converter;
     RewritePatternSet patterns(ctx);
+    blade::detail::populateControlFlowPatterns(converter, patterns);
     blade::detail::populateElementwisePatterns(converter, patterns);
     blade::detail::populateLinearAlgebraPatterns(converter, patterns);
     blade::detail::populateDataMovementPatterns(converter, patterns);
+    blade::detail::populateMatrixPatterns(converter, patterns);
     blade::detail::populateNNPatterns(converter, patterns);
     blade::detail::populateQuantPatterns(converter, patterns);
     blade::detail::populateRecurrentPatterns(converter, patterns);

@@ -82,17 +82,21 @@ const ConverterRegistry &ConverterRegistry::get() {
   static const ConverterRegistry registry = [] {
     ConverterRegistry r;
     registerActivationConverters(r);
+    registerControlFlowConverters(r);
     registerElementwiseConverters(r);
     registerLinearAlgebraConverters(r);
     registerLossConverters(r);
+    registerMatrixConverters(r);
     registerNNConverters(r);
     registerNormalizationConverters(r);
     registerQuantConverters(r);
     registerRecurrentConverters(r);
     registerReductionConverters(r);
+    registerReverseSequenceConverters(r);
     registerShapeConverters(r);
     registerSignalConverters(r);
     registerTextConverters(r);
+    registerTrainingConverters(r);
     registerIndexingConverters(r);
     registerImageConverters(r);
     return r;

@@ -69,6 +69,13 @@ public:
   void setDeclaredRanks(const llvm::StringMap<int64_t> *ranks) {
     declaredRanks = ranks;
   }
+  /// Imports an ONNX subgraph (If branches, Loop and Scan bodies) at the
+  /// builder's insertion point: `inputs` stand for its graph inputs, values
+  /// of the enclosing graphs stay visible; `outputs` gets its graph outputs.
+  using SubgraphImporter = llvm::function_ref<mlir::LogicalResult(
+      const onnx::GraphProto &, llvm::ArrayRef<mlir::Value> inputs,
+      llvm::SmallVectorImpl<mlir::Value> &outputs)>;
+  SubgraphImporter importSubgraph;
 
 private:
   const llvm::StringMap<int64_t> *declaredRanks = nullptr;
@@ -77,6 +84,11 @@ private:
 };
 
 using ConverterFn = mlir::LogicalResult (*)(NodeContext &);
+
+/// Operators of domain ai.onnx.preview.training are registered as this
+/// prefix + op type, by that domain's opset.
+inline constexpr char kTrainingDomain[] = "ai.onnx.preview.training";
+inline constexpr char kTrainingDomainPrefix[] = "ai.onnx.preview.training:";
 
 /// Converters for the default ONNX domain, by op type and opset range.
 class ConverterRegistry {
@@ -107,19 +119,23 @@ private:
 };
 
 void registerActivationConverters(ConverterRegistry &registry);
+void registerControlFlowConverters(ConverterRegistry &registry);
 void registerElementwiseConverters(ConverterRegistry &registry);
 void registerImageConverters(ConverterRegistry &registry);
 void registerIndexingConverters(ConverterRegistry &registry);
 void registerLinearAlgebraConverters(ConverterRegistry &registry);
 void registerLossConverters(ConverterRegistry &registry);
+void registerMatrixConverters(ConverterRegistry &registry);
 void registerNNConverters(ConverterRegistry &registry);
 void registerNormalizationConverters(ConverterRegistry &registry);
 void registerQuantConverters(ConverterRegistry &registry);
 void registerRecurrentConverters(ConverterRegistry &registry);
 void registerReductionConverters(ConverterRegistry &registry);
+void registerReverseSequenceConverters(ConverterRegistry &registry);
 void registerShapeConverters(ConverterRegistry &registry);
 void registerSignalConverters(ConverterRegistry &registry);
 void registerTextConverters(ConverterRegistry &registry);
+void registerTrainingConverters(ConverterRegistry &registry);
 
 //===----------------------------------------------------------------------===//
 // Helpers shared by the converters (TensorProto.cpp, Shape.cpp)

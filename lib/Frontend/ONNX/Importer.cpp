@@ -11,6 +11,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/ADT/StringSet.h"
@@ -46,6 +47,9 @@ private:
   FailureOr<bool> importFunctionBody(const onnx::NodeProto &node,
                                      NodeContext &nodeCtx,
                                      ArrayRef<Value> inputs);
+  LogicalResult importSubgraph(const onnx::GraphProto &graph,
+                               ArrayRef<Value> inputs,
+                               SmallVectorImpl<Value> &outputs);
   LogicalResult checkDeclaredType(const onnx::ValueInfoProto &output,
                                   Type computed);
   Location nodeLoc(const onnx::NodeProto &node, size_t index);
@@ -60,6 +64,7 @@ private:
   OpBuilder builder;
   std::string sourceName;
   int64_t opset = 0;
+  int64_t trainingOpset = 0; // ai.onnx.preview.training
   llvm::StringMap<Value> values;
   onnx_import::LocalFunctions localFunctions;
   /// Numbers function-body expansions, keeping their value names unique.
@@ -198,15 +203,27 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
     auto it = values.find(name);
     inputs.push_back(it == values.end() ? Value() : it->second);
   }
-  NodeContext nodeCtx(node, opset, builder, loc, inputs);
+  // Default-domain ops are looked up by op type, training ops by prefix.
+  bool training = node.domain() == onnx_import::kTrainingDomain;
+  bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
+  std::string key = training
+                        ? onnx_import::kTrainingDomainPrefix + node.op_type()
+                        : node.op_type();
+  NodeContext nodeCtx(node, training ? trainingOpset : opset, builder, loc,
+                      inputs);
   nodeCtx.setDeclaredRanks(&declaredRanks);
+  auto subgraph = [this](const onnx::GraphProto &graph, ArrayRef<Value> in,
+                         SmallVectorImpl<Value> &out) {
+    return importSubgraph(graph, in, out);
+  };
+  nodeCtx.importSubgraph = subgraph;
   for (auto [i, name] : llvm::enumerate(node.input()))
     if (!name.empty() && !inputs[i])
       return nodeCtx.fail("input '" + name + "' is not defined");
-  bool defaultDomain = node.domain().empty() || node.domain() == "ai.onnx";
   const ConverterRegistry &registry = ConverterRegistry::get();
-  onnx_import::ConverterFn fn =
-      defaultDomain ? registry.lookup(node.op_type(), opset) : nullptr;
+  onnx_import::ConverterFn fn = defaultDomain || training
+                                    ? registry.lookup(key, nodeCtx.opset)
+                                    : nullptr;
   if (!fn) {
     // No converter: an operator defined as a function is imported as its
     // body.
@@ -215,10 +232,10 @@ LogicalResult GraphImporter::importNode(const onnx::NodeProto &node,
       return failure();
     if (*expanded)
       return success();
-    if (!defaultDomain)
+    if (!defaultDomain && !training)
       return nodeCtx.fail("operators of domain '" + node.domain() +
                           "' are not supported");
-    return nodeCtx.fail(registry.knows(node.op_type())
+    return nodeCtx.fail(registry.knows(key)
                             ? "this opset version is not supported"
                             : "unsupported operator");
   }
@@ -264,6 +281,30 @@ FailureOr<bool> GraphImporter::importFunctionBody(const onnx::NodeProto &node,
   return true;
 }
 
+/// The nodes of a subgraph see its inputs and initializers over the values
+/// of the enclosing graphs; its own values go out of scope afterwards.
+LogicalResult GraphImporter::importSubgraph(const onnx::GraphProto &graph,
+                                            ArrayRef<Value> inputs,
+                                            SmallVectorImpl<Value> &outputs) {
+  llvm::StringMap<Value> outer = values;
+  auto restore = llvm::make_scope_exit([&] { values = std::move(outer); });
+  if (failed(importInitializers(graph)))
+    return failure();
+  for (auto [input, value] : llvm::zip(graph.input(), inputs))
+    values[input.name()] = value;
+  for (int i = 0; i < graph.node_size(); ++i)
+    if (failed(importNode(graph.node(i), i)))
+      return failure();
+  for (const onnx::ValueInfoProto &output : graph.output()) {
+    auto it = values.find(output.name());
+    if (it == values.end())
+      return error("subgraph '" + graph.name() + "': output '" + output.name() +
+                   "' is never produced");
+    outputs.push_back(it->second);
+  }
+  return success();
+}
+
 /// A graph output's declared type, where it gives one, must agree with the
 /// type the converters computed.
 LogicalResult GraphImporter::checkDeclaredType(const onnx::ValueInfoProto &output,
@@ -296,7 +337,9 @@ OwningOpRef<ModuleOp> GraphImporter::importModel(const onnx::ModelProto &model) 
   for (const onnx::OperatorSetIdProto &id : model.opset_import())
     if (id.domain().empty() || id.domain() == "ai.onnx")
       opset = id.version();
-  if (opset == 0) {
+    else if (id.domain() == onnx_import::kTrainingDomain)
+      trainingOpset = id.version();
+  if (opset == 0 && trainingOpset == 0) {
     (void)error("the model imports no default-domain (ai.onnx) opset");
     return nullptr;
   }

@@ -10,8 +10,10 @@
 #ifndef BLADE_DIALECT_BLADE_IR_BLADEOPS_TD
 #define BLADE_DIALECT_BLADE_IR_BLADEOPS_TD
 
+include "blade/Dialect/Blade/IR/BladeControlFlowOps.td"
 include "blade/Dialect/Blade/IR/BladeElementwiseOps.td"
 include "blade/Dialect/Blade/IR/BladeImageOps.td"
+include "blade/Dialect/Blade/IR/BladeMatrixOps.td"
 include "blade/Dialect/Blade/IR/BladeNNOps.td"
 include "blade/Dialect/Blade/IR/BladeQuantOps.td"
 include "blade/Dialect/Blade/IR/BladeRecurrentOps.td"
