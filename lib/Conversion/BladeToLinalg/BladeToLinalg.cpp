@@ -57,6 +57,7 @@ struct BladeLowerToLinalgPass
     blade::detail::populateReductionPatterns(converter, patterns);
     blade::detail::populateIndexingPatterns(converter, patterns);
     blade::detail::populateNormalizationPatterns(converter, patterns);
+    blade::detail::populateSelectionPatterns(converter, patterns);
     // Function signatures and returns lose unsigned element types too.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

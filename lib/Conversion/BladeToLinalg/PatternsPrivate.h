@@ -40,6 +40,8 @@ void populateIndexingPatterns(const mlir::TypeConverter &converter,
                               mlir::RewritePatternSet &patterns);
 void populateNormalizationPatterns(const mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
+void populateSelectionPatterns(const mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
 
 /// Body of a reduction: the new accumulator from an element (the inputs'
 /// block arguments, in order) and the accumulator.

@@ -79,6 +79,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerNNConverters(r);
     registerNormalizationConverters(r);
     registerQuantConverters(r);
+    registerSelectionConverters(r);
     registerReductionConverters(r);
     registerShapeConverters(r);
     registerIndexingConverters(r);

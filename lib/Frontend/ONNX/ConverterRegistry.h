@@ -105,6 +105,7 @@ void registerNNConverters(ConverterRegistry &registry);
 void registerNormalizationConverters(ConverterRegistry &registry);
 void registerQuantConverters(ConverterRegistry &registry);
 void registerReductionConverters(ConverterRegistry &registry);
+void registerSelectionConverters(ConverterRegistry &registry);
 void registerShapeConverters(ConverterRegistry &registry);
 
 //===----------------------------------------------------------------------===//

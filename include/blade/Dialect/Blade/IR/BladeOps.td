@@ -14,6 +14,7 @@ include "blade/Dialect/Blade/IR/BladeElementwiseOps.td"
 include "blade/Dialect/Blade/IR/BladeNNOps.td"
 include "blade/Dialect/Blade/IR/BladeQuantOps.td"
 include "blade/Dialect/Blade/IR/BladeReductionOps.td"
+include "blade/Dialect/Blade/IR/BladeSelectionOps.td"
 include "blade/Dialect/Blade/IR/BladeShapeOps.td"
 
 #endif // BLADE_DIALECT_BLADE_IR_BLADEOPS_TD
