@@ -130,7 +130,8 @@ struct NonZeroLowering : OpConversionPattern<NonZeroOp> {
 //===----------------------------------------------------------------------===//
 
 /// Compares rows `i` and `j` of the 2-D `x` element by element: whether they
-/// are equal, and whether row `i` comes first in lexicographic order.
+/// are equal, and whether row `i` comes first in lexicographic order (bools
+/// and unsigned integers compare unsigned: false < true).
 std::pair<Value, Value> compareRows(OpBuilder &b, Location loc, Value x,
                                     Type bladeType, Value i, Value j) {
   Value cols = getDimValue(b, loc, x, 1);
@@ -147,7 +148,8 @@ std::pair<Value, Value> compareRows(OpBuilder &b, Location loc, Value x,
           ne = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::UNE, a, c);
         } else {
           lt = arith::CmpIOp::create(nb, l,
-                                     bladeType.isUnsignedInteger()
+                                     bladeType.isUnsignedInteger() ||
+                                             bladeType.isInteger(1)
                                          ? arith::CmpIPredicate::ult
                                          : arith::CmpIPredicate::slt,
                                      a, c);

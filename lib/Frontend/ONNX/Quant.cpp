@@ -132,7 +132,7 @@ FailureOr<Value> scalarParam(NodeContext &ctx, Value p, StringRef name) {
 FailureOr<Value> widenAndCenter(NodeContext &ctx, Value v, Value zp,
                                 int64_t fromEnd, StringRef name) {
   if (!isa<IntegerType>(elementTypeOf(v)) || elementTypeOf(v).isInteger(1))
-    return ctx.fail("expects 8-bit integer operands");
+    return ctx.fail("expects integer operands");
   Type i32 = ctx.builder.getI32Type();
   Value wide = buildConvert(ctx, v, i32);
   if (!zp)

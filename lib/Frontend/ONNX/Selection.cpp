@@ -107,8 +107,8 @@ LogicalResult convertUnique(NodeContext &ctx) {
     return failure();
   auto type = cast<RankedTensorType>(x->getType());
   Type elementType = type.getElementType();
-  if (!elementType.isIntOrFloat() || elementType.isInteger(1))
-    return ctx.fail("expects a numeric input");
+  if (!elementType.isIntOrFloat())
+    return ctx.fail("expects a numeric or bool input");
   int64_t rank = type.getRank();
   if (rank == 0)
     return ctx.fail("expects an input of rank >= 1");

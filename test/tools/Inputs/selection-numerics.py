@@ -62,6 +62,7 @@ same("VIdx", idx[order].astype(np.int64))
 same("VInv", rank[inv].astype(np.int64))
 same("VCnt", cnt[order].astype(np.int64))
 same("FY", np.unique(X))
+same("BY", np.unique(Cond))
 
 
 def nms(boxes, scores, max_out, iou_thr, score_thr, center):

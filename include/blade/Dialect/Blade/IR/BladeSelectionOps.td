@@ -40,7 +40,8 @@ def Blade_UniqueOp : Blade_Op<"unique", [Pure]> {
     element is a row of length 1). Results: the `U` distinct rows, the index
     of each one's first occurrence, for each of the `N` rows the index of its
     distinct row, and how often each distinct row occurs. With `sorted` the
-    rows are in ascending lexicographic order, else in order of first
+    rows are in ascending lexicographic order (unsigned integers and bools
+    compare unsigned), else in order of first
     occurrence. `U` is only known at run time; the cost is quadratic in `N`.
 
     Example:
