@@ -145,14 +145,16 @@ FailureOr<Value> widenAndCenter(NodeContext &ctx, Value v, Value zp,
   return buildBinary<SubOp>(ctx, wide, buildConvert(ctx, *aligned, i32));
 }
 
-/// saturate(round(acc * multiplier) + yzp), multiplier = xs * ws / ys.
-FailureOr<Value> requantize(NodeContext &ctx, Value acc, Value xs, Value ws,
-                            int64_t wsFromEnd, Value ys, Value yzp) {
+/// saturate(round(acc * multiplier) + yzp), multiplier = xs * ws / ys; xs
+/// and ws are aligned against `acc` like alignParam does.
+FailureOr<Value> requantize(NodeContext &ctx, Value acc, Value xs,
+                            int64_t xsFromEnd, Value ws, int64_t wsFromEnd,
+                            Value ys, Value yzp) {
   Type f32 = ctx.builder.getF32Type();
   for (Value s : {xs, ws, ys})
     if (elementTypeOf(s) != f32)
       return ctx.fail("scales must be float tensors");
-  FailureOr<Value> xsA = alignParam(ctx, xs, 1, "the first input's scale");
+  FailureOr<Value> xsA = alignParam(ctx, xs, xsFromEnd, "the first input's scale");
   FailureOr<Value> wsA = alignParam(ctx, ws, wsFromEnd, "W's or B's scale");
   FailureOr<Value> ys0 = scalarParam(ctx, ys, "y_scale");
   FailureOr<Value> yzp0 = scalarParam(ctx, yzp, "y_zero_point");
@@ -177,7 +179,7 @@ FailureOr<Value> requantize(NodeContext &ctx, Value acc, Value xs, Value ws,
 }
 
 /// Both operands of an integer matmul, widened and centered. A's zero point
-/// is per row, B's per column.
+/// is per row (of a matrix A), B's per column.
 FailureOr<std::pair<Value, Value>> centeredMatMulOperands(NodeContext &ctx,
                                                           unsigned a, Value azp,
                                                           unsigned b,
@@ -186,7 +188,9 @@ FailureOr<std::pair<Value, Value>> centeredMatMulOperands(NodeContext &ctx,
   FailureOr<Value> rhs = ctx.requiredInput(b);
   if (failed(lhs) || failed(rhs))
     return failure();
-  FailureOr<Value> l = widenAndCenter(ctx, *lhs, azp, 1, "A's zero point");
+  int64_t rows = cast<RankedTensorType>(lhs->getType()).getRank() > 1;
+  FailureOr<Value> l =
+      widenAndCenter(ctx, *lhs, azp, rows, "A's zero point");
   FailureOr<Value> r = widenAndCenter(ctx, *rhs, bzp, 0, "B's zero point");
   if (failed(l) || failed(r))
     return failure();
@@ -215,8 +219,15 @@ LogicalResult convertQLinearMatMul(NodeContext &ctx) {
   FailureOr<Value> acc = buildNumpyMatMul(ctx, ops->first, ops->second);
   if (failed(acc))
     return failure();
-  FailureOr<Value> y = requantize(ctx, *acc, ctx.input(1), ctx.input(4), 0,
-                                  ctx.input(6), ctx.input(7));
+  // A's per-row scale lines up with the product's rows unless a 1-D operand
+  // took that dim away.
+  int64_t rows = llvm::all_of(ValueRange{ctx.input(0), ctx.input(3)},
+                              [](Value v) {
+                                return cast<RankedTensorType>(v.getType())
+                                           .getRank() > 1;
+                              });
+  FailureOr<Value> y = requantize(ctx, *acc, ctx.input(1), rows, ctx.input(4),
+                                  0, ctx.input(6), ctx.input(7));
   if (failed(y))
     return failure();
   return ctx.setOutputs({*y});
@@ -274,8 +285,9 @@ LogicalResult convertQLinearConv(NodeContext &ctx) {
   if (failed(acc))
     return failure();
   int64_t rank = cast<RankedTensorType>(acc->getType()).getRank();
-  FailureOr<Value> y = requantize(ctx, *acc, ctx.input(1), ctx.input(4),
-                                  rank - 2, ctx.input(6), ctx.input(7));
+  FailureOr<Value> y = requantize(ctx, *acc, ctx.input(1), rank - 2,
+                                  ctx.input(4), rank - 2, ctx.input(6),
+                                  ctx.input(7));
   if (failed(y))
     return failure();
   return ctx.setOutputs({*y});

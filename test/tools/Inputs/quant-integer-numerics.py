@@ -10,7 +10,7 @@ import numpy as np
 
 mode, d = sys.argv[1], sys.argv[2]
 path = lambda n: os.path.join(d, n)
-names = ["A", "B", "Az", "Bz", "V", "X", "W", "Xz", "Wz", "Xs", "Ws", "Bs",
+names = ["A", "B", "Az", "Bz", "V", "Vz", "X", "W", "Xz", "Wz", "Xs", "Ws", "Bs",
          "Ys", "Yz", "Bias"]
 if mode == "make":
     os.makedirs(d, exist_ok=True)
@@ -18,7 +18,7 @@ if mode == "make":
     i8 = lambda *s: rng.integers(-128, 128, s).astype(np.int8)
     u8 = lambda *s: rng.integers(0, 256, s).astype(np.uint8)
     f = lambda *s: rng.uniform(0.001, 0.01, s).astype(np.float32)
-    values = dict(A=i8(2, 4), B=u8(4, 3), Az=i8(2), Bz=u8(3), V=u8(4),
+    values = dict(A=i8(2, 4), B=u8(4, 3), Az=i8(2), Bz=u8(3), V=u8(4), Vz=u8(1),
                   X=u8(2, 2, 5, 5), W=i8(4, 2, 3, 3), Xz=np.uint8(131),
                   Wz=i8(4), Xs=np.float32(0.02), Ws=f(4), Bs=f(3),
                   Ys=np.float32(0.5), Yz=np.int8(-3),
@@ -42,7 +42,8 @@ i32 = lambda a: np.asarray(a).astype(np.int32)
 a = i32(v["A"]) - i32(v["Az"])[:, None]
 b = i32(v["B"]) - i32(v["Bz"])
 same("MI", a @ b)
-same("MV", i32(v["V"]) @ i32(v["B"]))
+vc = i32(v["V"]) - i32(v["Vz"])
+same("MV", vc @ b)
 
 x = np.pad(i32(v["X"]) - i32(v["Xz"]), ((0, 0), (0, 0), (1, 1), (1, 1)))
 w = i32(v["W"]) - i32(v["Wz"])[:, None, None, None]
@@ -63,4 +64,5 @@ scale = (v["Xs"] * v["Ws"]) / v["Ys"]
 same("QC", requantize(conv + v["Bias"][:, None, None],
                       scale[:, None, None], v["Yz"]))
 same("QM", requantize(a @ b, (v["Xs"] * v["Bs"]) / v["Ys"], v["Yz"]))
+same("QV", requantize(vc @ b, (v["Xs"] * v["Bs"]) / v["Ys"], v["Yz"]))
 print("ok")
