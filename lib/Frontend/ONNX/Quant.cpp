@@ -154,7 +154,8 @@ FailureOr<Value> requantize(NodeContext &ctx, Value acc, Value xs,
   for (Value s : {xs, ws, ys})
     if (elementTypeOf(s) != f32)
       return ctx.fail("scales must be float tensors");
-  FailureOr<Value> xsA = alignParam(ctx, xs, xsFromEnd, "the first input's scale");
+  FailureOr<Value> xsA =
+      alignParam(ctx, xs, xsFromEnd, "the first input's scale");
   FailureOr<Value> wsA = alignParam(ctx, ws, wsFromEnd, "W's or B's scale");
   FailureOr<Value> ys0 = scalarParam(ctx, ys, "y_scale");
   FailureOr<Value> yzp0 = scalarParam(ctx, yzp, "y_zero_point");
@@ -189,8 +190,7 @@ FailureOr<std::pair<Value, Value>> centeredMatMulOperands(NodeContext &ctx,
   if (failed(lhs) || failed(rhs))
     return failure();
   int64_t rows = cast<RankedTensorType>(lhs->getType()).getRank() > 1;
-  FailureOr<Value> l =
-      widenAndCenter(ctx, *lhs, azp, rows, "A's zero point");
+  FailureOr<Value> l = widenAndCenter(ctx, *lhs, azp, rows, "A's zero point");
   FailureOr<Value> r = widenAndCenter(ctx, *rhs, bzp, 0, "B's zero point");
   if (failed(l) || failed(r))
     return failure();
@@ -221,11 +221,10 @@ LogicalResult convertQLinearMatMul(NodeContext &ctx) {
     return failure();
   // A's per-row scale lines up with the product's rows unless a 1-D operand
   // took that dim away.
-  int64_t rows = llvm::all_of(ValueRange{ctx.input(0), ctx.input(3)},
-                              [](Value v) {
-                                return cast<RankedTensorType>(v.getType())
-                                           .getRank() > 1;
-                              });
+  int64_t rows =
+      llvm::all_of(ValueRange{ctx.input(0), ctx.input(3)}, [](Value v) {
+        return cast<RankedTensorType>(v.getType()).getRank() > 1;
+      });
   FailureOr<Value> y = requantize(ctx, *acc, ctx.input(1), rows, ctx.input(4),
                                   0, ctx.input(6), ctx.input(7));
   if (failed(y))
@@ -285,9 +284,9 @@ LogicalResult convertQLinearConv(NodeContext &ctx) {
   if (failed(acc))
     return failure();
   int64_t rank = cast<RankedTensorType>(acc->getType()).getRank();
-  FailureOr<Value> y = requantize(ctx, *acc, ctx.input(1), rank - 2,
-                                  ctx.input(4), rank - 2, ctx.input(6),
-                                  ctx.input(7));
+  FailureOr<Value> y =
+      requantize(ctx, *acc, ctx.input(1), rank - 2, ctx.input(4), rank - 2,
+                 ctx.input(6), ctx.input(7));
   if (failed(y))
     return failure();
   return ctx.setOutputs({*y});
