@@ -41,8 +41,9 @@ def Blade_UniqueOp : Blade_Op<"unique", [Pure]> {
     of each one's first occurrence, for each of the `N` rows the index of its
     distinct row, and how often each distinct row occurs. With `sorted` the
     rows are in ascending lexicographic order (unsigned integers and bools
-    compare unsigned), else in order of first
-    occurrence. `U` is only known at run time; the cost is quadratic in `N`.
+    compare unsigned), else in order of first occurrence. Float elements
+    compare as numbers (a NaN equals nothing). `U` is only known at run
+    time; the cost is quadratic in `N`.
 
     Example:
 
