@@ -64,6 +64,7 @@ struct BladeLowerToLinalgPass
     blade::detail::populateTextPatterns(converter, patterns);
     blade::detail::populateResizePatterns(converter, patterns);
     blade::detail::populateImageSamplingPatterns(converter, patterns);
+    blade::detail::populateSelectionPatterns(converter, patterns);
     // Function signatures and returns lose unsigned element types too.
     populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                    converter);

@@ -54,6 +54,8 @@ void populateResizePatterns(const mlir::TypeConverter &converter,
                             mlir::RewritePatternSet &patterns);
 void populateImageSamplingPatterns(const mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
+void populateSelectionPatterns(const mlir::TypeConverter &converter,
+                               mlir::RewritePatternSet &patterns);
 
 /// Body of a reduction: the new accumulator from an element (the inputs'
 /// block arguments, in order) and the accumulator.

@@ -91,6 +91,7 @@ const ConverterRegistry &ConverterRegistry::get() {
     registerNormalizationConverters(r);
     registerQuantConverters(r);
     registerRecurrentConverters(r);
+    registerSelectionConverters(r);
     registerReductionConverters(r);
     registerReverseSequenceConverters(r);
     registerShapeConverters(r);

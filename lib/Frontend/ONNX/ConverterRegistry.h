@@ -1,4 +1,4 @@
-//===- ConverterRegistry.h - ONNX node converters, keyed by opset -*- C++ -*-===//
+//===- ConverterRegistry.h - ONNX node converters by opset -----*- C++ -*-===//
 //
 // Private to lib/Frontend/ONNX. A converter turns one ONNX node into blade
 // ops. Converters are registered by (op type, opset range) from one file per
@@ -132,6 +132,7 @@ void registerQuantConverters(ConverterRegistry &registry);
 void registerRecurrentConverters(ConverterRegistry &registry);
 void registerReductionConverters(ConverterRegistry &registry);
 void registerReverseSequenceConverters(ConverterRegistry &registry);
+void registerSelectionConverters(ConverterRegistry &registry);
 void registerShapeConverters(ConverterRegistry &registry);
 void registerSignalConverters(ConverterRegistry &registry);
 void registerTextConverters(ConverterRegistry &registry);
@@ -159,6 +160,15 @@ std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value v);
 /// Builds a blade.reshape of `v` to `shape`, failing like the verifier would.
 mlir::FailureOr<mlir::Value> buildReshape(NodeContext &ctx, mlir::Value v,
                                           llvm::ArrayRef<int64_t> shape);
+
+/// MatMul with numpy semantics for 1-D operands (LinearAlgebra.cpp).
+mlir::FailureOr<mlir::Value> buildNumpyMatMul(NodeContext &ctx, mlir::Value lhs,
+                                              mlir::Value rhs);
+
+/// blade.conv of `x` and `w` (rank >= 3, one element type) and an optional
+/// bias, with the node's Conv attributes (NN.cpp).
+mlir::FailureOr<mlir::Value> buildConv(NodeContext &ctx, mlir::Value x,
+                                       mlir::Value w, mlir::Value bias);
 
 /// Normalizes a possibly negative axis against `rank`; fails if out of range.
 mlir::FailureOr<int64_t> normalizeAxis(NodeContext &ctx, int64_t axis,

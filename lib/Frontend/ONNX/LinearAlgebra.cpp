@@ -28,19 +28,17 @@ FailureOr<Value> buildMatMul(NodeContext &ctx, Value lhs, Value rhs) {
   return MatMulOp::create(ctx.builder, ctx.loc, type, lhs, rhs).getResult();
 }
 
+} // namespace
+
 /// MatMul with numpy semantics: a 1-D lhs gains a leading 1, a 1-D rhs a
 /// trailing 1, and those dims are dropped from the product again.
-LogicalResult convertMatMul(NodeContext &ctx) {
-  FailureOr<Value> lhs = ctx.requiredInput(0);
-  FailureOr<Value> rhs = ctx.requiredInput(1);
-  if (failed(lhs) || failed(rhs))
-    return failure();
-  auto lhsType = cast<RankedTensorType>(lhs->getType());
-  auto rhsType = cast<RankedTensorType>(rhs->getType());
+FailureOr<Value> buildNumpyMatMul(NodeContext &ctx, Value lhs, Value rhs) {
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
   if (lhsType.getRank() == 0 || rhsType.getRank() == 0)
     return ctx.fail("MatMul operands must be at least 1-D");
   bool lhsVector = lhsType.getRank() == 1, rhsVector = rhsType.getRank() == 1;
-  Value a = *lhs, b = *rhs;
+  Value a = lhs, b = rhs;
   if (lhsVector) {
     FailureOr<Value> r = buildReshape(ctx, a, {1, lhsType.getDimSize(0)});
     if (failed(r))
@@ -57,14 +55,24 @@ LogicalResult convertMatMul(NodeContext &ctx) {
   if (failed(product))
     return failure();
   if (!lhsVector && !rhsVector)
-    return ctx.setOutputs({*product});
+    return *product;
   SmallVector<int64_t> shape(
       cast<RankedTensorType>(product->getType()).getShape());
   if (rhsVector)
     shape.erase(shape.end() - 1);
   if (lhsVector)
     shape.erase(shape.end() - (rhsVector ? 1 : 2));
-  FailureOr<Value> result = buildReshape(ctx, *product, shape);
+  return buildReshape(ctx, *product, shape);
+}
+
+namespace {
+
+LogicalResult convertMatMul(NodeContext &ctx) {
+  FailureOr<Value> lhs = ctx.requiredInput(0);
+  FailureOr<Value> rhs = ctx.requiredInput(1);
+  if (failed(lhs) || failed(rhs))
+    return failure();
+  FailureOr<Value> result = buildNumpyMatMul(ctx, *lhs, *rhs);
   if (failed(result))
     return failure();
   return ctx.setOutputs({*result});
@@ -165,9 +173,9 @@ LogicalResult convertEinsum(NodeContext &ctx) {
     return ctx.fail(error);
   auto type = RankedTensorType::get(
       *shape, cast<RankedTensorType>(operands[0].getType()).getElementType());
-  return ctx.setOutputs({EinsumOp::create(ctx.builder, ctx.loc, type, operands,
-                                          eq->str())
-                             .getResult()});
+  return ctx.setOutputs(
+      {EinsumOp::create(ctx.builder, ctx.loc, type, operands, eq->str())
+           .getResult()});
 }
 
 } // namespace

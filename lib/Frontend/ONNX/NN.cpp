@@ -90,11 +90,9 @@ FailureOr<std::pair<Value, Value>> convOperands(NodeContext &ctx) {
   return std::make_pair(*x, *w);
 }
 
-LogicalResult convertConv(NodeContext &ctx) {
-  FailureOr<std::pair<Value, Value>> operands = convOperands(ctx);
-  if (failed(operands))
-    return failure();
-  auto [x, w] = *operands;
+} // namespace
+
+FailureOr<Value> buildConv(NodeContext &ctx, Value x, Value w, Value bias) {
   auto xType = cast<RankedTensorType>(x.getType());
   auto wType = cast<RankedTensorType>(w.getType());
   int64_t rank = xType.getRank();
@@ -122,14 +120,14 @@ LogicalResult convertConv(NodeContext &ctx) {
       c != cg * group)
     return ctx.fail("X has " + Twine(c) + " channels but W expects " +
                     Twine(cg) + " x group " + Twine(group));
-  if (group > 1 && (ShapedType::isDynamic(m) || ShapedType::isDynamic(cg) ||
-                    m % group != 0))
+  if (group > 1 &&
+      (ShapedType::isDynamic(m) || ShapedType::isDynamic(cg) || m % group != 0))
     return ctx.fail("a grouped convolution needs static channel counts "
                     "divisible by group");
-  Value bias = ctx.input(2);
   if (bias) {
     auto bType = cast<RankedTensorType>(bias.getType());
-    if (bType.getRank() != 1 || bType.getElementType() != xType.getElementType())
+    if (bType.getRank() != 1 ||
+        bType.getElementType() != xType.getElementType())
       return ctx.fail("B must be a 1-D tensor of X's element type");
   }
   FailureOr<SmallVector<int64_t>> shape =
@@ -138,10 +136,22 @@ LogicalResult convertConv(NodeContext &ctx) {
     return failure();
   OpBuilder &b = ctx.builder;
   auto resultType = RankedTensorType::get(*shape, xType.getElementType());
-  Value result = ConvOp::create(
-      b, ctx.loc, resultType, x, w, bias, attrs->strides, attrs->dilations,
-      attrs->pads, attrs->autoPad, group);
-  return ctx.setOutputs({result});
+  return ConvOp::create(b, ctx.loc, resultType, x, w, bias, attrs->strides,
+                        attrs->dilations, attrs->pads, attrs->autoPad, group)
+      .getResult();
+}
+
+namespace {
+
+LogicalResult convertConv(NodeContext &ctx) {
+  FailureOr<std::pair<Value, Value>> operands = convOperands(ctx);
+  if (failed(operands))
+    return failure();
+  FailureOr<Value> result =
+      buildConv(ctx, operands->first, operands->second, ctx.input(2));
+  if (failed(result))
+    return failure();
+  return ctx.setOutputs({*result});
 }
 
 /// ConvTranspose with output_shape and input or kernel sizes only known at
