@@ -125,7 +125,8 @@ rt::Status decodeTensorProto(const std::string &bytes, const std::string &what,
   std::vector<int64_t> shape(t.dims().begin(), t.dims().end());
   rt::Tensor tensor = rt::Tensor::allocate(*dtype, shape);
   if (tensor.isNull())
-    return rt::Status::error("'" + what + "' has an invalid or too large shape");
+    return rt::Status::error("'" + what +
+                             "' has an invalid or too large shape");
   int64_t count = tensor.numElements();
   if (t.has_raw_data()) {
     if (t.raw_data().size() != tensor.byteSize())
@@ -147,7 +148,8 @@ rt::Status decodeTensorProto(const std::string &bytes, const std::string &what,
 }
 
 rt::Status readTensorFile(const std::string &path, rt::Tensor &out) {
-  bool isProto = path.size() >= 3 && path.compare(path.size() - 3, 3, ".pb") == 0;
+  bool isProto =
+      path.size() >= 3 && path.compare(path.size() - 3, 3, ".pb") == 0;
   if (!isProto)
     return rt::readNpy(path, out);
   std::ifstream file(path, std::ios::binary);

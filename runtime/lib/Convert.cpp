@@ -32,7 +32,8 @@ Status convertTensor(const Tensor &src, DType dtype, Tensor &dst) {
   if (src.isNull())
     return Status::error("cannot convert a null tensor");
   DType from = src.dtype();
-  bool supported = from == dtype || (from == DType::F32 && dtype == DType::BF16) ||
+  bool supported = from == dtype ||
+                   (from == DType::F32 && dtype == DType::BF16) ||
                    (from == DType::BF16 && dtype == DType::F32);
   if (!supported)
     return Status::error(std::string("no conversion from ") + dtypeName(from) +

@@ -28,10 +28,11 @@ using namespace llvm;
 namespace {
 cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required);
-cl::list<std::string> inputArgs("input",
-                                cl::desc("Model input as NAME=FILE (.npy, or .pb: "
-                                         "an ONNX TensorProto)"),
-                                cl::value_desc("NAME=FILE.npy"));
+cl::list<std::string>
+    inputArgs("input",
+              cl::desc("Model input as NAME=FILE (.npy, or .pb: "
+                       "an ONNX TensorProto)"),
+              cl::value_desc("NAME=FILE.npy"));
 // Values are checked here, not by cl::opt: its value errors bypass the error
 // stream and would print a second line.
 cl::opt<std::string> outputDir("output-dir",

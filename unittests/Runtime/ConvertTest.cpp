@@ -13,7 +13,8 @@ using namespace blade::rt;
 namespace {
 
 Tensor f32Tensor(std::vector<float> values) {
-  Tensor t = Tensor::allocate(DType::F32, {static_cast<int64_t>(values.size())});
+  Tensor t =
+      Tensor::allocate(DType::F32, {static_cast<int64_t>(values.size())});
   std::memcpy(t.data(), values.data(), values.size() * sizeof(float));
   return t;
 }

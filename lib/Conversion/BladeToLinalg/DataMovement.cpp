@@ -34,6 +34,10 @@ Value blade::detail::getDimValue(OpBuilder &b, Location loc, Value v,
   return tensor::DimOp::create(b, loc, v, i);
 }
 
+Value blade::detail::indexConst(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
 Value blade::detail::castToIndex(OpBuilder &b, Location loc, Value v) {
   if (v.getType().isIndex())
     return v;
@@ -79,10 +83,6 @@ Value blade::detail::buildIndexedGeneric(
 }
 
 namespace {
-
-Value indexConst(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
 
 struct ConstantLowering : OpConversionPattern<ConstantOp> {
   using OpConversionPattern::OpConversionPattern;

@@ -38,10 +38,6 @@ SmallVector<Value> dynamicSizesOf(OpBuilder &b, Location loc,
   return sizes;
 }
 
-Value indexConst(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
 /// ONNX Slice bounds on a run-time dim: the clamped start and the size.
 std::pair<Value, Value> sliceBounds(OpBuilder &b, Location loc, Value dim,
                                     int64_t start, int64_t end, int64_t step) {

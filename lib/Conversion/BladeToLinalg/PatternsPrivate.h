@@ -123,6 +123,8 @@ mlir::Value createScalar(mlir::OpBuilder &b, mlir::Location loc,
 // Index helpers of the data movement and indexing patterns (DataMovement.cpp)
 //===----------------------------------------------------------------------===//
 
+/// An index constant.
+mlir::Value indexConst(mlir::OpBuilder &b, mlir::Location loc, int64_t v);
 /// Dim `i` of the ranked tensor `v` as an index (a constant when static).
 mlir::Value getDimValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                         int64_t i);

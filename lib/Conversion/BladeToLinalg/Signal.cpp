@@ -24,10 +24,6 @@ using namespace blade::detail;
 
 namespace {
 
-Value indexConst(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
 Value f64Const(OpBuilder &b, Location loc, double v) {
   return arith::ConstantOp::create(b, loc, b.getF64FloatAttr(v));
 }
@@ -40,8 +36,8 @@ Value toF64(OpBuilder &b, Location loc, Value v) {
 
 /// Real and imaginary part of sample `n` (0 for the imaginary part of a real
 /// signal) and its weight, read by the caller.
-using SampleFn = function_ref<std::pair<Value, Value>(OpBuilder &, Location,
-                                                      Value n)>;
+using SampleFn =
+    function_ref<std::pair<Value, Value>(OpBuilder &, Location, Value n)>;
 
 /// sum over n < length of sample(n) * exp(-+2 pi i k n / length), part
 /// `part` (0 real, 1 imaginary), divided by length when `inverse`; the
@@ -53,8 +49,8 @@ Value buildTransformElement(OpBuilder &b, Location loc, Value k, Value part,
   Value lengthF = arith::SIToFPOp::create(
       b, loc, b.getF64Type(),
       arith::IndexCastOp::create(b, loc, b.getI64Type(), length));
-  Value step = arith::DivFOp::create(b, loc, f64Const(b, loc, 2 * M_PI),
-                                     lengthF);
+  Value step =
+      arith::DivFOp::create(b, loc, f64Const(b, loc, 2 * M_PI), lengthF);
   Value wantImag =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, part, one);
   auto loop = scf::ForOp::create(
@@ -75,13 +71,15 @@ Value buildTransformElement(OpBuilder &b, Location loc, Value k, Value part,
         Value imS = arith::MulFOp::create(lb, l, im, s);
         Value imC = arith::MulFOp::create(lb, l, im, c);
         Value reS = arith::MulFOp::create(lb, l, re, s);
-        Value real = inverse ? arith::SubFOp::create(lb, l, reC, imS).getResult()
-                             : arith::AddFOp::create(lb, l, reC, imS).getResult();
-        Value imag = inverse ? arith::AddFOp::create(lb, l, imC, reS).getResult()
-                             : arith::SubFOp::create(lb, l, imC, reS).getResult();
+        Value real = inverse
+                         ? arith::SubFOp::create(lb, l, reC, imS).getResult()
+                         : arith::AddFOp::create(lb, l, reC, imS).getResult();
+        Value imag = inverse
+                         ? arith::AddFOp::create(lb, l, imC, reS).getResult()
+                         : arith::SubFOp::create(lb, l, imC, reS).getResult();
         Value term = arith::SelectOp::create(lb, l, wantImag, imag, real);
-        scf::YieldOp::create(lb, l,
-                             ValueRange{arith::AddFOp::create(lb, l, acc[0], term)});
+        scf::YieldOp::create(
+            lb, l, ValueRange{arith::AddFOp::create(lb, l, acc[0], term)});
       });
   Value sum = loop.getResult(0);
   if (inverse)
@@ -89,6 +87,15 @@ Value buildTransformElement(OpBuilder &b, Location loc, Value k, Value part,
   if (elementType.isF64())
     return sum;
   return arith::TruncFOp::create(b, loc, elementType, sum);
+}
+
+/// Frequencies of a DFT of `length` samples: all, or length / 2 + 1.
+Value frequencyCount(OpBuilder &b, Location loc, Value length, bool onesided) {
+  if (!onesided)
+    return length;
+  return arith::AddIOp::create(
+      b, loc, arith::DivUIOp::create(b, loc, length, indexConst(b, loc, 2)),
+      indexConst(b, loc, 1));
 }
 
 /// Reads the real and imaginary parts at `indices` (the complex index last,
@@ -100,8 +107,8 @@ std::pair<Value, Value> readComplex(OpBuilder &b, Location loc, Value input,
   indices.back() = zero;
   Value re = toF64(b, loc, tensor::ExtractOp::create(b, loc, input, indices));
   // A real signal reads index 0 again and discards it.
-  Value isComplex = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt,
-                                          complexDim, one);
+  Value isComplex =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, complexDim, one);
   indices.back() = arith::SelectOp::create(b, loc, isComplex, one, zero);
   Value im = toF64(b, loc, tensor::ExtractOp::create(b, loc, input, indices));
   im = arith::SelectOp::create(b, loc, isComplex, im, f64Const(b, loc, 0.0));
@@ -120,8 +127,8 @@ struct DftLowering : OpConversionPattern<DftOp> {
         convertedResultType(*getTypeConverter(), op.getOperation());
     int64_t axis = op.getAxis(), rank = inputType.getRank();
     Value axisSize = getDimValue(rewriter, loc, input, axis);
-    Value length = op.getLength() ? indexConst(rewriter, loc, *op.getLength())
-                                  : axisSize;
+    Value length =
+        op.getLength() ? indexConst(rewriter, loc, *op.getLength()) : axisSize;
     Value complexDim = getDimValue(rewriter, loc, input, rank - 1);
     SmallVector<Value> dynamicSizes;
     for (int64_t i = 0; i < rank; ++i) {
@@ -131,14 +138,8 @@ struct DftLowering : OpConversionPattern<DftOp> {
         dynamicSizes.push_back(getDimValue(rewriter, loc, input, i));
         continue;
       }
-      Value n = length;
-      if (op.getOnesided())
-        n = arith::AddIOp::create(
-            rewriter, loc,
-            arith::DivUIOp::create(rewriter, loc, length,
-                                   indexConst(rewriter, loc, 2)),
-            indexConst(rewriter, loc, 1));
-      dynamicSizes.push_back(n);
+      dynamicSizes.push_back(
+          frequencyCount(rewriter, loc, length, op.getOnesided()));
     }
     bool inverse = op.getInverse();
     Value result = buildIndexedGeneric(
@@ -149,8 +150,8 @@ struct DftLowering : OpConversionPattern<DftOp> {
             SmallVector<Value> indices(ivs);
             Value inside = arith::CmpIOp::create(
                 sb, sl, arith::CmpIPredicate::ult, n, axisSize);
-            Value last = arith::SubIOp::create(sb, sl, axisSize,
-                                               indexConst(sb, sl, 1));
+            Value last =
+                arith::SubIOp::create(sb, sl, axisSize, indexConst(sb, sl, 1));
             indices[axis] = arith::MinUIOp::create(sb, sl, n, last);
             auto [re, im] = readComplex(sb, sl, input, indices, complexDim);
             Value zero = f64Const(sb, sl, 0.0);
@@ -177,9 +178,9 @@ struct StftLowering : OpConversionPattern<StftOp> {
     RankedTensorType resultType =
         convertedResultType(*getTypeConverter(), op.getOperation());
     auto scalarIndex = [&](Value scalar) {
-      return castToIndex(rewriter, loc,
-                         tensor::ExtractOp::create(rewriter, loc, scalar,
-                                                   ValueRange{}));
+      return castToIndex(
+          rewriter, loc,
+          tensor::ExtractOp::create(rewriter, loc, scalar, ValueRange{}));
     };
     Value step = scalarIndex(adaptor.getFrameStep());
     Value length = window ? getDimValue(rewriter, loc, window, 0)
@@ -191,16 +192,10 @@ struct StftLowering : OpConversionPattern<StftOp> {
     Value frames = arith::AddIOp::create(
         rewriter, loc,
         arith::DivSIOp::create(
-            rewriter, loc, arith::SubIOp::create(rewriter, loc, samples, length),
-            step),
+            rewriter, loc,
+            arith::SubIOp::create(rewriter, loc, samples, length), step),
         indexConst(rewriter, loc, 1));
-    Value bins = length;
-    if (op.getOnesided())
-      bins = arith::AddIOp::create(
-          rewriter, loc,
-          arith::DivUIOp::create(rewriter, loc, length,
-                                 indexConst(rewriter, loc, 2)),
-          indexConst(rewriter, loc, 1));
+    Value bins = frequencyCount(rewriter, loc, length, op.getOnesided());
     SmallVector<Value> sizes = {getDimValue(rewriter, loc, signal, 0), frames,
                                 bins};
     SmallVector<Value> dynamicSizes;
@@ -217,8 +212,9 @@ struct StftLowering : OpConversionPattern<StftOp> {
             auto [re, im] = readComplex(sb, sl, signal, indices, complexDim);
             if (!window)
               return std::pair(re, im);
-            Value w = toF64(sb, sl, tensor::ExtractOp::create(sb, sl, window,
-                                                              ValueRange{n}));
+            Value w =
+                toF64(sb, sl,
+                      tensor::ExtractOp::create(sb, sl, window, ValueRange{n}));
             return std::pair(arith::MulFOp::create(sb, sl, re, w).getResult(),
                              arith::MulFOp::create(sb, sl, im, w).getResult());
           };

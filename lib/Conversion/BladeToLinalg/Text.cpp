@@ -20,10 +20,6 @@ using namespace blade::detail;
 
 namespace {
 
-Value indexConst(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIndexOp::create(b, loc, v);
-}
-
 Value i64Table(OpBuilder &b, Location loc, ArrayRef<int64_t> values) {
   auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
                                     b.getI64Type());
@@ -106,8 +102,8 @@ struct NgramCountLowering : OpConversionPattern<NgramCountOp> {
               auto overStarts = scf::ForOp::create(
                   cb, cl, c0, starts, c1, ValueRange{total},
                   [&](OpBuilder &ib, Location il, Value i, ValueRange acc) {
-                    Value yes = arith::ConstantOp::create(ib, il,
-                                                          ib.getBoolAttr(true));
+                    Value yes =
+                        arith::ConstantOp::create(ib, il, ib.getBoolAttr(true));
                     auto overTokens = scf::ForOp::create(
                         ib, il, c0, len, c1, ValueRange{yes},
                         [&](OpBuilder &tb, Location tl, Value t,
@@ -117,14 +113,14 @@ struct NgramCountLowering : OpConversionPattern<NgramCountOp> {
                               arith::MulIOp::create(tb, tl, t, stride));
                           Value want = tensor::ExtractOp::create(
                               tb, tl, pool,
-                              ValueRange{arith::AddIOp::create(tb, tl, off, t)});
+                              ValueRange{
+                                  arith::AddIOp::create(tb, tl, off, t)});
                           Value same = arith::CmpIOp::create(
                               tb, tl, arith::CmpIPredicate::eq,
                               token(tb, tl, col), want);
-                          scf::YieldOp::create(
-                              tb, tl,
-                              ValueRange{
-                                  arith::AndIOp::create(tb, tl, match[0], same)});
+                          scf::YieldOp::create(tb, tl,
+                                               ValueRange{arith::AndIOp::create(
+                                                   tb, tl, match[0], same)});
                         });
                     Value add = arith::SelectOp::create(
                         ib, il, overTokens.getResult(0), oneI, zeroI);
@@ -139,9 +135,9 @@ struct NgramCountLowering : OpConversionPattern<NgramCountOp> {
           auto overNgrams = scf::ForOp::create(
               b, l, c0, indexConst(b, l, numNgrams), c1, ValueRange{zeroF},
               [&](OpBuilder &nb, Location nl, Value p, ValueRange acc) {
-                Value mine = arith::CmpIOp::create(
-                    nb, nl, arith::CmpIPredicate::eq,
-                    tableAt(nb, nl, slots, p), slot);
+                Value mine =
+                    arith::CmpIOp::create(nb, nl, arith::CmpIPredicate::eq,
+                                          tableAt(nb, nl, slots, p), slot);
                 auto ifMine = scf::IfOp::create(
                     nb, nl, mine,
                     [&](OpBuilder &tb, Location tl) {

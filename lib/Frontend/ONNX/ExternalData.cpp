@@ -156,8 +156,7 @@ LogicalResult loadTensor(onnx::TensorProto &t, StringRef baseDir,
   if (offset > fileSize || expected > fileSize - offset) {
     error = what + ": external data file '" + location + "' has " +
             std::to_string(fileSize) + " bytes, the tensor needs " +
-            std::to_string(expected) + " from offset " +
-            std::to_string(offset);
+            std::to_string(expected) + " from offset " + std::to_string(offset);
     return failure();
   }
   std::ifstream file(path.c_str(), std::ios::binary);
@@ -192,8 +191,7 @@ LogicalResult loadExternalData(onnx::ModelProto &model, StringRef baseDir,
   }
   LogicalResult result = success();
   forEachTensor(graph, [&](onnx::TensorProto &t) {
-    if (succeeded(result) &&
-        t.data_location() == onnx::TensorProto::EXTERNAL)
+    if (succeeded(result) && t.data_location() == onnx::TensorProto::EXTERNAL)
       result = loadTensor(t, baseDir, error);
   });
   return result;

@@ -81,8 +81,8 @@ std::string functionKey(const std::string &domain, const std::string &name) {
   return (domain == "ai.onnx" ? std::string() : domain) + ":" + name;
 }
 
-FailureOr<bool> instantiateFunction(const onnx::NodeProto &node,
-                                    int64_t opset, const LocalFunctions &local,
+FailureOr<bool> instantiateFunction(const onnx::NodeProto &node, int64_t opset,
+                                    const LocalFunctions &local,
                                     ArrayRef<Type> inputTypes,
                                     const std::string &prefix,
                                     std::vector<onnx::NodeProto> &body,
@@ -94,8 +94,8 @@ FailureOr<bool> instantiateFunction(const onnx::NodeProto &node,
   if (it != local.end()) {
     fn = it->second;
   } else if (node.domain().empty() || node.domain() == "ai.onnx") {
-    schema = onnx::OpSchemaRegistry::Schema(node.op_type(),
-                                            static_cast<int>(opset));
+    schema =
+        onnx::OpSchemaRegistry::Schema(node.op_type(), static_cast<int>(opset));
     if (schema && schema->HasFunction()) {
       fn = schema->GetFunction();
     } else if (schema && schema->HasContextDependentFunction()) {

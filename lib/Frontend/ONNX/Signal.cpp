@@ -59,7 +59,8 @@ LogicalResult convertStft(NodeContext &ctx) {
     return failure();
   auto signalType = cast<RankedTensorType>(signal->getType());
   if (signalType.getRank() != 3 || !isa<FloatType>(signalType.getElementType()))
-    return ctx.fail("the signal must be a float tensor [batch, samples, 1 or 2]");
+    return ctx.fail(
+        "the signal must be a float tensor [batch, samples, 1 or 2]");
   auto isIntScalar = [](Value v) {
     auto t = cast<RankedTensorType>(v.getType());
     return t.getRank() == 0 && (t.getElementType().isInteger(32) ||

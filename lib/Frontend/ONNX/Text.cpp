@@ -51,8 +51,8 @@ LogicalResult convertTfIdfVectorizer(NodeContext &ctx) {
     int64_t end = k < starts->size() ? (*starts)[k] : poolSize;
     if (begin < 0 || end < begin || end > poolSize ||
         (end - begin) % static_cast<int64_t>(k) != 0)
-      return ctx.fail("ngram_counts does not split the pool into " +
-                      Twine(k) + "-grams");
+      return ctx.fail("ngram_counts does not split the pool into " + Twine(k) +
+                      "-grams");
     for (int64_t off = begin; off < end; off += k, ++numbered) {
       if (numbered >= static_cast<int64_t>(indexes->size()))
         return ctx.fail("ngram_indexes has fewer entries than the pool has "

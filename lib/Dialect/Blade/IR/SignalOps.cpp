@@ -16,9 +16,10 @@ static int64_t frequencies(int64_t length, bool onesided) {
   return onesided ? length / 2 + 1 : length;
 }
 
-FailureOr<SmallVector<int64_t>>
-DftOp::inferShape(ArrayRef<int64_t> inputShape, int64_t axis, bool onesided,
-                  std::optional<int64_t> length, std::string &error) {
+FailureOr<SmallVector<int64_t>> DftOp::inferShape(ArrayRef<int64_t> inputShape,
+                                                  int64_t axis, bool onesided,
+                                                  std::optional<int64_t> length,
+                                                  std::string &error) {
   int64_t rank = inputShape.size();
   if (rank < 2) {
     error = "the input needs a signal dim and a last (complex) dim";

@@ -32,13 +32,12 @@ LogicalResult NgramCountOp::verify() {
       return emitOpError() << "n-gram " << p << " lies outside the pool";
     if (getNgramIndexes()[p] < 0 || getNgramIndexes()[p] >= slots)
       return emitOpError() << "n-gram " << p << " maps to slot "
-                           << getNgramIndexes()[p] << ", outside [0, "
-                           << slots << ")";
+                           << getNgramIndexes()[p] << ", outside [0, " << slots
+                           << ")";
   }
   if (getMaxSkip() < 0)
     return emitOpError() << "max_skip must not be negative";
   if (getMode() != "TF" && getMode() != "IDF" && getMode() != "TFIDF")
-    return emitOpError() << "mode must be TF, IDF or TFIDF, got "
-                         << getMode();
+    return emitOpError() << "mode must be TF, IDF or TFIDF, got " << getMode();
   return success();
 }
