@@ -193,9 +193,27 @@ def read_tolerances(path):
     return tols
 
 
-def write_expected(path, failures):
+def read_notes(path):
+    """Explanations kept with a case's failure line (why it cannot pass)."""
+    notes = {}
+    if not path.exists():
+        return notes
+    for line in path.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = line.split(None, 1)
+        if len(parts) < 2:
+            sys.exit(f"error: {path}: malformed line (want '<case> <note>'): {line}")
+        notes[parts[0]] = parts[1]
+    return notes
+
+
+def write_expected(path, failures, notes):
     by_case = defaultdict(dict)
     for (case, variant), reason in failures.items():
+        if case in notes:
+            reason = f"{reason} [{notes[case]}]"
         by_case[case][variant] = reason
     lines = [
         "# Known failures of the ONNX conformance runner (test/conformance/run_conformance.py).",
@@ -261,6 +279,8 @@ def main():
     ap.add_argument("--work", help="scratch directory (default: a temporary one)")
     ap.add_argument("--expected-failures", default=str(HERE / "expected_failures.txt"))
     ap.add_argument("--tolerances", default=str(HERE / "tolerances.txt"))
+    ap.add_argument("--notes", default=str(HERE / "failure_notes.txt"),
+                    help="explanations appended to failure reasons by --update")
     ap.add_argument("--update", action="store_true", help="rewrite the expected-failures file")
     ap.add_argument("--coverage", help="write the operator coverage table (markdown) here")
     ap.add_argument("--verbose", action="store_true", help="print every case")
@@ -310,7 +330,11 @@ def main():
         p = sum(1 for (c, vv), ok in results.items() if vv == v and ok)
         print(f"{v}: {p}/{n} cases pass ({100.0 * p / n:.1f}%)")
     if args.update:
-        write_expected(Path(args.expected_failures), failures)
+        notes = read_notes(Path(args.notes))
+        for case in sorted(notes):
+            if any(c == case for c, _ in results) and not any(c == case for c, _ in failures):
+                print(f"note for {case} is stale: the case passes")
+        write_expected(Path(args.expected_failures), failures, notes)
         print(f"wrote {args.expected_failures} ({len(failures)} failures)")
     if args.coverage:
         write_coverage(Path(args.coverage), cases, results)
