@@ -103,7 +103,7 @@ rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
     args.pop_back();
     if (failed >= 0)
       return rt::Status::error(
-          "the input shapes do not fit the model: " +
+          "the inputs do not fit the model: " +
           (static_cast<size_t>(failed) < checkMessages.size()
                ? checkMessages[failed]
                : "shape check #" + std::to_string(failed) + " failed"));
