@@ -1,9 +1,11 @@
-//===- Signal.cpp - Lowering of blade.dft and blade.stft ------------------===//
+//===- Signal.cpp - Lowering of the Fourier and mel filter bank ops -------===//
 //
-// Each output element (one frequency, real or imaginary part) is a
-// linalg.generic element whose body sums over the samples with an scf.for
-// in f64. Twiddle angles use the exact residue (k * n) mod L, so cos/sin at
-// multiples of pi/2 are as exact as f64 makes them.
+// blade.dft/stft: each output element (one frequency, real or imaginary
+// part) is a linalg.generic element whose body sums over the samples with an
+// scf.for in f64. Twiddle angles use the exact residue (k * n) mod L, so
+// cos/sin at multiples of pi/2 are as exact as f64 makes them.
+// blade.mel_weight_matrix: one generic element per (spectrum bin, mel bin),
+// computing its three mel edges in f64.
 //
 //===----------------------------------------------------------------------===//
 
@@ -227,9 +229,106 @@ struct StftLowering : OpConversionPattern<StftOp> {
   }
 };
 
+struct MelWeightMatrixLowering : OpConversionPattern<MelWeightMatrixOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MelWeightMatrixOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    RankedTensorType resultType =
+        convertedResultType(*getTypeConverter(), op.getOperation());
+    OpBuilder &b = rewriter;
+    auto scalar = [&](Value v) -> Value {
+      return tensor::ExtractOp::create(b, loc, v, ValueRange{});
+    };
+    auto intToF64 = [&](Value v) -> Value {
+      return arith::SIToFPOp::create(b, loc, b.getF64Type(), v);
+    };
+    Value numBinsInt = scalar(adaptor.getNumMelBins());
+    Value lengthInt = scalar(adaptor.getDftLength());
+    Value numBins = castToIndex(b, loc, numBinsInt);
+    Value rows = frequencyCount(b, loc, castToIndex(b, loc, lengthInt),
+                                /*onesided=*/true);
+    Value rate = intToF64(scalar(adaptor.getSampleRate()));
+    Value lengthF = intToF64(lengthInt);
+    auto toMel = [&](Value hz) -> Value {
+      Value ratio = arith::DivFOp::create(b, loc, hz, f64Const(b, loc, 700));
+      Value log = math::Log10Op::create(
+          b, loc, arith::AddFOp::create(b, loc, f64Const(b, loc, 1), ratio));
+      return arith::MulFOp::create(b, loc, f64Const(b, loc, 2595), log);
+    };
+    Value melLow = toMel(toF64(b, loc, scalar(adaptor.getLowerEdgeHertz())));
+    Value melHigh = toMel(toF64(b, loc, scalar(adaptor.getUpperEdgeHertz())));
+    Value edges = arith::AddFOp::create(b, loc, intToF64(numBinsInt),
+                                        f64Const(b, loc, 2));
+    Value melStep = arith::DivFOp::create(
+        b, loc, arith::SubFOp::create(b, loc, melHigh, melLow), edges);
+    SmallVector<Value> sizes = {rows, numBins}, dynamicSizes;
+    for (int64_t i = 0; i < 2; ++i)
+      if (resultType.isDynamicDim(i))
+        dynamicSizes.push_back(sizes[i]);
+    Type elementType = resultType.getElementType();
+    Value result = buildIndexedGeneric(
+        rewriter, loc, resultType, dynamicSizes,
+        [&](OpBuilder &gb, Location l, ArrayRef<Value> ivs) -> Value {
+          Type i64 = gb.getI64Type();
+          auto asF64 = [&](Value index) -> Value {
+            return arith::SIToFPOp::create(
+                gb, l, gb.getF64Type(),
+                arith::IndexCastOp::create(gb, l, i64, index));
+          };
+          // Spectrum bin of mel edge k.
+          auto edge = [&](int64_t offset) -> Value {
+            Value k = arith::AddFOp::create(gb, l, asF64(ivs[1]),
+                                            f64Const(gb, l, offset));
+            Value mel = arith::AddFOp::create(
+                gb, l, arith::MulFOp::create(gb, l, k, melStep), melLow);
+            Value pow = math::PowFOp::create(
+                gb, l, f64Const(gb, l, 10),
+                arith::DivFOp::create(gb, l, mel, f64Const(gb, l, 2595)));
+            Value hz = arith::MulFOp::create(
+                gb, l, f64Const(gb, l, 700),
+                arith::SubFOp::create(gb, l, pow, f64Const(gb, l, 1)));
+            Value scaled = arith::MulFOp::create(
+                gb, l,
+                arith::AddFOp::create(gb, l, lengthF, f64Const(gb, l, 1)), hz);
+            return math::FloorOp::create(
+                gb, l, arith::DivFOp::create(gb, l, scaled, rate));
+          };
+          Value lo = edge(0), center = edge(1), hi = edge(2);
+          Value j = asF64(ivs[0]);
+          using P = arith::CmpFPredicate;
+          auto cmp = [&](P p, Value x, Value y) -> Value {
+            return arith::CmpFOp::create(gb, l, p, x, y);
+          };
+          Value rising =
+              arith::DivFOp::create(gb, l, arith::SubFOp::create(gb, l, j, lo),
+                                    arith::SubFOp::create(gb, l, center, lo));
+          Value falling =
+              arith::DivFOp::create(gb, l, arith::SubFOp::create(gb, l, hi, j),
+                                    arith::SubFOp::create(gb, l, hi, center));
+          Value zero = f64Const(gb, l, 0);
+          Value inRise = arith::AndIOp::create(gb, l, cmp(P::OLE, lo, j),
+                                               cmp(P::OLT, j, center));
+          Value inFall = arith::AndIOp::create(gb, l, cmp(P::OLT, center, j),
+                                               cmp(P::OLT, j, hi));
+          Value v = arith::SelectOp::create(gb, l, inFall, falling, zero);
+          v = arith::SelectOp::create(gb, l, inRise, rising, v);
+          v = arith::SelectOp::create(gb, l, cmp(P::OEQ, j, center),
+                                      f64Const(gb, l, 1), v);
+          if (elementType.isF64())
+            return v;
+          return arith::TruncFOp::create(gb, l, elementType, v);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void blade::detail::populateSignalPatterns(const TypeConverter &converter,
                                            RewritePatternSet &patterns) {
-  patterns.add<DftLowering, StftLowering>(converter, patterns.getContext());
+  patterns.add<DftLowering, StftLowering, MelWeightMatrixLowering>(
+      converter, patterns.getContext());
 }

@@ -1,4 +1,4 @@
-//===- Signal.cpp - ONNX DFT and STFT -------------------------------------===//
+//===- Signal.cpp - ONNX DFT, STFT and MelWeightMatrix --------------------===//
 //
 // The window generators (HannWindow, HammingWindow, BlackmanWindow) are ONNX
 // functions and come through function-body expansion.
@@ -95,9 +95,40 @@ LogicalResult convertStft(NodeContext &ctx) {
   return ctx.setOutputs({result});
 }
 
+LogicalResult convertMelWeightMatrix(NodeContext &ctx) {
+  SmallVector<Value> operands;
+  for (unsigned i = 0; i < 5; ++i) {
+    FailureOr<Value> v = ctx.requiredInput(i);
+    if (failed(v))
+      return failure();
+    auto type = cast<RankedTensorType>(v->getType());
+    bool wantInt = i < 3;
+    bool ok = type.getRank() == 0 &&
+              (wantInt ? type.getElementType().isInteger(32) ||
+                             type.getElementType().isInteger(64)
+                       : isa<FloatType>(type.getElementType()));
+    if (!ok)
+      return ctx.fail("input #" + Twine(i) + " must be " +
+                      (wantInt ? "an int32 or int64" : "a float") + " scalar");
+    operands.push_back(*v);
+  }
+  OpBuilder &b = ctx.builder;
+  Type elementType = convertElementType(
+      b.getContext(), ctx.intAttr("output_datatype", onnx::TensorProto::FLOAT));
+  if (!elementType || !isa<FloatType>(elementType))
+    return ctx.fail("output_datatype must be a float type");
+  auto resultType = RankedTensorType::get(
+      {ShapedType::kDynamic, ShapedType::kDynamic}, elementType);
+  Value result = MelWeightMatrixOp::create(b, ctx.loc, resultType, operands[0],
+                                           operands[1], operands[2],
+                                           operands[3], operands[4]);
+  return ctx.setOutputs({result});
+}
+
 } // namespace
 
 void registerSignalConverters(ConverterRegistry &r) {
+  r.add("MelWeightMatrix", 17, convertMelWeightMatrix);
   r.add("DFT", 17, convertDft);
   r.add("STFT", 17, convertStft);
 }

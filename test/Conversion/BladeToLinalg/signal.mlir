@@ -40,3 +40,19 @@ func.func @inverse_and_stft(%x: tensor<4x8x2xf32>, %s: tensor<1x64x1xf32>, %step
   %1 = blade.stft %s, %step, window %w {onesided = true} : (tensor<1x64x1xf32>, tensor<i64>, tensor<16xf32>) -> tensor<1x?x9x2xf32>
   return %0, %1 : tensor<4x8x2xf32>, tensor<1x?x9x2xf32>
 }
+
+// -----
+
+// One element per (spectrum bin, mel bin): its three edges in f64, floor of
+// the scaled frequency, then the triangle.
+// CHECK-LABEL: func.func @mel
+// CHECK: %[[LEN:.+]] = tensor.extract %{{.+}}[] : tensor<i64>
+// CHECK: math.log10 {{.*}} : f64
+// CHECK: linalg.generic
+// CHECK-COUNT-3: math.floor
+// CHECK: arith.select
+// CHECK: arith.truncf %{{.+}} : f64 to f32
+func.func @mel(%b: tensor<i32>, %n: tensor<i64>, %r: tensor<i32>, %lo: tensor<f32>, %hi: tensor<f32>) -> tensor<?x?xf32> {
+  %0 = blade.mel_weight_matrix %b, %n, %r, %lo, %hi : (tensor<i32>, tensor<i64>, tensor<i32>, tensor<f32>, tensor<f32>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}

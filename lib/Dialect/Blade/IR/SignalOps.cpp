@@ -108,3 +108,19 @@ void StftOp::emitShapeChecks(ShapeCheckList &checks) {
                                        checks.dim(getSignal(), 1), length),
                  where + ": the signal is shorter than one frame");
 }
+
+void MelWeightMatrixOp::emitShapeChecks(ShapeCheckList &checks) {
+  OpBuilder &b = checks.builder();
+  Location loc = getLoc();
+  std::string where = ShapeCheckList::where(*this);
+  auto requirePositive = [&](Value v, StringRef what) {
+    Value x = tensor::ExtractOp::create(b, loc, v, ValueRange{});
+    Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(x.getType()));
+    checks.require(
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero),
+        where + ": " + what.str() + " must be positive");
+  };
+  requirePositive(getNumMelBins(), "num_mel_bins");
+  requirePositive(getDftLength(), "dft_length");
+  requirePositive(getSampleRate(), "sample_rate");
+}

@@ -1,7 +1,8 @@
 //===- BladeSignalOps.td - Signal processing ops ------------*- tablegen -*-===//
 //
-// Fourier transforms (ONNX DFT, STFT); the window generators are ONNX
-// functions, expanded by the importer.
+// Fourier transforms (ONNX DFT, STFT) and mel filter banks (ONNX
+// MelWeightMatrix); the window generators are ONNX functions, expanded by the
+// importer.
 //
 //===----------------------------------------------------------------------===//
 
@@ -76,6 +77,38 @@ def Blade_StftOp : Blade_Op<"stft",
     (`,` `frame_length` $frame_length^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+}
+
+def Blade_MelWeightMatrixOp : Blade_Op<"mel_weight_matrix",
+    [Pure, DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
+  let summary = "Triangular mel filter bank (ONNX MelWeightMatrix)";
+  let description = [{
+    A `[dft_length / 2 + 1, num_mel_bins]` matrix mapping a one-sided
+    spectrum to mel bins. `num_mel_bins + 2` edges are spaced evenly on the
+    mel scale (`2595 * log10(1 + hz / 700)`) from `lower_edge_hertz` to
+    `upper_edge_hertz` and mapped to spectrum bins
+    `floor((dft_length + 1) * hz / sample_rate)`; column `i` rises linearly
+    from edge `i` to 1 at edge `i + 1` and falls to 0 at edge `i + 2`. The
+    sizes come from the (run-time) scalar operands, which the run-time
+    checks require to be positive; edges are computed in f64.
+
+    Example:
+
+    ```mlir
+    %m = blade.mel_weight_matrix %bins, %len, %rate, %lo, %hi
+        : (tensor<i32>, tensor<i32>, tensor<i32>, tensor<f32>, tensor<f32>) -> tensor<?x?xf32>
+    ```
+  }];
+  let arguments = (ins 0DTensorOf<[I32, I64]>:$num_mel_bins,
+                       0DTensorOf<[I32, I64]>:$dft_length,
+                       0DTensorOf<[I32, I64]>:$sample_rate,
+                       0DTensorOf<[AnyFloat]>:$lower_edge_hertz,
+                       0DTensorOf<[AnyFloat]>:$upper_edge_hertz);
+  let results = (outs 2DTensorOf<[AnyFloat]>:$output);
+  let assemblyFormat = [{
+    $num_mel_bins `,` $dft_length `,` $sample_rate `,` $lower_edge_hertz `,`
+    $upper_edge_hertz attr-dict `:` functional-type(operands, results)
+  }];
 }
 
 #endif // BLADE_DIALECT_BLADE_IR_BLADESIGNALOPS_TD
