@@ -1,4 +1,4 @@
-//===- blade-run.cpp - Compile and run an ONNX model on .npy inputs -------===//
+//===- blade-run.cpp - Compile and run an ONNX model on tensor files ------===//
 //
 //   blade-run MODEL.onnx --input NAME=FILE.npy ... --output-dir DIR
 //
@@ -59,9 +59,13 @@ int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
   std::string errors;
   raw_string_ostream errorStream(errors);
-  if (!cl::ParseCommandLineOptions(argc, argv,
-                                   "Compile and run an ONNX model\n",
-                                   &errorStream)) {
+  const char *overview =
+      "Compile and run an ONNX model\n\n"
+      "Inputs are NumPy .npy files or ONNX TensorProto .pb files; each output\n"
+      "is written to <output-dir>/<name>.npy. NumPy has no bfloat16: a bf16\n"
+      "input may be given as uint16 bit patterns or as float32, and bf16\n"
+      "outputs are written as uint16 bit patterns.\n";
+  if (!cl::ParseCommandLineOptions(argc, argv, overview, &errorStream)) {
     StringRef first = StringRef(errors).split('\n').first;
     errs() << "error: " << first.ltrim() << "\n";
     return 2;
