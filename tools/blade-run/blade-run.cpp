@@ -20,8 +20,12 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
+
+#include <algorithm>
+#include <chrono>
 
 using namespace llvm;
 
@@ -40,10 +44,21 @@ cl::opt<std::string> outputDir("output-dir",
                                cl::value_desc("dir"));
 cl::opt<std::string> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
                               cl::init("3"), cl::Prefix);
+cl::opt<std::string>
+    benchRuns("bench",
+              cl::desc("After the first run, time N more and print the compile "
+                       "time and the median and minimum latency"),
+              cl::value_desc("N"));
 
 int fail(const Twine &message) {
   errs() << "error: " << message << "\n";
   return 1;
+}
+
+double millisecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - start)
+      .count();
 }
 
 std::string sanitize(StringRef name) {
@@ -76,6 +91,13 @@ int main(int argc, char **argv) {
   unsigned level = 0;
   if (StringRef(optLevel).getAsInteger(10, level) || level > 3)
     return fail("-O must be 0, 1, 2 or 3, got '" + optLevel + "'"), 2;
+  unsigned bench = 0;
+  if (benchRuns.getNumOccurrences() &&
+      (StringRef(benchRuns).getAsInteger(10, bench) || bench < 1 ||
+       bench > 1000000))
+    return fail("--bench must be a number of runs from 1 to 1000000, got '" +
+                benchRuns + "'"),
+           2;
 
   // Read the inputs before compiling: bad files fail fast.
   std::vector<std::pair<std::string, blade::rt::Tensor>> given;
@@ -97,10 +119,12 @@ int main(int argc, char **argv) {
   blade::OneLineDiagnostics diagnostics(ctx);
   blade::CompileOptions options;
   options.llvmOptLevel = level;
+  auto compileStart = std::chrono::steady_clock::now();
   std::unique_ptr<blade::JitModel> model =
       blade::compileOnnxFile(ctx, modelPath, options);
   if (!model)
     return 1;
+  double compileMs = millisecondsSince(compileStart);
 
   const blade::rt::ModelSignature &sig = model->signature();
   std::vector<const blade::rt::Tensor *> inputs(sig.inputs.size(), nullptr);
@@ -138,6 +162,26 @@ int main(int argc, char **argv) {
   std::vector<blade::rt::Tensor> outputs;
   if (blade::rt::Status s = model->run(inputs, outputs); !s)
     return fail(s.message());
+  if (bench) {
+    // The first run above warmed caches and page mappings; time the rest.
+    std::vector<double> times;
+    for (unsigned i = 0; i < bench; ++i) {
+      std::vector<blade::rt::Tensor> discarded;
+      auto start = std::chrono::steady_clock::now();
+      if (blade::rt::Status s = model->run(inputs, discarded); !s)
+        return fail(s.message());
+      times.push_back(millisecondsSince(start));
+    }
+    std::sort(times.begin(), times.end());
+    double median =
+        times.size() % 2
+            ? times[times.size() / 2]
+            : (times[times.size() / 2 - 1] + times[times.size() / 2]) / 2;
+    outs() << formatv("compile: {0:f1} ms\n", compileMs);
+    outs() << formatv(
+        "latency: median {0:f3} ms, min {1:f3} ms over {2} runs\n", median,
+        times.front(), bench);
+  }
 
   if (std::error_code ec = sys::fs::create_directories(outputDir))
     return fail("cannot create '" + outputDir + "': " + ec.message());
