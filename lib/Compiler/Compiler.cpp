@@ -155,8 +155,9 @@ static std::string describeLocation(Location loc) {
   return "";
 }
 
-OneLineDiagnostics::OneLineDiagnostics(MLIRContext &ctx) : ctx(ctx) {
-  id = ctx.getDiagEngine().registerHandler([](Diagnostic &diag) {
+OneLineDiagnostics::OneLineDiagnostics(MLIRContext &ctx, std::string *sink)
+    : ctx(ctx) {
+  id = ctx.getDiagEngine().registerHandler([sink](Diagnostic &diag) {
     if (diag.getSeverity() != DiagnosticSeverity::Error)
       return success();
     std::string message = diag.str();
@@ -166,8 +167,12 @@ OneLineDiagnostics::OneLineDiagnostics(MLIRContext &ctx) : ctx(ctx) {
     std::string where = describeLocation(diag.getLocation());
     if (StringRef(message).starts_with("node '"))
       where.clear(); // The importer's messages name the node themselves.
-    llvm::errs() << "error: " << (where.empty() ? "" : where + ": ")
-                 << message << "\n";
+    std::string line = (where.empty() ? "" : where + ": ") + message;
+    if (!sink) {
+      llvm::errs() << "error: " << line << "\n";
+      return success();
+    }
+    *sink += (sink->empty() ? "" : "; ") + line;
     return success();
   });
 }

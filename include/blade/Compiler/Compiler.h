@@ -15,6 +15,7 @@
 #include "mlir/IR/MLIRContext.h"
 
 #include <memory>
+#include <string>
 
 namespace blade {
 
@@ -51,10 +52,13 @@ std::unique_ptr<JitModel> compileOnnxFile(mlir::MLIRContext &ctx,
                                           const CompileOptions &options);
 
 /// Installs a diagnostic handler printing each error as one line,
-/// `error: <where>: <message>`, to stderr for the handler's lifetime.
+/// `error: <where>: <message>`, to stderr for the handler's lifetime. With a
+/// `sink`, the lines (`<where>: <message>`, joined by "; ") are appended to
+/// it instead.
 class OneLineDiagnostics {
 public:
-  explicit OneLineDiagnostics(mlir::MLIRContext &ctx);
+  explicit OneLineDiagnostics(mlir::MLIRContext &ctx,
+                              std::string *sink = nullptr);
   ~OneLineDiagnostics();
 
 private:
