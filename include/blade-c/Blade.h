@@ -62,11 +62,17 @@ void bladeStatusFree(BladeStatus *status);
 
 /*--- Compile options --------------------------------------------------------*/
 
-/* Default options: LLVM optimisation level 3. */
+/* Default options: LLVM optimisation level 3, code for this machine. */
 BladeOptions *bladeOptionsCreate(void);
 void bladeOptionsFree(BladeOptions *options);
 /* LLVM optimisation level, 0 to 3. */
 BladeStatus *bladeOptionsSetOptLevel(BladeOptions *options, int level);
+/* The CPU to generate code for, like clang's -mcpu/-mattr: `cpu` a name or
+ * "host" (the default; NULL keeps it), `features` a comma-separated list of
+ * +name/-name changes (NULL or "" for none). Checked when a model is
+ * compiled: unknown names, or features this machine lacks, are an error. */
+BladeStatus *bladeOptionsSetTarget(BladeOptions *options, const char *cpu,
+                                   const char *features);
 
 /*--- Models -----------------------------------------------------------------*/
 

@@ -132,6 +132,16 @@ BladeStatus *bladeOptionsSetOptLevel(BladeOptions *options, int level) {
   return nullptr;
 }
 
+BladeStatus *bladeOptionsSetTarget(BladeOptions *options, const char *cpu,
+                                   const char *features) {
+  if (!options)
+    return error("the options are NULL");
+  if (cpu)
+    options->compile.target.cpu = cpu;
+  options->compile.target.features = features ? features : "";
+  return nullptr;
+}
+
 BladeStatus *bladeModelCompileFile(const char *path,
                                    const BladeOptions *options,
                                    BladeModel **model) {

@@ -116,7 +116,8 @@ std::unique_ptr<JitModel> compileModule(ModuleOp module,
       for (auto m : messages.getAsRange<StringAttr>())
         checkMessages.push_back(m.str());
   auto model = JitModel::create(module, kEntryFunctionName, std::move(*sig),
-                                std::move(checkMessages), options.llvmOptLevel);
+                                std::move(checkMessages), options.llvmOptLevel,
+                                options.target);
   if (!model) {
     emitError(module->getLoc())
         << "JIT compilation failed: " << llvm::toString(model.takeError());

@@ -44,6 +44,13 @@ cl::opt<std::string> outputDir("output-dir",
                                cl::value_desc("dir"));
 cl::opt<std::string> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
                               cl::init("3"), cl::Prefix);
+cl::opt<std::string> mcpu("mcpu",
+                          cl::desc("CPU to generate code for (default: host)"),
+                          cl::value_desc("name"), cl::init("host"));
+cl::opt<std::string>
+    mattr("mattr",
+          cl::desc("CPU feature changes, e.g. -avx512f,+fma (LLVM names)"),
+          cl::value_desc("+a,-b"));
 cl::opt<std::string>
     benchRuns("bench",
               cl::desc("After the first run, time N more and print the compile "
@@ -119,6 +126,8 @@ int main(int argc, char **argv) {
   blade::OneLineDiagnostics diagnostics(ctx);
   blade::CompileOptions options;
   options.llvmOptLevel = level;
+  options.target.cpu = mcpu;
+  options.target.features = mattr;
   auto compileStart = std::chrono::steady_clock::now();
   std::unique_ptr<blade::JitModel> model =
       blade::compileOnnxFile(ctx, modelPath, options);

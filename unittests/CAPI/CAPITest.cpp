@@ -138,6 +138,27 @@ TEST(CAPITest, CompilesFromBytesWithOptions) {
   bladeModelFree(model);
 }
 
+TEST(CAPITest, TargetOptions) {
+  BladeOptions *options = bladeOptionsCreate();
+  BladeModel *model = nullptr;
+  StatusGuard set{bladeOptionsSetTarget(options, "x86-64", "-avx512f")};
+  ASSERT_TRUE(set.ok());
+  {
+    StatusGuard s{bladeModelCompileFile(kMatmul.c_str(), options, &model)};
+    ASSERT_TRUE(s.ok()) << s.message();
+    EXPECT_EQ(runMatmul(model, 3, 1.0f).size(), 9u);
+    bladeModelFree(model);
+    model = nullptr;
+  }
+  StatusGuard bad{bladeOptionsSetTarget(options, "nonesuch", nullptr)};
+  ASSERT_TRUE(bad.ok()); // checked when compiling
+  StatusGuard s{bladeModelCompileFile(kMatmul.c_str(), options, &model)};
+  EXPECT_NE(s.message().find("unknown CPU 'nonesuch'"), std::string::npos)
+      << s.message();
+  EXPECT_EQ(model, nullptr);
+  bladeOptionsFree(options);
+}
+
 TEST(CAPITest, ConcurrentRunsOfOneModel) {
   BladeModel *model = compileOrDie(kMatmul);
   ASSERT_NE(model, nullptr);

@@ -39,6 +39,8 @@ mlir::FailureOr<rt::ModelSignature> getModelSignature(mlir::ModuleOp module);
 
 struct CompileOptions {
   unsigned llvmOptLevel = 3;
+  /// The CPU and feature changes code is generated for (see JitTarget).
+  JitTarget target;
 };
 
 /// Lowers an imported module and JIT-compiles it. Returns null after

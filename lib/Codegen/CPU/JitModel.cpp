@@ -5,8 +5,14 @@
 #include "blade-rt/MemRef.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ExecutionEngine/Orc/JITTargetMachineBuilder.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
 
 #include <cstdlib>
 #include <set>
@@ -24,11 +30,66 @@ JitModel::JitModel(std::unique_ptr<ExecutionEngine> engine, std::string entry,
 
 JitModel::~JitModel() = default;
 
+/// The target machine for `target`, refusing unknown CPUs and features and
+/// (since the code runs here) features the host lacks.
+static llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const JitTarget &target, llvm::TargetMachine &host) {
+  auto fail = [](const llvm::Twine &message) {
+    return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+  };
+  const llvm::MCSubtargetInfo &hostInfo = *host.getMCSubtargetInfo();
+  llvm::orc::JITTargetMachineBuilder builder(host.getTargetTriple());
+  builder.setCodeGenOptLevel(host.getOptLevel());
+  bool isHost = target.cpu.empty() || target.cpu == "host";
+  std::string cpu = isHost ? host.getTargetCPU().str() : target.cpu;
+  if (!hostInfo.isCPUStringValid(cpu))
+    return fail("unknown CPU '" + cpu + "' for " +
+                host.getTargetTriple().str());
+  builder.setCPU(cpu);
+  llvm::SubtargetFeatures features;
+  if (isHost)
+    features.addFeaturesVector(
+        llvm::SubtargetFeatures(host.getTargetFeatureString()).getFeatures());
+  llvm::SmallVector<llvm::StringRef> changes;
+  llvm::StringRef(target.features).split(changes, ',', -1, false);
+  for (llvm::StringRef change : changes) {
+    change = change.trim();
+    llvm::StringRef name = change.drop_front();
+    bool known = llvm::any_of(
+        hostInfo.getAllProcessorFeatures(),
+        [&](const llvm::SubtargetFeatureKV &kv) { return name == kv.Key; });
+    if ((!change.starts_with("+") && !change.starts_with("-")) || !known)
+      return fail("unknown CPU feature '" + change +
+                  "' (write +name or -name with an LLVM feature name)");
+    features.AddFeature(change);
+  }
+  builder.addFeatures(features.getFeatures());
+  auto tm = builder.createTargetMachine();
+  if (!tm)
+    return tm.takeError();
+  // Instruction-set features the host reports as absent (tuning features
+  // are not reported and do not matter here).
+  llvm::StringMap<bool> hostFeatures = llvm::sys::getHostCPUFeatures();
+  const llvm::FeatureBitset &wanted =
+      (*tm)->getMCSubtargetInfo()->getFeatureBits();
+  std::string missing;
+  for (const llvm::SubtargetFeatureKV &kv :
+       hostInfo.getAllProcessorFeatures()) {
+    auto it = hostFeatures.find(kv.Key);
+    if (wanted.test(kv.Value) && it != hostFeatures.end() && !it->second)
+      missing += (missing.empty() ? "" : ", ") + std::string(kv.Key);
+  }
+  if (!missing.empty())
+    return fail("the target needs CPU features this machine lacks (" + missing +
+                "); the JIT runs the code here");
+  return tm;
+}
+
 llvm::Expected<std::unique_ptr<JitModel>>
 JitModel::create(ModuleOp llvmModule, llvm::StringRef entryName,
                  rt::ModelSignature signature,
-                 std::vector<std::string> shapeCheckMessages,
-                 unsigned optLevel) {
+                 std::vector<std::string> shapeCheckMessages, unsigned optLevel,
+                 const JitTarget &target) {
   static const bool targetsReady = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -36,21 +97,37 @@ JitModel::create(ModuleOp llvmModule, llvm::StringRef entryName,
   }();
   (void)targetsReady;
 
-  auto tmBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!tmBuilder)
-    return tmBuilder.takeError();
-  auto tm = tmBuilder->createTargetMachine();
+  auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostBuilder)
+    return hostBuilder.takeError();
+  auto hostTm = hostBuilder->createTargetMachine();
+  if (!hostTm)
+    return hostTm.takeError();
+  auto tm = createTargetMachine(target, *hostTm->get());
   if (!tm)
     return tm.takeError();
+  std::string cpu = (*tm)->getTargetCPU().str();
+  std::string features = (*tm)->getTargetFeatureString().str();
 
   // ExecutionEngineOptions holds the transformer by reference: keep it alive
-  // until create() returns.
-  std::function<llvm::Error(llvm::Module *)> optimize =
+  // until create() returns. Code generation follows each function's
+  // target-cpu/target-features, so the chosen target applies to all of it.
+  std::function<llvm::Error(llvm::Module *)> optimizeFor =
       makeOptimizingTransformer(std::min(optLevel, 3u), 0, tm->get());
+  std::function<llvm::Error(llvm::Module *)> optimize =
+      [&](llvm::Module *module) -> llvm::Error {
+    for (llvm::Function &fn : *module) {
+      if (fn.isDeclaration())
+        continue;
+      fn.addFnAttr("target-cpu", cpu);
+      fn.addFnAttr("target-features", features);
+    }
+    return optimizeFor(module);
+  };
   ExecutionEngineOptions options;
   options.transformer = optimize;
-  options.jitCodeGenOptLevel = static_cast<llvm::CodeGenOptLevel>(
-      std::min(optLevel, 3u));
+  options.jitCodeGenOptLevel =
+      static_cast<llvm::CodeGenOptLevel>(std::min(optLevel, 3u));
   auto engine = ExecutionEngine::create(llvmModule, options);
   if (!engine)
     return engine.takeError();
@@ -80,8 +157,8 @@ rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
   for (const rt::TensorSpec &out : sig.outputs)
     resultAt.push_back(descriptors.reserveResult(out.rank()));
   for (const rt::Tensor *t : inputs)
-    inputAt.push_back(descriptors.appendInput(
-        const_cast<void *>(t->data()), t->shape()));
+    inputAt.push_back(
+        descriptors.appendInput(const_cast<void *>(t->data()), t->shape()));
 
   // All words are in place: take the pointers now (appends may move them).
   void *resultPtr = descriptors.at(resultAt.empty() ? 0 : resultAt[0]);
@@ -138,10 +215,9 @@ rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
     if (contiguous && owned) {
       adopted.insert(view.allocated);
       void *allocated = view.allocated;
-      outputs.push_back(rt::Tensor::adopt(spec.dtype, view.sizes, view.aligned,
-                                          [allocated](void *) {
-                                            std::free(allocated);
-                                          }));
+      outputs.push_back(
+          rt::Tensor::adopt(spec.dtype, view.sizes, view.aligned,
+                            [allocated](void *) { std::free(allocated); }));
       continue;
     }
     outputs.push_back(rt::copyFromView(spec.dtype, view));

@@ -17,12 +17,22 @@
 #include "llvm/Support/Error.h"
 
 #include <memory>
+#include <string>
 
 namespace mlir {
 class ExecutionEngine;
 } // namespace mlir
 
 namespace blade {
+
+/// The CPU the JIT generates code for, like clang's -mcpu/-mattr: a CPU name
+/// ("host" for this machine) and a comma-separated list of +feature/-feature
+/// changes. The JIT runs the code here, so it refuses a target that needs
+/// features this machine lacks.
+struct JitTarget {
+  std::string cpu = "host";
+  std::string features;
+};
 
 class JitModel {
 public:
@@ -33,7 +43,8 @@ public:
   static llvm::Expected<std::unique_ptr<JitModel>>
   create(mlir::ModuleOp llvmModule, llvm::StringRef entryName,
          rt::ModelSignature signature,
-         std::vector<std::string> shapeCheckMessages, unsigned optLevel = 3);
+         std::vector<std::string> shapeCheckMessages, unsigned optLevel = 3,
+         const JitTarget &target = {});
   ~JitModel();
 
   const rt::ModelSignature &signature() const { return sig; }
