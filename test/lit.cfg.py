@@ -23,4 +23,5 @@ config.substitutions.append(("%ort_peer", config.ort_peer))
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["blade-opt", "blade-compile", "blade-run"], [config.blade_tools_dir])
+    ["blade-opt", "blade-compile", "blade-run", "blade-c-example"],
+    [config.blade_tools_dir])
