@@ -86,8 +86,8 @@ int main(int argc, char **argv) {
       goto done;
   }
 
-  if (failed(bladeModelRun(model, (const BladeTensor *const *)inputs,
-                           numInputs, outputs, numOutputs)))
+  if (failed(bladeModelRun(model, (const BladeTensor *const *)inputs, numInputs,
+                           outputs, numOutputs)))
     goto done;
   for (i = 0; i < numOutputs; ++i) {
     size_t d, e, count = bladeTensorByteSize(outputs[i]) / sizeof(float);
