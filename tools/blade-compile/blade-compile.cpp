@@ -1,6 +1,8 @@
 //===- blade-compile.cpp - ONNX model to MLIR or LLVM IR ------------------===//
 //
-//   blade-compile MODEL.onnx [-o OUT] [--emit=import|blade|buffers|llvm|llvmir]
+//   blade-compile MODEL.onnx [-o OUT]
+//       [--emit=import|blade|buffers|llvm|llvmir|asm|obj] [--mcpu=..]
+//       [--mattr=..]
 //
 // Imports an ONNX model (binary, or ONNX text syntax) and writes it at the
 // chosen stage of the pipeline.
@@ -9,21 +11,24 @@
 
 #include "blade/Compiler/Compiler.h"
 #include "blade/Frontend/ONNX/Importer.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Target/TargetMachine.h"
 
 using namespace llvm;
 
 namespace {
-enum class Emit { Import, Blade, Buffers, LLVM, LLVMIR };
+enum class Emit { Import, Blade, Buffers, LLVM, LLVMIR, Asm, Obj };
 
 cl::opt<std::string> inputPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required);
@@ -35,8 +40,17 @@ cl::opt<std::string> emitName(
     "emit",
     cl::desc("What to write: import (blade IR as imported), blade (after graph "
              "passes), buffers (bufferized linalg), llvm (LLVM dialect), "
-             "llvmir (LLVM IR)"),
+             "llvmir (LLVM IR), asm (assembly), obj (object file)"),
     cl::value_desc("stage"), cl::init("blade"));
+cl::opt<std::string> mcpu("mcpu",
+                          cl::desc("CPU to generate code for (asm, obj; "
+                                   "default: host)"),
+                          cl::value_desc("name"), cl::init("host"));
+cl::opt<std::string> mattr("mattr",
+                           cl::desc("CPU feature changes, e.g. -avx512f,+fma"),
+                           cl::value_desc("+a,-b"));
+cl::opt<std::string> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
+                              cl::init("3"), cl::Prefix);
 
 std::optional<Emit> parseEmit(StringRef name) {
   return llvm::StringSwitch<std::optional<Emit>>(name)
@@ -45,6 +59,8 @@ std::optional<Emit> parseEmit(StringRef name) {
       .Case("buffers", Emit::Buffers)
       .Case("llvm", Emit::LLVM)
       .Case("llvmir", Emit::LLVMIR)
+      .Case("asm", Emit::Asm)
+      .Case("obj", Emit::Obj)
       .Default(std::nullopt);
 }
 } // namespace
@@ -64,12 +80,17 @@ int main(int argc, char **argv) {
   }
   std::optional<Emit> emitKind = parseEmit(emitName);
   if (!emitKind) {
-    errs() << "error: --emit must be import, blade, buffers, llvm or llvmir, "
-              "got '"
+    errs() << "error: --emit must be import, blade, buffers, llvm, llvmir, asm "
+              "or obj, got '"
            << emitName << "'\n";
     return 2;
   }
   Emit emit = *emitKind;
+  unsigned level = 0;
+  if (StringRef(optLevel).getAsInteger(10, level) || level > 3) {
+    errs() << "error: -O must be 0, 1, 2 or 3, got '" << optLevel << "'\n";
+    return 2;
+  }
 
   mlir::MLIRContext ctx;
   blade::prepareContext(ctx);
@@ -86,13 +107,43 @@ int main(int argc, char **argv) {
     return 1;
 
   std::error_code ec;
-  ToolOutputFile out(outputPath, ec, sys::fs::OF_None);
+  ToolOutputFile out(outputPath, ec,
+                     emit == Emit::Obj ? sys::fs::OF_None : sys::fs::OF_Text);
   if (ec) {
     errs() << "error: cannot write '" << outputPath << "': " << ec.message()
            << "\n";
     return 1;
   }
-  if (emit == Emit::LLVMIR) {
+  if (emit == Emit::Asm || emit == Emit::Obj) {
+    // Machine code for the chosen CPU; it need not run on this machine.
+    auto tm = blade::createTargetMachine({mcpu, mattr}, /*mustRunHere=*/false);
+    if (!tm) {
+      errs() << "error: " << toString(tm.takeError()) << "\n";
+      return 1;
+    }
+    LLVMContext llvmCtx;
+    std::unique_ptr<Module> llvmModule =
+        mlir::translateModuleToLLVMIR(*module, llvmCtx);
+    if (!llvmModule)
+      return 1;
+    llvmModule->setDataLayout((*tm)->createDataLayout());
+    llvmModule->setTargetTriple((*tm)->getTargetTriple());
+    blade::setTargetAttributes(*llvmModule, **tm);
+    if (Error err = mlir::makeOptimizingTransformer(level, 0, tm->get())(
+            llvmModule.get())) {
+      errs() << "error: " << toString(std::move(err)) << "\n";
+      return 1;
+    }
+    legacy::PassManager codegen;
+    if ((*tm)->addPassesToEmitFile(codegen, out.os(), nullptr,
+                                   emit == Emit::Asm
+                                       ? CodeGenFileType::AssemblyFile
+                                       : CodeGenFileType::ObjectFile)) {
+      errs() << "error: the target cannot emit this file type\n";
+      return 1;
+    }
+    codegen.run(*llvmModule);
+  } else if (emit == Emit::LLVMIR) {
     LLVMContext llvmCtx;
     std::unique_ptr<Module> llvmModule =
         mlir::translateModuleToLLVMIR(*module, llvmCtx);

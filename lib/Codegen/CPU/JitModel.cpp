@@ -30,13 +30,33 @@ JitModel::JitModel(std::unique_ptr<ExecutionEngine> engine, std::string entry,
 
 JitModel::~JitModel() = default;
 
-/// The target machine for `target`, refusing unknown CPUs and features and
-/// (since the code runs here) features the host lacks.
-static llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
-createTargetMachine(const JitTarget &target, llvm::TargetMachine &host) {
+void setTargetAttributes(llvm::Module &module, const llvm::TargetMachine &tm) {
+  for (llvm::Function &fn : module) {
+    if (fn.isDeclaration())
+      continue;
+    fn.addFnAttr("target-cpu", tm.getTargetCPU());
+    fn.addFnAttr("target-features", tm.getTargetFeatureString());
+  }
+}
+
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const JitTarget &target, bool mustRunHere) {
+  static const bool targetsReady = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetsReady;
   auto fail = [](const llvm::Twine &message) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
   };
+  auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
+  if (!hostBuilder)
+    return hostBuilder.takeError();
+  auto hostTm = hostBuilder->createTargetMachine();
+  if (!hostTm)
+    return hostTm.takeError();
+  llvm::TargetMachine &host = **hostTm;
   const llvm::MCSubtargetInfo &hostInfo = *host.getMCSubtargetInfo();
   llvm::orc::JITTargetMachineBuilder builder(host.getTargetTriple());
   builder.setCodeGenOptLevel(host.getOptLevel());
@@ -65,8 +85,8 @@ createTargetMachine(const JitTarget &target, llvm::TargetMachine &host) {
   }
   builder.addFeatures(features.getFeatures());
   auto tm = builder.createTargetMachine();
-  if (!tm)
-    return tm.takeError();
+  if (!tm || !mustRunHere)
+    return tm;
   // Instruction-set features the host reports as absent (tuning features
   // are not reported and do not matter here).
   llvm::StringMap<bool> hostFeatures = llvm::sys::getHostCPUFeatures();
@@ -90,24 +110,9 @@ JitModel::create(ModuleOp llvmModule, llvm::StringRef entryName,
                  rt::ModelSignature signature,
                  std::vector<std::string> shapeCheckMessages, unsigned optLevel,
                  const JitTarget &target) {
-  static const bool targetsReady = [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-    return true;
-  }();
-  (void)targetsReady;
-
-  auto hostBuilder = llvm::orc::JITTargetMachineBuilder::detectHost();
-  if (!hostBuilder)
-    return hostBuilder.takeError();
-  auto hostTm = hostBuilder->createTargetMachine();
-  if (!hostTm)
-    return hostTm.takeError();
-  auto tm = createTargetMachine(target, *hostTm->get());
+  auto tm = createTargetMachine(target, /*mustRunHere=*/true);
   if (!tm)
     return tm.takeError();
-  std::string cpu = (*tm)->getTargetCPU().str();
-  std::string features = (*tm)->getTargetFeatureString().str();
 
   // ExecutionEngineOptions holds the transformer by reference: keep it alive
   // until create() returns. Code generation follows each function's
@@ -116,12 +121,7 @@ JitModel::create(ModuleOp llvmModule, llvm::StringRef entryName,
       makeOptimizingTransformer(std::min(optLevel, 3u), 0, tm->get());
   std::function<llvm::Error(llvm::Module *)> optimize =
       [&](llvm::Module *module) -> llvm::Error {
-    for (llvm::Function &fn : *module) {
-      if (fn.isDeclaration())
-        continue;
-      fn.addFnAttr("target-cpu", cpu);
-      fn.addFnAttr("target-features", features);
-    }
+    setTargetAttributes(*module, **tm);
     return optimizeFor(module);
   };
   ExecutionEngineOptions options;

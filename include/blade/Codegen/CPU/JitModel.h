@@ -19,6 +19,11 @@
 #include <memory>
 #include <string>
 
+namespace llvm {
+class Module;
+class TargetMachine;
+} // namespace llvm
+
 namespace mlir {
 class ExecutionEngine;
 } // namespace mlir
@@ -33,6 +38,16 @@ struct JitTarget {
   std::string cpu = "host";
   std::string features;
 };
+
+/// A target machine for `target` on this machine's triple. Unknown CPUs or
+/// features are errors; with `mustRunHere` (the JIT), so are instruction-set
+/// features this machine lacks.
+llvm::Expected<std::unique_ptr<llvm::TargetMachine>>
+createTargetMachine(const JitTarget &target, bool mustRunHere);
+
+/// Sets target-cpu/target-features of every function defined in `module` to
+/// `tm`'s; code generation follows these attributes.
+void setTargetAttributes(llvm::Module &module, const llvm::TargetMachine &tm);
 
 class JitModel {
 public:
