@@ -467,6 +467,48 @@ Value poolPadValue(OpBuilder &b, Location loc, Type elementType, Type bladeType,
                                    b.getIntegerAttr(elementType, min));
 }
 
+/// The iteration space of a pooling generic: [N, C, out..., window...] with
+/// the window dims reduced. Its operands are the padded input, a placeholder
+/// of the kernel's shape and the [N, C, out...] result(s).
+struct PoolSpace {
+  AffineMap inputMap, windowMap, outMap;
+  SmallVector<utils::IteratorType> iterators;
+  Value window;
+};
+
+PoolSpace buildPoolSpace(OpBuilder &b, Location loc, ArrayRef<WindowDim> dims,
+                         Type elementType) {
+  MLIRContext *ctx = b.getContext();
+  int64_t k = dims.size();
+  unsigned numLoops = 2 + 2 * k;
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> windowExprs, outExprs = {d(0), d(1)};
+  SmallVector<int64_t> kernel;
+  for (int64_t i = 0; i < k; ++i) {
+    windowExprs.push_back(d(2 + k + i));
+    outExprs.push_back(d(2 + i));
+    kernel.push_back(dims[i].kernel);
+  }
+  PoolSpace space;
+  space.inputMap = windowInputMap(ctx, numLoops, {d(0), d(1)}, 2, 2 + k, dims);
+  space.windowMap = AffineMap::get(numLoops, 0, windowExprs, ctx);
+  space.outMap = AffineMap::get(numLoops, 0, outExprs, ctx);
+  space.iterators.assign(2 + k, utils::IteratorType::parallel);
+  space.iterators.append(k, utils::IteratorType::reduction);
+  space.window = tensor::EmptyOp::create(b, loc, kernel, elementType);
+  return space;
+}
+
+/// [N, C, out...]: the sizes of a pooling result over `input`.
+SmallVector<OpFoldResult> poolResultSizes(OpBuilder &b, Location loc,
+                                          Value input,
+                                          ArrayRef<OpFoldResult> out) {
+  SmallVector<OpFoldResult> sizes = {tensor::getMixedSize(b, loc, input, 0),
+                                     tensor::getMixedSize(b, loc, input, 1)};
+  sizes.append(out.begin(), out.end());
+  return sizes;
+}
+
 struct PoolLowering : OpConversionPattern<PoolOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -507,37 +549,22 @@ struct PoolLowering : OpConversionPattern<PoolOp> {
       return lowerMaxWithIndices(op, rewriter, x, padded, padValue, low, out,
                                  dims);
 
-    unsigned numLoops = 2 + 2 * k;
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<AffineExpr> windowExprs, outExprs = {d(0), d(1)};
-    SmallVector<int64_t> kernel;
-    for (int64_t i = 0; i < k; ++i) {
-      windowExprs.push_back(d(2 + k + i));
-      outExprs.push_back(d(2 + i));
-      kernel.push_back(dims[i].kernel);
-    }
-    SmallVector<AffineMap> maps = {
-        windowInputMap(ctx, numLoops, {d(0), d(1)}, 2, 2 + k, dims),
-        AffineMap::get(numLoops, 0, windowExprs, ctx),
-        AffineMap::get(numLoops, 0, outExprs, ctx)};
-    SmallVector<utils::IteratorType> iterators(2 + k,
-                                               utils::IteratorType::parallel);
-    iterators.append(k, utils::IteratorType::reduction);
-    Value window = tensor::EmptyOp::create(rewriter, loc, kernel, elementType);
+    PoolSpace space = buildPoolSpace(rewriter, loc, dims, elementType);
+    SmallVector<AffineMap> maps = {space.inputMap, space.windowMap,
+                                   space.outMap};
 
     // Sums |x|^p for lp, x for avg, max for max.
     int64_t p = op.getP();
     auto reduceWindow = [&](Value input, Value init, StringRef how) {
-      SmallVector<OpFoldResult> sizes = {
-          tensor::getMixedSize(rewriter, loc, input, 0),
-          tensor::getMixedSize(rewriter, loc, input, 1)};
-      sizes.append(out.begin(), out.end());
-      Value empty = tensor::EmptyOp::create(rewriter, loc, sizes, elementType);
+      Value empty = tensor::EmptyOp::create(
+          rewriter, loc, poolResultSizes(rewriter, loc, input, out),
+          elementType);
       Value acc =
           linalg::FillOp::create(rewriter, loc, init, empty).getResult(0);
       return linalg::GenericOp::create(
                  rewriter, loc, TypeRange{acc.getType()},
-                 ValueRange{input, window}, ValueRange{acc}, maps, iterators,
+                 ValueRange{input, space.window}, ValueRange{acc}, maps,
+                 space.iterators,
                  [&](OpBuilder &b, Location l, ValueRange args) {
                    Value v = args[0], a = args[2], r;
                    if (how == "max") {
@@ -570,8 +597,8 @@ struct PoolLowering : OpConversionPattern<PoolOp> {
       // count_include_pad, user padding) elements, as a sum-pool of ones.
       Value divisor;
       int64_t volume = 1;
-      for (int64_t s : kernel)
-        volume *= s;
+      for (const WindowDim &dim : dims)
+        volume *= dim.kernel;
       if (op.getCountIncludePad() && !anyExtra) {
         divisor = createScalar(rewriter, loc, elementType, double(volume));
       } else {
@@ -622,33 +649,15 @@ struct PoolLowering : OpConversionPattern<PoolOp> {
                                     ArrayRef<OpFoldResult> out,
                                     ArrayRef<WindowDim> dims) const {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     auto xType = cast<RankedTensorType>(x.getType());
     Type elementType = xType.getElementType();
     bool isUnsigned =
         op.getInput().getType().getElementType().isUnsignedInteger();
     int64_t k = xType.getRank() - 2;
-    unsigned numLoops = 2 + 2 * k;
-    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-    SmallVector<AffineExpr> windowExprs, outExprs = {d(0), d(1)};
-    SmallVector<int64_t> kernel;
-    for (int64_t i = 0; i < k; ++i) {
-      windowExprs.push_back(d(2 + k + i));
-      outExprs.push_back(d(2 + i));
-      kernel.push_back(dims[i].kernel);
-    }
-    AffineMap outMap = AffineMap::get(numLoops, 0, outExprs, ctx);
-    SmallVector<AffineMap> maps = {
-        windowInputMap(ctx, numLoops, {d(0), d(1)}, 2, 2 + k, dims),
-        AffineMap::get(numLoops, 0, windowExprs, ctx), outMap, outMap};
-    SmallVector<utils::IteratorType> iterators(2 + k,
-                                               utils::IteratorType::parallel);
-    iterators.append(k, utils::IteratorType::reduction);
-    Value window = tensor::EmptyOp::create(rewriter, loc, kernel, elementType);
-    SmallVector<OpFoldResult> sizes = {
-        tensor::getMixedSize(rewriter, loc, x, 0),
-        tensor::getMixedSize(rewriter, loc, x, 1)};
-    sizes.append(out.begin(), out.end());
+    PoolSpace space = buildPoolSpace(rewriter, loc, dims, elementType);
+    SmallVector<AffineMap> maps = {space.inputMap, space.windowMap,
+                                   space.outMap, space.outMap};
+    SmallVector<OpFoldResult> sizes = poolResultSizes(rewriter, loc, x, out);
     Value values =
         linalg::FillOp::create(
             rewriter, loc, padValue,
@@ -670,8 +679,8 @@ struct PoolLowering : OpConversionPattern<PoolOp> {
     bool columnMajor = op.getStorageOrder() == 1;
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{values.getType(), indices.getType()},
-        ValueRange{padded, window}, ValueRange{values, indices}, maps,
-        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+        ValueRange{padded, space.window}, ValueRange{values, indices}, maps,
+        space.iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           auto idx = [&](int64_t i) -> Value {
             return linalg::IndexOp::create(b, l, i);
           };
