@@ -1,8 +1,8 @@
 //===- ImageUtils.h - Scalar f64 helpers of the image patterns --*- C++ -*-===//
 //
 // Private to lib/Conversion/BladeToLinalg: the coordinate and weight
-// arithmetic that Resize.cpp and ImageSampling.cpp build inside their
-// linalg.generic bodies.
+// arithmetic that Resize.cpp and ImageSampling.cpp (and Signal.cpp's mel
+// filter bank) build inside their linalg.generic bodies.
 //
 //===----------------------------------------------------------------------===//
 

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ImageUtils.h"
 #include "PatternsPrivate.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
@@ -26,11 +27,8 @@ using namespace blade::detail;
 
 namespace {
 
-Value f64Const(OpBuilder &b, Location loc, double v) {
-  return arith::ConstantOp::create(b, loc, b.getF64FloatAttr(v));
-}
-
-Value toF64(OpBuilder &b, Location loc, Value v) {
+/// A float scalar widened to f64.
+Value extendToF64(OpBuilder &b, Location loc, Value v) {
   if (v.getType().isF64())
     return v;
   return arith::ExtFOp::create(b, loc, b.getF64Type(), v);
@@ -52,11 +50,11 @@ Value buildTransformElement(OpBuilder &b, Location loc, Value k, Value part,
       b, loc, b.getF64Type(),
       arith::IndexCastOp::create(b, loc, b.getI64Type(), length));
   Value step =
-      arith::DivFOp::create(b, loc, f64Const(b, loc, 2 * M_PI), lengthF);
+      arith::DivFOp::create(b, loc, ScalarBuilder{b, loc}.f(2 * M_PI), lengthF);
   Value wantImag =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, part, one);
   auto loop = scf::ForOp::create(
-      b, loc, zero, length, one, ValueRange{f64Const(b, loc, 0.0)},
+      b, loc, zero, length, one, ValueRange{ScalarBuilder{b, loc}.f(0.0)},
       [&](OpBuilder &lb, Location l, Value n, ValueRange acc) {
         auto [re, im] = sample(lb, l, n);
         Value residue = arith::RemUIOp::create(
@@ -107,13 +105,16 @@ std::pair<Value, Value> readComplex(OpBuilder &b, Location loc, Value input,
                                     Value complexDim) {
   Value zero = indexConst(b, loc, 0), one = indexConst(b, loc, 1);
   indices.back() = zero;
-  Value re = toF64(b, loc, tensor::ExtractOp::create(b, loc, input, indices));
+  Value re =
+      extendToF64(b, loc, tensor::ExtractOp::create(b, loc, input, indices));
   // A real signal reads index 0 again and discards it.
   Value isComplex =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, complexDim, one);
   indices.back() = arith::SelectOp::create(b, loc, isComplex, one, zero);
-  Value im = toF64(b, loc, tensor::ExtractOp::create(b, loc, input, indices));
-  im = arith::SelectOp::create(b, loc, isComplex, im, f64Const(b, loc, 0.0));
+  Value im =
+      extendToF64(b, loc, tensor::ExtractOp::create(b, loc, input, indices));
+  im = arith::SelectOp::create(b, loc, isComplex, im,
+                               ScalarBuilder{b, loc}.f(0.0));
   return {re, im};
 }
 
@@ -156,7 +157,7 @@ struct DftLowering : OpConversionPattern<DftOp> {
                 arith::SubIOp::create(sb, sl, axisSize, indexConst(sb, sl, 1));
             indices[axis] = arith::MinUIOp::create(sb, sl, n, last);
             auto [re, im] = readComplex(sb, sl, input, indices, complexDim);
-            Value zero = f64Const(sb, sl, 0.0);
+            Value zero = ScalarBuilder{sb, sl}.f(0.0);
             return std::pair(
                 arith::SelectOp::create(sb, sl, inside, re, zero).getResult(),
                 arith::SelectOp::create(sb, sl, inside, im, zero).getResult());
@@ -214,9 +215,9 @@ struct StftLowering : OpConversionPattern<StftOp> {
             auto [re, im] = readComplex(sb, sl, signal, indices, complexDim);
             if (!window)
               return std::pair(re, im);
-            Value w =
-                toF64(sb, sl,
-                      tensor::ExtractOp::create(sb, sl, window, ValueRange{n}));
+            Value w = extendToF64(
+                sb, sl,
+                tensor::ExtractOp::create(sb, sl, window, ValueRange{n}));
             return std::pair(arith::MulFOp::create(sb, sl, re, w).getResult(),
                              arith::MulFOp::create(sb, sl, im, w).getResult());
           };
@@ -237,32 +238,29 @@ struct MelWeightMatrixLowering : OpConversionPattern<MelWeightMatrixOp> {
     Location loc = op.getLoc();
     RankedTensorType resultType =
         convertedResultType(*getTypeConverter(), op.getOperation());
-    OpBuilder &b = rewriter;
+    ScalarBuilder s{rewriter, loc};
     auto scalar = [&](Value v) -> Value {
-      return tensor::ExtractOp::create(b, loc, v, ValueRange{});
-    };
-    auto intToF64 = [&](Value v) -> Value {
-      return arith::SIToFPOp::create(b, loc, b.getF64Type(), v);
+      return tensor::ExtractOp::create(rewriter, loc, v, ValueRange{});
     };
     Value numBinsInt = scalar(adaptor.getNumMelBins());
     Value lengthInt = scalar(adaptor.getDftLength());
-    Value numBins = castToIndex(b, loc, numBinsInt);
-    Value rows = frequencyCount(b, loc, castToIndex(b, loc, lengthInt),
-                                /*onesided=*/true);
-    Value rate = intToF64(scalar(adaptor.getSampleRate()));
-    Value lengthF = intToF64(lengthInt);
+    Value numBins = castToIndex(rewriter, loc, numBinsInt);
+    Value rows =
+        frequencyCount(rewriter, loc, castToIndex(rewriter, loc, lengthInt),
+                       /*onesided=*/true);
+    Value rate = s.toF64(scalar(adaptor.getSampleRate()));
+    Value lengthF = s.toF64(lengthInt);
     auto toMel = [&](Value hz) -> Value {
-      Value ratio = arith::DivFOp::create(b, loc, hz, f64Const(b, loc, 700));
-      Value log = math::Log10Op::create(
-          b, loc, arith::AddFOp::create(b, loc, f64Const(b, loc, 1), ratio));
-      return arith::MulFOp::create(b, loc, f64Const(b, loc, 2595), log);
+      Value log = math::Log10Op::create(rewriter, loc,
+                                        s.add(s.f(1), s.div(hz, s.f(700))));
+      return s.mul(s.f(2595), log);
     };
-    Value melLow = toMel(toF64(b, loc, scalar(adaptor.getLowerEdgeHertz())));
-    Value melHigh = toMel(toF64(b, loc, scalar(adaptor.getUpperEdgeHertz())));
-    Value edges = arith::AddFOp::create(b, loc, intToF64(numBinsInt),
-                                        f64Const(b, loc, 2));
-    Value melStep = arith::DivFOp::create(
-        b, loc, arith::SubFOp::create(b, loc, melHigh, melLow), edges);
+    Value melLow =
+        toMel(extendToF64(rewriter, loc, scalar(adaptor.getLowerEdgeHertz())));
+    Value melHigh =
+        toMel(extendToF64(rewriter, loc, scalar(adaptor.getUpperEdgeHertz())));
+    Value melStep =
+        s.div(s.sub(melHigh, melLow), s.add(s.toF64(numBinsInt), s.f(2)));
     SmallVector<Value> sizes = {rows, numBins}, dynamicSizes;
     for (int64_t i = 0; i < 2; ++i)
       if (resultType.isDynamicDim(i))
@@ -271,51 +269,26 @@ struct MelWeightMatrixLowering : OpConversionPattern<MelWeightMatrixOp> {
     Value result = buildIndexedGeneric(
         rewriter, loc, resultType, dynamicSizes,
         [&](OpBuilder &gb, Location l, ArrayRef<Value> ivs) -> Value {
-          Type i64 = gb.getI64Type();
-          auto asF64 = [&](Value index) -> Value {
-            return arith::SIToFPOp::create(
-                gb, l, gb.getF64Type(),
-                arith::IndexCastOp::create(gb, l, i64, index));
-          };
+          ScalarBuilder g{gb, l};
           // Spectrum bin of mel edge k.
           auto edge = [&](int64_t offset) -> Value {
-            Value k = arith::AddFOp::create(gb, l, asF64(ivs[1]),
-                                            f64Const(gb, l, offset));
-            Value mel = arith::AddFOp::create(
-                gb, l, arith::MulFOp::create(gb, l, k, melStep), melLow);
-            Value pow = math::PowFOp::create(
-                gb, l, f64Const(gb, l, 10),
-                arith::DivFOp::create(gb, l, mel, f64Const(gb, l, 2595)));
-            Value hz = arith::MulFOp::create(
-                gb, l, f64Const(gb, l, 700),
-                arith::SubFOp::create(gb, l, pow, f64Const(gb, l, 1)));
-            Value scaled = arith::MulFOp::create(
-                gb, l,
-                arith::AddFOp::create(gb, l, lengthF, f64Const(gb, l, 1)), hz);
-            return math::FloorOp::create(
-                gb, l, arith::DivFOp::create(gb, l, scaled, rate));
+            Value k = g.add(g.toF64(ivs[1]), g.f(offset));
+            Value mel = g.add(g.mul(k, melStep), melLow);
+            Value pow =
+                math::PowFOp::create(gb, l, g.f(10), g.div(mel, g.f(2595)));
+            Value hz = g.mul(g.f(700), g.sub(pow, g.f(1)));
+            return g.floor(g.div(g.mul(g.add(lengthF, g.f(1)), hz), rate));
           };
           Value lo = edge(0), center = edge(1), hi = edge(2);
-          Value j = asF64(ivs[0]);
+          Value j = g.toF64(ivs[0]);
           using P = arith::CmpFPredicate;
-          auto cmp = [&](P p, Value x, Value y) -> Value {
-            return arith::CmpFOp::create(gb, l, p, x, y);
-          };
-          Value rising =
-              arith::DivFOp::create(gb, l, arith::SubFOp::create(gb, l, j, lo),
-                                    arith::SubFOp::create(gb, l, center, lo));
-          Value falling =
-              arith::DivFOp::create(gb, l, arith::SubFOp::create(gb, l, hi, j),
-                                    arith::SubFOp::create(gb, l, hi, center));
-          Value zero = f64Const(gb, l, 0);
-          Value inRise = arith::AndIOp::create(gb, l, cmp(P::OLE, lo, j),
-                                               cmp(P::OLT, j, center));
-          Value inFall = arith::AndIOp::create(gb, l, cmp(P::OLT, center, j),
-                                               cmp(P::OLT, j, hi));
-          Value v = arith::SelectOp::create(gb, l, inFall, falling, zero);
-          v = arith::SelectOp::create(gb, l, inRise, rising, v);
-          v = arith::SelectOp::create(gb, l, cmp(P::OEQ, j, center),
-                                      f64Const(gb, l, 1), v);
+          Value rising = g.div(g.sub(j, lo), g.sub(center, lo));
+          Value falling = g.div(g.sub(hi, j), g.sub(hi, center));
+          Value inRise = g.andi(g.cmp(P::OLE, lo, j), g.cmp(P::OLT, j, center));
+          Value inFall = g.andi(g.cmp(P::OLT, center, j), g.cmp(P::OLT, j, hi));
+          Value v = g.select(inFall, falling, g.f(0));
+          v = g.select(inRise, rising, v);
+          v = g.select(g.cmp(P::OEQ, j, center), g.f(1), v);
           if (elementType.isF64())
             return v;
           return arith::TruncFOp::create(gb, l, elementType, v);
