@@ -48,11 +48,10 @@ BladeStatus *error(std::string message) {
 /// registrations are process-wide.
 std::mutex compileMutex;
 
-BladeStatus *
-compileWith(const blade::CompileOptions &options, BladeModel **model,
-            mlir::OwningOpRef<mlir::ModuleOp> (*import)(mlir::MLIRContext *,
-                                                        const void *),
-            const void *source) {
+BladeStatus *compileWith(
+    const BladeOptions *options, BladeModel **model,
+    llvm::function_ref<mlir::OwningOpRef<mlir::ModuleOp>(mlir::MLIRContext *)>
+        import) {
   if (!model)
     return error("the model out-parameter is NULL");
   *model = nullptr;
@@ -63,10 +62,10 @@ compileWith(const blade::CompileOptions &options, BladeModel **model,
   std::string messages;
   {
     blade::OneLineDiagnostics diagnostics(*result->context, &messages);
-    mlir::OwningOpRef<mlir::ModuleOp> module =
-        import(result->context.get(), source);
+    mlir::OwningOpRef<mlir::ModuleOp> module = import(result->context.get());
     if (module)
-      result->jit = blade::compileModule(*module, options);
+      result->jit = blade::compileModule(
+          *module, options ? options->compile : blade::CompileOptions());
   }
   if (!result->jit)
     return error(messages.empty() ? "the model could not be compiled"
@@ -147,12 +146,9 @@ BladeStatus *bladeModelCompileFile(const char *path,
                                    BladeModel **model) {
   if (!path)
     return error("the model path is NULL");
-  return compileWith(
-      options ? options->compile : blade::CompileOptions(), model,
-      [](mlir::MLIRContext *ctx, const void *source) {
-        return blade::importOnnxFile(ctx, static_cast<const char *>(source));
-      },
-      path);
+  return compileWith(options, model, [&](mlir::MLIRContext *ctx) {
+    return blade::importOnnxFile(ctx, path);
+  });
 }
 
 BladeStatus *bladeModelCompileBytes(const void *data, size_t size,
@@ -160,14 +156,10 @@ BladeStatus *bladeModelCompileBytes(const void *data, size_t size,
                                     BladeModel **model) {
   if (!data && size)
     return error("the model bytes are NULL");
-  std::string bytes(static_cast<const char *>(data), size);
-  return compileWith(
-      options ? options->compile : blade::CompileOptions(), model,
-      [](mlir::MLIRContext *ctx, const void *source) {
-        return blade::importOnnxBytes(
-            ctx, *static_cast<const std::string *>(source), "<memory>");
-      },
-      &bytes);
+  llvm::StringRef bytes(static_cast<const char *>(data), size);
+  return compileWith(options, model, [&](mlir::MLIRContext *ctx) {
+    return blade::importOnnxBytes(ctx, bytes, "<memory>");
+  });
 }
 
 void bladeModelFree(BladeModel *model) { delete model; }
