@@ -74,6 +74,10 @@ BladeStatus *bladeOptionsSetOptLevel(BladeOptions *options, int level);
 BladeStatus *bladeOptionsSetTarget(BladeOptions *options, const char *cpu,
                                    const char *features);
 
+/* Threads a run of the model may use: 0 (the default) for one per core, or
+ * a count from 1 to 1024. Stored in the compiled model. */
+BladeStatus *bladeOptionsSetThreads(BladeOptions *options, int threads);
+
 /*--- Models -----------------------------------------------------------------*/
 
 /* Compiles the ONNX model in `path` (binary protobuf or ONNX text syntax;

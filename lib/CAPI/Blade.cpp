@@ -20,12 +20,14 @@ struct BladeStatus {
 
 struct BladeOptions {
   blade::CompileOptions compile;
+  blade::rt::RunOptions run;
 };
 
 struct BladeModel {
   // The context outlives the JIT-compiled code built from it.
   std::unique_ptr<mlir::MLIRContext> context;
   std::unique_ptr<blade::JitModel> jit;
+  blade::rt::RunOptions run;
 };
 
 struct BladeTensor {
@@ -70,6 +72,8 @@ BladeStatus *compileWith(
   if (!result->jit)
     return error(messages.empty() ? "the model could not be compiled"
                                   : messages);
+  if (options)
+    result->run = options->run;
   *model = result.release();
   return nullptr;
 }
@@ -128,6 +132,16 @@ BladeStatus *bladeOptionsSetOptLevel(BladeOptions *options, int level) {
     return error("the optimisation level must be 0 to 3, got " +
                  std::to_string(level));
   options->compile.llvmOptLevel = static_cast<unsigned>(level);
+  return nullptr;
+}
+
+BladeStatus *bladeOptionsSetThreads(BladeOptions *options, int threads) {
+  if (!options)
+    return error("the options are NULL");
+  if (threads < 0 || threads > 1024)
+    return error("the thread count must be 0 (one per core) to 1024, got " +
+                 std::to_string(threads));
+  options->run.threads = threads;
   return nullptr;
 }
 
@@ -258,7 +272,7 @@ BladeStatus *bladeModelRun(const BladeModel *model,
     args.push_back(&inputs[i]->tensor);
   }
   std::vector<blade::rt::Tensor> results;
-  if (blade::rt::Status s = model->jit->run(args, results); !s)
+  if (blade::rt::Status s = model->jit->run(args, results, model->run); !s)
     return error(s.message());
   std::vector<std::unique_ptr<BladeTensor>> owned;
   for (blade::rt::Tensor &t : results) {

@@ -79,6 +79,13 @@ std::string sanitize(StringRef name) {
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // libLLVM registers a "threads" option of its own (for LTO); ours replaces
+  // it, so it is created only after that one is unregistered.
+  if (cl::Option *llvmThreads = cl::getRegisteredOptions().lookup("threads"))
+    llvmThreads->removeArgument();
+  static cl::opt<std::string> threadCount(
+      "threads", cl::desc("Threads a run may use (default 0: one per core)"),
+      cl::value_desc("N"), cl::init("0"));
   std::string errors;
   raw_string_ostream errorStream(errors);
   const char *overview =
@@ -104,6 +111,13 @@ int main(int argc, char **argv) {
        bench > 1000000))
     return fail("--bench must be a number of runs from 1 to 1000000, got '" +
                 benchRuns + "'"),
+           2;
+
+  blade::rt::RunOptions runOptions;
+  if (StringRef(threadCount).getAsInteger(10, runOptions.threads) ||
+      runOptions.threads < 0 || runOptions.threads > 1024)
+    return fail("--threads must be 0 (one per core) to 1024, got '" +
+                threadCount + "'"),
            2;
 
   // Read the inputs before compiling: bad files fail fast.
@@ -169,7 +183,7 @@ int main(int argc, char **argv) {
                   sig.inputs[i].toString() + ")");
 
   std::vector<blade::rt::Tensor> outputs;
-  if (blade::rt::Status s = model->run(inputs, outputs); !s)
+  if (blade::rt::Status s = model->run(inputs, outputs, runOptions); !s)
     return fail(s.message());
   if (bench) {
     // The first run above warmed caches and page mappings; time the rest.
@@ -177,7 +191,7 @@ int main(int argc, char **argv) {
     for (unsigned i = 0; i < bench; ++i) {
       std::vector<blade::rt::Tensor> discarded;
       auto start = std::chrono::steady_clock::now();
-      if (blade::rt::Status s = model->run(inputs, discarded); !s)
+      if (blade::rt::Status s = model->run(inputs, discarded, runOptions); !s)
         return fail(s.message());
       times.push_back(millisecondsSince(start));
     }

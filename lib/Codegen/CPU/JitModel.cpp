@@ -131,6 +131,18 @@ JitModel::create(ModuleOp llvmModule, llvm::StringRef entryName,
   auto engine = ExecutionEngine::create(llvmModule, options);
   if (!engine)
     return engine.takeError();
+  // The runtime functions compiled code calls (parallel loops, library
+  // kernels), resolved by address rather than through the process's symbols.
+  (*engine)->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    size_t count = 0;
+    const rt::KernelSymbol *table = rt::kernelSymbols(count);
+    for (size_t i = 0; i < count; ++i)
+      symbols[interner(table[i].name)] = {
+          llvm::orc::ExecutorAddr::fromPtr(table[i].address),
+          llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
   // The C-interface wrapper of the entry takes the result struct pointer
   // first, then one descriptor pointer per input.
   std::string entry = ("_mlir_ciface_" + entryName).str();
@@ -148,7 +160,11 @@ JitModel::create(ModuleOp llvmModule, llvm::StringRef entryName,
 }
 
 rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
-                         std::vector<rt::Tensor> &outputs) const {
+                         std::vector<rt::Tensor> &outputs,
+                         const rt::RunOptions &options) const {
+  if (options.threads < 0)
+    return rt::Status::error("the thread count must not be negative (got " +
+                             std::to_string(options.threads) + ")");
   if (rt::Status status = rt::validateInputs(sig, inputs); !status)
     return status;
 
@@ -188,6 +204,7 @@ rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
   if (!sig.outputs.empty())
     args.insert(args.begin(), &resultPtr);
 
+  rt::RunScope scope(&kernels, options);
   if (llvm::Error err = engine->invokePacked(packedEntry, args)) {
     return rt::Status::error("running the model failed: " +
                              llvm::toString(std::move(err)));

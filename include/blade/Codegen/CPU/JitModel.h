@@ -10,6 +10,7 @@
 #ifndef BLADE_CODEGEN_CPU_JITMODEL_H
 #define BLADE_CODEGEN_CPU_JITMODEL_H
 
+#include "blade-rt/RunContext.h"
 #include "blade-rt/Signature.h"
 #include "blade-rt/Status.h"
 #include "blade-rt/Tensor.h"
@@ -66,8 +67,10 @@ public:
 
   /// Validates `inputs` against the signature, runs the model and fills
   /// `outputs` (one per signature output, contiguous, owning their memory).
+  /// Several threads may run one model at once.
   rt::Status run(const std::vector<const rt::Tensor *> &inputs,
-                 std::vector<rt::Tensor> &outputs) const;
+                 std::vector<rt::Tensor> &outputs,
+                 const rt::RunOptions &options = {}) const;
 
 private:
   JitModel(std::unique_ptr<mlir::ExecutionEngine> engine, std::string entry,
@@ -79,6 +82,8 @@ private:
   std::string packedCheck; ///< Empty when the model needs no shape checks.
   rt::ModelSignature sig;
   std::vector<std::string> checkMessages;
+  /// Library kernels' state (primitives, packed weights) for this model.
+  mutable rt::KernelCache kernels;
 };
 
 } // namespace blade
