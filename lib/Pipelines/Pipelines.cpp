@@ -20,6 +20,11 @@
 #include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
 #include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
 #include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Conversion/UBToLLVM/UBToLLVM.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
+#include "mlir/Dialect/SCF/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -45,6 +50,9 @@ void buildBufferizePipeline(OpPassManager &pm) {
   funcPm.addPass(createBladeLowerToLinalgPass());
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createLinalgElementwiseOpFusionPass());
+  funcPm.addPass(createCanonicalizerPass());
+  funcPm.addPass(createBladeTileAndVectorizePass());
+  funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createBladePrepareBufferizationPass());
 
   bufferization::OneShotBufferizePassOptions bufferize;
@@ -65,15 +73,32 @@ void buildBufferizePipeline(OpPassManager &pm) {
 }
 
 void buildCPULLVMPipeline(OpPassManager &pm) {
+  // Parallel tiles run on the runtime's threads.
+  pm.nest<func::FuncOp>().addPass(createForallToParallelLoopPass());
+  pm.addPass(createBladeOutlineParallelLoopsPass());
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
+  // Vectors: masks into masked transfers, reductions into 1-D ones, n-D
+  // transfers unrolled into 1-D ones.
+  funcPm.addPass(vector::createLowerVectorMaskPass());
+  funcPm.addPass(vector::createLowerVectorMultiReductionPass());
   funcPm.addPass(createConvertLinalgToLoopsPass());
+  VectorTransferToSCFOptions transfers;
+  transfers.enableFullUnroll(true);
+  funcPm.addPass(createConvertVectorToSCFPass(transfers));
   funcPm.addPass(createLowerAffinePass());
   funcPm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Math without an LLVM intrinsic calls libm, lane by lane for vectors
+  // (vector.extract/insert, lowered next).
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  ConvertVectorToLLVMPassOptions vectors;
+  // Float sums of vector lanes may be reassociated (a tree, not a chain).
+  vectors.reassociateFPReductions = true;
+  pm.addPass(createConvertVectorToLLVMPass(vectors));
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());

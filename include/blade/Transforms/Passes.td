@@ -81,4 +81,62 @@ def BladeStridedCopyToLinalgPass
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def BladeTileAndVectorizePass
+    : Pass<"blade-tile-and-vectorize", "mlir::func::FuncOp"> {
+  let summary = "Split linalg ops into parallel tiles with vectorized bodies";
+  let description = [{
+    CPU code generation on tensors, for every linalg op not already inside a
+    loop:
+
+    * **Parallel tiles.** The leading parallel loops are tiled by 1 into an
+      `scf.forall` (a rank-1 elementwise op by `chunk-size` elements); an
+      elementwise op keeps its innermost loop in the tile, so each tile is a
+      contiguous row. `blade-outline-parallel-loops` later runs the forall on
+      the runtime's threads.
+    * **Vectors.** In the tile, an elementwise op's innermost loop is tiled
+      by `vector-width` into an `scf.for` whose body is vectorized (masked
+      where the row does not divide); an op whose only reduction is its
+      innermost loop, with a static extent of at most 4096, is vectorized
+      whole (`vector.multi_reduction`). Vectorization is skipped where an
+      operand does not read the innermost loop contiguously (transposes),
+      where the body reads tensors by computed indices, or where MLIR's
+      vectorizer declines; those tiles stay scalar loops.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", "16",
+           "Elements per vector along the innermost loop">,
+    Option<"chunkSize", "chunk-size", "int64_t", "4096",
+           "Elements per parallel tile of a rank-1 elementwise op">,
+    Option<"vectorize", "vectorize", "bool", "true",
+           "Vectorize the tiles (false: scalar tiles)">
+  ];
+  let dependentDialects = [
+    "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect",
+    "mlir::vector::VectorDialect"
+  ];
+}
+
+def BladeOutlineParallelLoopsPass
+    : Pass<"blade-outline-parallel-loops", "mlir::ModuleOp"> {
+  let summary = "Run outermost scf.parallel loops on the runtime's threads";
+  let description = [{
+    Each `scf.parallel` (without reductions) that is not nested in another
+    becomes a call `blade_rt_parallel_for(n, cost, @body, ctx)`: `n` is the
+    product of the loop's trip counts, `@body(begin, end, ctx)` a new private
+    function that runs the linearized iterations `[begin, end)` of the
+    original body, and `ctx` points to a stack struct holding the values the
+    body uses from outside (memref descriptors, scalars) in their LLVM form;
+    `unrealized_conversion_cast`s at both ends vanish once everything is
+    lowered to LLVM. `cost` estimates the scalar operations of one
+    iteration (the product of the static trip counts of the loops and the
+    vector lengths inside, 64 for a dynamic one); the runtime runs small
+    loops on the calling thread.
+  }];
+  let dependentDialects = [
+    "mlir::arith::ArithDialect", "mlir::func::FuncDialect",
+    "mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect"
+  ];
+}
+
 #endif // BLADE_TRANSFORMS_PASSES_TD

@@ -1,0 +1,284 @@
+//===- TileAndVectorize.cpp - The blade-tile-and-vectorize pass -----------===//
+//
+// CPU code generation on tensors: linalg ops become scf.forall tiles (run on
+// the runtime's threads once outlined) whose bodies are vectorized.
+//
+//===----------------------------------------------------------------------===//
+
+#include "blade/Transforms/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
+#include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/Interfaces/TilingInterface.h"
+
+namespace blade {
+#define GEN_PASS_DEF_BLADETILEANDVECTORIZEPASS
+#include "blade/Transforms/Passes.h.inc"
+} // namespace blade
+
+using namespace mlir;
+
+namespace {
+
+int64_t roundUp(int64_t value, int64_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
+
+/// Whether every operand that reads or writes the innermost loop does so
+/// along its own innermost dim (unit stride in a row-major tensor).
+bool innermostLoopIsContiguous(linalg::LinalgOp op) {
+  unsigned innermost = op.getNumLoops() - 1;
+  for (AffineMap map : op.getIndexingMapsArray()) {
+    for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+      auto dim = dyn_cast<AffineDimExpr>(expr);
+      if (!dim) {
+        // Computed indices (e.g. strided windows) are not plain rows.
+        if (!isa<AffineConstantExpr>(expr))
+          return false;
+        continue;
+      }
+      if (dim.getPosition() == innermost && i + 1 != map.getNumResults())
+        return false;
+    }
+  }
+  return true;
+}
+
+/// Whether the body only computes on its block arguments (no reads of other
+/// tensors by computed indices, no nested regions) and may run on padding
+/// lanes: integer division traps on the zeros a masked tail reads, and x86
+/// has no vector integer division anyway.
+bool hasPlainBody(linalg::LinalgOp op) {
+  for (Operation &inner : op->getRegion(0).front()) {
+    if (inner.getNumRegions() != 0 || isa<tensor::ExtractOp>(inner) ||
+        isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
+            arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(
+            inner))
+      return false;
+  }
+  return true;
+}
+
+struct BladeTileAndVectorizePass
+    : blade::impl::BladeTileAndVectorizePassBase<BladeTileAndVectorizePass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<linalg::LinalgOp> ops;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      // Ops in loop bodies (recurrent steps, loops of data-dependent ops)
+      // run many times on small tiles: leave them alone.
+      if (op.hasPureTensorSemantics() && op.getNumLoops() > 0 &&
+          !op->getParentOfType<LoopLikeOpInterface>())
+        ops.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    {
+      // Tiling and vectorization are attempts: an op they decline (e.g. a
+      // reduction with two results) stays as it is, and the reasons they
+      // report are not errors of the model.
+      ScopedDiagnosticHandler quiet(&getContext(),
+                                    [](Diagnostic &) { return success(); });
+      for (linalg::LinalgOp op : ops)
+        tileAndVectorize(rewriter, op);
+    }
+    // Masked transfers take their mask as an operand from here on, so later
+    // passes (bufferization, hoisting) cannot put other ops into a mask.
+    // Canonical forms first (full-tile slices fold away), so that reads and
+    // writes of a loop's partial results line up for hoisting.
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    vector::populateVectorMaskLoweringPatternsForSideEffectingOps(patterns);
+    // Tiles are rows: vector<1x1x16xf32> computes as vector<16xf32>.
+    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    for (Dialect *dialect : ctx->getLoadedDialects())
+      dialect->getCanonicalizationPatterns(patterns);
+    for (RegisteredOperationName op : ctx->getRegisteredOperations())
+      op.getCanonicalizationPatterns(patterns, ctx);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      return signalPassFailure();
+    // Partial results read and written each iteration become vectors the
+    // loop carries.
+    SmallVector<scf::ForOp> loops;
+    getOperation().walk([&](scf::ForOp loop) { loops.push_back(loop); });
+    for (scf::ForOp loop : loops)
+      hoistLoopInvariantSubsets(rewriter, loop);
+    approximateVectorMath();
+  }
+
+  /// Vector math functions (exp, tanh, erf, log, ...) become polynomial
+  /// approximations on the vector lanes; LLVM would otherwise call the scalar
+  /// libm function once per lane. Scalar code keeps libm.
+  void approximateVectorMath() {
+    SmallVector<Operation *> vectorMath;
+    getOperation().walk([&](Operation *op) {
+      if (isa<math::MathDialect>(op->getDialect()) &&
+          llvm::any_of(op->getResultTypes(), llvm::IsaPred<VectorType>))
+        vectorMath.push_back(op);
+    });
+    if (vectorMath.empty())
+      return;
+    RewritePatternSet patterns(&getContext());
+    auto all = [](StringRef) { return true; };
+    populateMathF32ExpansionPatterns(patterns, all);
+    populateMathPolynomialApproximationPatterns(patterns, all);
+    GreedyRewriteConfig config;
+    config.setStrictness(GreedyRewriteStrictness::ExistingAndNewOps);
+    (void)applyOpPatternsGreedily(vectorMath, std::move(patterns), config);
+  }
+
+  void tileAndVectorize(IRRewriter &rewriter, linalg::LinalgOp op) {
+    unsigned numLoops = op.getNumLoops();
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    unsigned leadingParallel = 0;
+    while (leadingParallel < numLoops &&
+           iterators[leadingParallel] == utils::IteratorType::parallel)
+      ++leadingParallel;
+    bool elementwise = leadingParallel == numLoops;
+
+    // Tiles for threads: the leading parallel loops by 1, except that an
+    // elementwise op keeps its innermost loop whole (a rank-1 one is cut
+    // into chunks).
+    Operation *tiled = op;
+    SmallVector<OpFoldResult> threadTiles(numLoops, rewriter.getIndexAttr(0));
+    bool distribute = leadingParallel > 0;
+    if (elementwise && numLoops == 1)
+      threadTiles[0] = rewriter.getIndexAttr(chunkSize);
+    else
+      for (unsigned i = 0; i < leadingParallel - (elementwise ? 1 : 0); ++i)
+        threadTiles[i] = rewriter.getIndexAttr(1);
+    distribute = distribute && llvm::any_of(threadTiles, [](OpFoldResult t) {
+                   return getConstantIntValue(t) != 0;
+                 });
+    if (distribute) {
+      scf::SCFTilingOptions options;
+      options.setTileSizes(threadTiles);
+      options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+      rewriter.setInsertionPoint(op);
+      FailureOr<scf::SCFTilingResult> result =
+          scf::tileUsingSCF(rewriter, cast<TilingInterface>(*op), options);
+      if (failed(result))
+        return;
+      rewriter.replaceOp(op, result->replacements);
+      tiled = result->tiledOps.back();
+    }
+    if (!vectorize)
+      return;
+    auto tiledOp = dyn_cast<linalg::LinalgOp>(tiled);
+    if (!tiledOp || !hasPlainBody(tiledOp) ||
+        !innermostLoopIsContiguous(tiledOp))
+      return;
+
+    if (elementwise) {
+      vectorizeElementwise(rewriter, tiledOp);
+      return;
+    }
+    // A single reduction, innermost: vector-wide partial results along it,
+    // combined at the end.
+    if (leadingParallel + 1 == numLoops && tiledOp.getNumDpsInits() == 1)
+      vectorizeRowReduction(rewriter, tiledOp);
+  }
+
+  /// Tiles an innermost reduction by the vector width into an scf.for that
+  /// accumulates a vector of partial results (the combiner's neutral element
+  /// to start), then reduces those lanes; each piece is vectorized.
+  void vectorizeRowReduction(IRRewriter &rewriter, linalg::LinalgOp op) {
+    unsigned numLoops = op.getNumLoops();
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    for (unsigned i = 0; i + 1 < numLoops; ++i)
+      if (ranges[i] != 1)
+        return; // Not tiled to a single row.
+    SmallVector<OpFoldResult> tiles(numLoops, rewriter.getIndexAttr(0));
+    tiles.back() = rewriter.getIndexAttr(vectorWidth);
+    scf::SCFTilingOptions options;
+    options.setTileSizes(tiles);
+    options.setReductionTilingStrategy(
+        ReductionTilingStrategy::PartialReductionOuterReduction);
+    options.setReductionDims({numLoops - 1});
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> result =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(*op), options);
+    if (failed(result))
+      return;
+    rewriter.replaceOp(op, result->replacements);
+    SmallVector<int64_t> sizes(numLoops, 1);
+    sizes.back() = vectorWidth;
+    for (Operation *tiled : result->tiledOps)
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(tiled))
+        vectorizeWith(rewriter, linalgOp, sizes);
+    // The neutral-element fill and the lane reduction have static shapes.
+    for (Value init : result->initialValues)
+      if (auto fill = init.getDefiningOp<linalg::LinalgOp>())
+        vectorizeWith(rewriter, fill, {});
+    for (Operation *merge : result->mergeOps)
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(merge))
+        vectorizeWith(rewriter, linalgOp, {});
+  }
+
+  /// Tiles the innermost loop by the vector width and vectorizes each tile.
+  void vectorizeElementwise(IRRewriter &rewriter, linalg::LinalgOp op) {
+    unsigned numLoops = op.getNumLoops();
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    for (unsigned i = 0; i + 1 < numLoops; ++i)
+      if (ranges[i] != 1)
+        return; // Not tiled to a single row.
+    int64_t extent = ranges.back();
+    SmallVector<int64_t> sizes(numLoops, 1);
+    if (!ShapedType::isDynamic(extent) && extent <= vectorWidth) {
+      // A short row is one (masked) vector.
+      sizes.back() = roundUp(extent, vectorWidth);
+      vectorizeWith(rewriter, op, sizes);
+      return;
+    }
+    SmallVector<OpFoldResult> tiles(numLoops, rewriter.getIndexAttr(0));
+    tiles.back() = rewriter.getIndexAttr(vectorWidth);
+    scf::SCFTilingOptions options;
+    options.setTileSizes(tiles);
+    rewriter.setInsertionPoint(op);
+    FailureOr<scf::SCFTilingResult> result =
+        scf::tileUsingSCF(rewriter, cast<TilingInterface>(*op), options);
+    if (failed(result))
+      return;
+    rewriter.replaceOp(op, result->replacements);
+    auto tile = dyn_cast<linalg::LinalgOp>(result->tiledOps.back());
+    if (!tile)
+      return;
+    sizes.back() = vectorWidth;
+    vectorizeWith(rewriter, tile, sizes);
+  }
+
+  void vectorizeWith(IRRewriter &rewriter, linalg::LinalgOp op,
+                     ArrayRef<int64_t> sizes) {
+    // Fixed-length vectors: one "not scalable" flag per size (none when the
+    // op's static shape gives the sizes).
+    SmallVector<bool> scalable(sizes.size(), false);
+    if (!op.hasPureTensorSemantics() ||
+        (sizes.empty() && op.hasDynamicShape()))
+      return;
+    if (failed(linalg::vectorizeOpPrecondition(op, sizes, scalable)))
+      return;
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::VectorizationResult> result =
+        linalg::vectorize(rewriter, op, sizes, scalable);
+    if (failed(result))
+      return;
+    if (op->getNumResults())
+      rewriter.replaceOp(op, result->replacements);
+    else
+      rewriter.eraseOp(op);
+  }
+};
+
+} // namespace
