@@ -176,10 +176,10 @@ struct BladeOutlineParallelLoopsPass
         LLVM::LoadOp::create(b, loc, structType, entry->getArgument(2));
     SmallVector<Value> trips;
     for (auto [i, v] : llvm::enumerate(captured)) {
-      Value field = LLVM::ExtractValueOp::create(b, loc, packed, i);
-      Value value =
-          UnrealizedConversionCastOp::create(b, loc, v.getType(), field)
-              .getResult(0);
+      Value value = LLVM::ExtractValueOp::create(b, loc, packed, i);
+      if (value.getType() != v.getType())
+        value = UnrealizedConversionCastOp::create(b, loc, v.getType(), value)
+                    .getResult(0);
       if (i >= firstTrip)
         trips.push_back(value);
       else
@@ -211,8 +211,10 @@ struct BladeOutlineParallelLoopsPass
     Value structValue = LLVM::UndefOp::create(cb, loc, structType);
     for (auto [i, v] : llvm::enumerate(captured)) {
       Value field =
-          UnrealizedConversionCastOp::create(cb, loc, fieldTypes[i], v)
-              .getResult(0);
+          fieldTypes[i] == v.getType()
+              ? v
+              : UnrealizedConversionCastOp::create(cb, loc, fieldTypes[i], v)
+                    .getResult(0);
       structValue = LLVM::InsertValueOp::create(cb, loc, structValue, field, i);
     }
     Value slot = [&] {

@@ -139,7 +139,117 @@ struct BladeTileAndVectorizePass
     (void)applyOpPatternsGreedily(vectorMath, std::move(patterns), config);
   }
 
+  /// Inputs read with a constant index in a size-1 dim (ONNX broadcasting of
+  /// a [C, 1, 1] operand) are collapsed to drop those dims, and their maps
+  /// lose the constant results.
+  void dropUnitInputDims(IRRewriter &rewriter, linalg::GenericOp op) {
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    bool changed = false;
+    for (OpOperand *operand : op.getDpsInputOperands()) {
+      auto type = dyn_cast<RankedTensorType>(operand->get().getType());
+      AffineMap map = maps[operand->getOperandNumber()];
+      if (!type || type.getRank() != map.getNumResults())
+        continue;
+      SmallVector<bool> drop(type.getRank(), false);
+      bool any = false;
+      for (auto [i, expr] : llvm::enumerate(map.getResults())) {
+        auto constant = dyn_cast<AffineConstantExpr>(expr);
+        drop[i] = constant && constant.getValue() == 0 &&
+                  type.getDimSize(i) == 1;
+        any |= drop[i];
+      }
+      if (!any)
+        continue;
+      // Each kept dim takes the dropped dims around it (leading ones go to
+      // the first kept dim).
+      SmallVector<ReassociationIndices> groups;
+      SmallVector<AffineExpr> results;
+      SmallVector<int64_t> shape;
+      ReassociationIndices pending;
+      for (int64_t i = 0; i < type.getRank(); ++i) {
+        if (drop[i]) {
+          if (groups.empty())
+            pending.push_back(i);
+          else
+            groups.back().push_back(i);
+          continue;
+        }
+        pending.push_back(i);
+        groups.push_back(pending);
+        pending.clear();
+        results.push_back(map.getResult(i));
+        shape.push_back(type.getDimSize(i));
+      }
+      rewriter.setInsertionPoint(op);
+      Value collapsed = tensor::CollapseShapeOp::create(
+          rewriter, op.getLoc(),
+          RankedTensorType::get(shape, type.getElementType()),
+          operand->get(), groups);
+      rewriter.modifyOpInPlace(op, [&] { operand->set(collapsed); });
+      maps[operand->getOperandNumber()] =
+          AffineMap::get(map.getNumDims(), 0, results, op.getContext());
+      changed = true;
+    }
+    if (changed)
+      rewriter.modifyOpInPlace(op, [&] {
+        op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps));
+      });
+  }
+
+  /// Merges the trailing loops of an elementwise op that every operand reads
+  /// contiguously (or not at all) into one, so rows are long: an NCHW
+  /// activation with a per-channel operand computes over H*W, not W.
+  linalg::LinalgOp collapseTrailingLoops(IRRewriter &rewriter,
+                                         linalg::LinalgOp op) {
+    unsigned numLoops = op.getNumLoops();
+    if (numLoops < 2 || !isa<linalg::GenericOp>(op) ||
+        op.getNumParallelLoops() != numLoops ||
+        !op.getBlock()->getOps<linalg::IndexOp>().empty())
+      return op;
+    dropUnitInputDims(rewriter, cast<linalg::GenericOp>(*op));
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    // MLIR 22's collapsing rewrites constant results (a size-1 dim read at
+    // 0) into dims: leave such ops alone.
+    for (AffineMap map : maps)
+      if (llvm::any_of(map.getResults(), llvm::IsaPred<AffineConstantExpr>))
+        return op;
+    auto trailing = [&](unsigned start) {
+      ReassociationIndices dims;
+      for (unsigned d = start; d < numLoops; ++d)
+        dims.push_back(d);
+      return dims;
+    };
+    // At most one dynamic extent per merged group: splitting a merged dim
+    // back into several dynamic ones (the result's expand_shape) is what
+    // MLIR 22's strided-metadata expansion mishandles.
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    unsigned start = numLoops - 1;
+    int dynamicDims = ShapedType::isDynamic(ranges.back()) ? 1 : 0;
+    while (start > 0 &&
+           dynamicDims + (ShapedType::isDynamic(ranges[start - 1]) ? 1 : 0) <=
+               1 &&
+           linalg::areDimSequencesPreserved(maps, {trailing(start - 1)})) {
+      --start;
+      dynamicDims += ShapedType::isDynamic(ranges[start]) ? 1 : 0;
+    }
+    if (start == numLoops - 1)
+      return op;
+    SmallVector<ReassociationIndices> groups;
+    for (unsigned d = 0; d < start; ++d)
+      groups.push_back({d});
+    groups.push_back(trailing(start));
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::CollapseResult> collapsed =
+        linalg::collapseOpIterationDims(op, groups, rewriter);
+    if (failed(collapsed))
+      return op;
+    rewriter.replaceOp(op, collapsed->results);
+    return collapsed->collapsedOp;
+  }
+
   void tileAndVectorize(IRRewriter &rewriter, linalg::LinalgOp op) {
+    if (vectorize)
+      op = collapseTrailingLoops(rewriter, op);
     unsigned numLoops = op.getNumLoops();
     SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
     unsigned leadingParallel = 0;
@@ -149,16 +259,15 @@ struct BladeTileAndVectorizePass
     bool elementwise = leadingParallel == numLoops;
 
     // Tiles for threads: the leading parallel loops by 1, except that an
-    // elementwise op keeps its innermost loop whole (a rank-1 one is cut
-    // into chunks).
+    // elementwise op cuts its innermost loop (its trailing loops merged)
+    // into rows of `chunkSize` elements.
     Operation *tiled = op;
     SmallVector<OpFoldResult> threadTiles(numLoops, rewriter.getIndexAttr(0));
     bool distribute = leadingParallel > 0;
-    if (elementwise && numLoops == 1)
-      threadTiles[0] = rewriter.getIndexAttr(chunkSize);
-    else
-      for (unsigned i = 0; i < leadingParallel - (elementwise ? 1 : 0); ++i)
-        threadTiles[i] = rewriter.getIndexAttr(1);
+    for (unsigned i = 0; i < leadingParallel; ++i)
+      threadTiles[i] = rewriter.getIndexAttr(1);
+    if (elementwise)
+      threadTiles.back() = rewriter.getIndexAttr(chunkSize);
     distribute = distribute && llvm::any_of(threadTiles, [](OpFoldResult t) {
                    return getConstantIntValue(t) != 0;
                  });

@@ -88,11 +88,13 @@ def BladeTileAndVectorizePass
     CPU code generation on tensors, for every linalg op not already inside a
     loop:
 
+    * **Long rows.** An elementwise `linalg.generic` first merges its
+      trailing loops that every operand reads contiguously or not at all
+      (an NCHW activation plus a per-channel operand runs over H*W).
     * **Parallel tiles.** The leading parallel loops are tiled by 1 into an
-      `scf.forall` (a rank-1 elementwise op by `chunk-size` elements); an
-      elementwise op keeps its innermost loop in the tile, so each tile is a
-      contiguous row. `blade-outline-parallel-loops` later runs the forall on
-      the runtime's threads.
+      `scf.forall`; an elementwise op's innermost loop is cut into rows of
+      `chunk-size` elements instead. `blade-outline-parallel-loops` later
+      runs the forall on the runtime's threads.
     * **Vectors.** In the tile, an elementwise op's innermost loop is tiled
       by `vector-width` into an `scf.for` whose body is vectorized (masked
       where the row does not divide); an op whose only reduction is its
@@ -106,7 +108,7 @@ def BladeTileAndVectorizePass
     Option<"vectorWidth", "vector-width", "int64_t", "16",
            "Elements per vector along the innermost loop">,
     Option<"chunkSize", "chunk-size", "int64_t", "4096",
-           "Elements per parallel tile of a rank-1 elementwise op">,
+           "Elements per parallel tile along an elementwise op's innermost loop">,
     Option<"vectorize", "vectorize", "bool", "true",
            "Vectorize the tiles (false: scalar tiles)">
   ];

@@ -1,0 +1,143 @@
+// RUN: blade-opt %s --split-input-file --blade-tile-and-vectorize | FileCheck %s
+// RUN: blade-opt %s --split-input-file --blade-tile-and-vectorize=vectorize=false | FileCheck %s --check-prefix=SCALAR
+
+// An elementwise op with a broadcast operand: a parallel tile per row
+// (leading dims by 1), the row in vectors of 16 with a masked tail.
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#bias = affine_map<(d0, d1, d2) -> (d2)>
+// CHECK-LABEL: func.func @add_relu
+// CHECK: scf.forall (%[[I:.*]], %[[J:.*]]) in (%{{.*}}, 7)
+// CHECK:   scf.for %{{.*}} = %c0 to %c50 step %c16
+// CHECK:     %[[N:.*]] = affine.min
+// CHECK:     %[[M:.*]] = vector.create_mask %[[N]] : vector<16xi1>
+// CHECK:     vector.transfer_read {{.*}}, %[[M]] {{.*}} vector<16xf32>
+// CHECK:     arith.addf {{.*}} : vector<16xf32>
+// CHECK:     arith.maximumf {{.*}} : vector<16xf32>
+// CHECK:     %[[W:.*]] = vector.create_mask %[[N]] : vector<16xi1>
+// CHECK:     vector.transfer_write {{.*}}, %[[W]]
+// CHECK-NOT: linalg.generic
+// SCALAR-LABEL: func.func @add_relu
+// SCALAR: scf.forall
+// SCALAR:   linalg.generic
+// SCALAR-NOT: vector.
+func.func @add_relu(%x: tensor<?x7x50xf32>, %b: tensor<50xf32>) -> tensor<?x7x50xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = tensor.dim %x, %c0 : tensor<?x7x50xf32>
+  %init = tensor.empty(%n) : tensor<?x7x50xf32>
+  %r = linalg.generic {indexing_maps = [#id, #bias, #id],
+                       iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %b : tensor<?x7x50xf32>, tensor<50xf32>) outs(%init : tensor<?x7x50xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    %m = arith.maximumf %s, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<?x7x50xf32>
+  return %r : tensor<?x7x50xf32>
+}
+
+// -----
+
+// An innermost reduction: per row, a 16-lane accumulator carried by the loop
+// (starting at the combiner's neutral element), then one lane reduction.
+#in = affine_map<(d0, d1) -> (d0, d1)>
+#out = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @row_max
+// CHECK: scf.forall (%{{.*}}) in (%{{.*}})
+// CHECK:   %[[ACC:.*]]:2 = scf.for {{.*}} step %c16 iter_args(%{{.*}} = %{{.*}}, %[[A:.*]] = %{{.*}}) -> (tensor<1x16xf32>, vector<16xf32>)
+// CHECK:     %[[V:.*]] = vector.transfer_read
+// CHECK:     %[[MAX:.*]] = arith.maximumf %[[V]], %[[A]] : vector<16xf32>
+// CHECK:     scf.yield %{{.*}}, %[[MAX]]
+// CHECK:   vector.transfer_write %[[ACC]]#1
+// CHECK:   vector.multi_reduction <maximumf>
+func.func @row_max(%x: tensor<?x768xf32>, %init: tensor<?xf32>) -> tensor<?xf32> {
+  %r = linalg.generic {indexing_maps = [#in, #out],
+                       iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<?x768xf32>) outs(%init : tensor<?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %m = arith.maximumf %a, %o : f32
+    linalg.yield %m : f32
+  } -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}
+
+// -----
+
+// A transpose reads the innermost loop with a stride: parallel tiles, but
+// no vectors. Integer division stays scalar (masked lanes would trap).
+#t_in = affine_map<(d0, d1) -> (d1, d0)>
+#t_out = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-LABEL: func.func @transpose_and_div
+// CHECK: scf.forall
+// CHECK:   linalg.generic
+// CHECK: scf.forall
+// CHECK:   linalg.generic
+// CHECK:     arith.divsi
+// CHECK-NOT: vector.
+func.func @transpose_and_div(%x: tensor<64x32xi32>, %y: tensor<32x64xi32>) -> (tensor<32x64xi32>, tensor<32x64xi32>) {
+  %init = tensor.empty() : tensor<32x64xi32>
+  %t = linalg.generic {indexing_maps = [#t_in, #t_out],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<64x32xi32>) outs(%init : tensor<32x64xi32>) {
+  ^bb0(%a: i32, %o: i32):
+    linalg.yield %a : i32
+  } -> tensor<32x64xi32>
+  %d = linalg.generic {indexing_maps = [#t_out, #t_out, #t_out],
+                       iterator_types = ["parallel", "parallel"]}
+      ins(%t, %y : tensor<32x64xi32>, tensor<32x64xi32>) outs(%init : tensor<32x64xi32>) {
+  ^bb0(%a: i32, %b: i32, %o: i32):
+    %q = arith.divsi %a, %b : i32
+    linalg.yield %q : i32
+  } -> tensor<32x64xi32>
+  return %t, %d : tensor<32x64xi32>, tensor<32x64xi32>
+}
+
+// -----
+
+// Vector exp becomes a polynomial (no per-lane libm calls); a rank-1 op is
+// cut into chunks of 4096 elements.
+#v = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func @exp_1d
+// CHECK: scf.forall (%{{.*}}) = (0) to (%{{.*}}) step (4096)
+// CHECK:   scf.for
+// CHECK-NOT: math.exp
+// CHECK:     math.fma {{.*}} : vector<16xf32>
+func.func @exp_1d(%x: tensor<?xf32>) -> tensor<?xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?xf32>
+  %init = tensor.empty(%n) : tensor<?xf32>
+  %r = linalg.generic {indexing_maps = [#v, #v], iterator_types = ["parallel"]}
+      ins(%x : tensor<?xf32>) outs(%init : tensor<?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %e = math.exp %a : f32
+    linalg.yield %e : f32
+  } -> tensor<?xf32>
+  return %r : tensor<?xf32>
+}
+
+// -----
+
+// NCHW plus a per-channel [C, 1, 1] operand: the operand loses its unit dims,
+// then H and W merge into one row of 3136 per (n, c).
+#act = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#chan = affine_map<(d0, d1, d2, d3) -> (d1, 0, 0)>
+// CHECK-LABEL: func.func @bias_nchw
+// CHECK-DAG: tensor.collapse_shape %{{.*}} {{\[}}[0, 1, 2]] : tensor<64x1x1xf32> into tensor<64xf32>
+// CHECK-DAG: tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<?x64x56x56xf32> into tensor<?x64x3136xf32>
+// CHECK: scf.forall (%{{.*}}, %{{.*}}) in (%{{.*}}, 64)
+// CHECK:   scf.for {{.*}} to %c3136 step %c16
+// CHECK:     vector.transfer_read {{.*}} vector<16xf32>
+// CHECK: tensor.expand_shape
+func.func @bias_nchw(%x: tensor<?x64x56x56xf32>, %b: tensor<64x1x1xf32>) -> tensor<?x64x56x56xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x64x56x56xf32>
+  %init = tensor.empty(%n) : tensor<?x64x56x56xf32>
+  %r = linalg.generic {indexing_maps = [#act, #chan, #act],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %b : tensor<?x64x56x56xf32>, tensor<64x1x1xf32>) outs(%init : tensor<?x64x56x56xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<?x64x56x56xf32>
+  return %r : tensor<?x64x56x56xf32>
+}
