@@ -13,6 +13,7 @@
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
@@ -31,6 +32,9 @@ namespace blade {
 using namespace mlir;
 
 namespace {
+
+/// Vector sizes a tiled op is to be vectorized with (set while tiling).
+constexpr llvm::StringLiteral kVectorSizes = "blade.vector_sizes";
 
 int64_t roundUp(int64_t value, int64_t multiple) {
   return (value + multiple - 1) / multiple * multiple;
@@ -78,10 +82,11 @@ struct BladeTileAndVectorizePass
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
-      // Ops in loop bodies (recurrent steps, loops of data-dependent ops)
-      // run many times on small tiles: leave them alone.
+      // Ops in loop bodies (recurrent steps, Loop/Scan bodies) are tiled
+      // too; their parallel tiles go to the runtime once per iteration,
+      // which keeps cheap ones on the calling thread.
       if (op.hasPureTensorSemantics() && op.getNumLoops() > 0 &&
-          !op->getParentOfType<LoopLikeOpInterface>())
+          !op->getParentOfType<scf::ForallOp>())
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
@@ -93,21 +98,17 @@ struct BladeTileAndVectorizePass
                                     [](Diagnostic &) { return success(); });
       for (linalg::LinalgOp op : ops)
         tileAndVectorize(rewriter, op);
+      // Main loops of full vectors, their tiles made static, then vectors.
+      peelVectorLoops(rewriter);
+      if (failed(canonicalize(/*lowerVectors=*/false)))
+        return signalPassFailure();
+      vectorizeMarked(rewriter);
     }
     // Masked transfers take their mask as an operand from here on, so later
     // passes (bufferization, hoisting) cannot put other ops into a mask.
     // Canonical forms first (full-tile slices fold away), so that reads and
     // writes of a loop's partial results line up for hoisting.
-    MLIRContext *ctx = &getContext();
-    RewritePatternSet patterns(ctx);
-    vector::populateVectorMaskLoweringPatternsForSideEffectingOps(patterns);
-    // Tiles are rows: vector<1x1x16xf32> computes as vector<16xf32>.
-    vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
-    for (Dialect *dialect : ctx->getLoadedDialects())
-      dialect->getCanonicalizationPatterns(patterns);
-    for (RegisteredOperationName op : ctx->getRegisteredOperations())
-      op.getCanonicalizationPatterns(patterns, ctx);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+    if (failed(canonicalize(/*lowerVectors=*/true)))
       return signalPassFailure();
     // Partial results read and written each iteration become vectors the
     // loop carries.
@@ -116,6 +117,21 @@ struct BladeTileAndVectorizePass
     for (scf::ForOp loop : loops)
       hoistLoopInvariantSubsets(rewriter, loop);
     approximateVectorMath();
+  }
+
+  LogicalResult canonicalize(bool lowerVectors) {
+    MLIRContext *ctx = &getContext();
+    RewritePatternSet patterns(ctx);
+    if (lowerVectors) {
+      vector::populateVectorMaskLoweringPatternsForSideEffectingOps(patterns);
+      // Tiles are rows: vector<1x1x16xf32> computes as vector<16xf32>.
+      vector::populateCastAwayVectorLeadingOneDimPatterns(patterns);
+    }
+    for (Dialect *dialect : ctx->getLoadedDialects())
+      dialect->getCanonicalizationPatterns(patterns);
+    for (RegisteredOperationName op : ctx->getRegisteredOperations())
+      op.getCanonicalizationPatterns(patterns, ctx);
+    return applyPatternsGreedily(getOperation(), std::move(patterns));
   }
 
   /// Vector math functions (exp, tanh, erf, log, ...) become polynomial
@@ -196,22 +212,32 @@ struct BladeTileAndVectorizePass
       });
   }
 
-  /// Merges the trailing loops of an elementwise op that every operand reads
-  /// contiguously (or not at all) into one, so rows are long: an NCHW
-  /// activation with a per-channel operand computes over H*W, not W.
+  /// Merges the trailing loops of an op (all parallel, or all reductions)
+  /// that every operand reads contiguously (or not at all) into one, so rows
+  /// are long: an NCHW activation with a per-channel operand computes over
+  /// H*W, not W; a global average pool reduces H*W as one row.
   linalg::LinalgOp collapseTrailingLoops(IRRewriter &rewriter,
                                          linalg::LinalgOp op) {
     unsigned numLoops = op.getNumLoops();
     if (numLoops < 2 || !isa<linalg::GenericOp>(op) ||
-        op.getNumParallelLoops() != numLoops ||
         !op.getBlock()->getOps<linalg::IndexOp>().empty())
+      return op;
+    // Parallel loops, then (for a reduction) only reduction loops; the
+    // merged group takes loops of the innermost kind.
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    unsigned parallel = op.getNumParallelLoops();
+    for (unsigned i = 0; i < numLoops; ++i)
+      if ((iterators[i] == utils::IteratorType::parallel) != (i < parallel))
+        return op;
+    if (op.getNumDpsInits() != 1 && parallel != numLoops)
       return op;
     dropUnitInputDims(rewriter, cast<linalg::GenericOp>(*op));
     SmallVector<AffineMap> maps = op.getIndexingMapsArray();
-    // MLIR 22's collapsing rewrites constant results (a size-1 dim read at
-    // 0) into dims: leave such ops alone.
+    // Only plain dims in the maps: MLIR 22's collapsing rewrites constant
+    // results (a size-1 dim read at 0) into dims and mishandles windows
+    // (oh * stride + kh).
     for (AffineMap map : maps)
-      if (llvm::any_of(map.getResults(), llvm::IsaPred<AffineConstantExpr>))
+      if (!map.isProjectedPermutation())
         return op;
     auto trailing = [&](unsigned start) {
       ReassociationIndices dims;
@@ -225,7 +251,7 @@ struct BladeTileAndVectorizePass
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     unsigned start = numLoops - 1;
     int dynamicDims = ShapedType::isDynamic(ranges.back()) ? 1 : 0;
-    while (start > 0 &&
+    while (start > 0 && iterators[start - 1] == iterators.back() &&
            dynamicDims + (ShapedType::isDynamic(ranges[start - 1]) ? 1 : 0) <=
                1 &&
            linalg::areDimSequencesPreserved(maps, {trailing(start - 1)})) {
@@ -322,6 +348,9 @@ struct BladeTileAndVectorizePass
     if (failed(result))
       return;
     rewriter.replaceOp(op, result->replacements);
+    for (LoopLikeOpInterface loop : result->loops)
+      if (auto forOp = dyn_cast<scf::ForOp>(*loop))
+        vectorLoops.push_back(forOp);
     SmallVector<int64_t> sizes(numLoops, 1);
     sizes.back() = vectorWidth;
     for (Operation *tiled : result->tiledOps)
@@ -361,6 +390,9 @@ struct BladeTileAndVectorizePass
     if (failed(result))
       return;
     rewriter.replaceOp(op, result->replacements);
+    for (LoopLikeOpInterface loop : result->loops)
+      if (auto forOp = dyn_cast<scf::ForOp>(*loop))
+        vectorLoops.push_back(forOp);
     auto tile = dyn_cast<linalg::LinalgOp>(result->tiledOps.back());
     if (!tile)
       return;
@@ -368,26 +400,68 @@ struct BladeTileAndVectorizePass
     vectorizeWith(rewriter, tile, sizes);
   }
 
+  /// Marks `op` to be vectorized with `sizes` (empty: its static shape) once
+  /// the loops around it are peeled and canonical.
   void vectorizeWith(IRRewriter &rewriter, linalg::LinalgOp op,
                      ArrayRef<int64_t> sizes) {
-    // Fixed-length vectors: one "not scalable" flag per size (none when the
-    // op's static shape gives the sizes).
-    SmallVector<bool> scalable(sizes.size(), false);
-    if (!op.hasPureTensorSemantics() ||
-        (sizes.empty() && op.hasDynamicShape()))
-      return;
-    if (failed(linalg::vectorizeOpPrecondition(op, sizes, scalable)))
-      return;
-    rewriter.setInsertionPoint(op);
-    FailureOr<linalg::VectorizationResult> result =
-        linalg::vectorize(rewriter, op, sizes, scalable);
-    if (failed(result))
-      return;
-    if (op->getNumResults())
-      rewriter.replaceOp(op, result->replacements);
-    else
-      rewriter.eraseOp(op);
+    rewriter.modifyOpInPlace(op, [&] {
+      op->setAttr(kVectorSizes, rewriter.getDenseI64ArrayAttr(sizes));
+    });
   }
+
+  /// Vectorizes the marked ops; those the vectorizer declines stay scalar.
+  void vectorizeMarked(IRRewriter &rewriter) {
+    SmallVector<linalg::LinalgOp> marked;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(kVectorSizes))
+        marked.push_back(op);
+    });
+    for (linalg::LinalgOp op : marked) {
+      ArrayRef<int64_t> sizes =
+          cast<DenseI64ArrayAttr>(op->getAttr(kVectorSizes)).asArrayRef();
+      SmallVector<int64_t> vectorSizes(sizes);
+      rewriter.modifyOpInPlace(op, [&] { op->removeAttr(kVectorSizes); });
+      // Static sizes where the tile became static (peeled main loops).
+      if (!vectorSizes.empty() && !op.hasDynamicShape() &&
+          llvm::equal(op.getStaticLoopRanges(), vectorSizes))
+        vectorSizes.clear();
+      // Fixed-length vectors: one "not scalable" flag per size (none when
+      // the op's static shape gives the sizes).
+      SmallVector<bool> scalable(vectorSizes.size(), false);
+      if (!op.hasPureTensorSemantics() ||
+          (vectorSizes.empty() && op.hasDynamicShape()))
+        continue;
+      if (failed(
+              linalg::vectorizeOpPrecondition(op, vectorSizes, scalable)))
+        continue;
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::VectorizationResult> result =
+          linalg::vectorize(rewriter, op, vectorSizes, scalable);
+      if (failed(result))
+        continue;
+      if (op->getNumResults())
+        rewriter.replaceOp(op, result->replacements);
+      else
+        rewriter.eraseOp(op);
+    }
+  }
+
+  /// Splits the last, partial vector step off each loop of vector steps so
+  /// the main loop runs on full, unmasked vectors.
+  void peelVectorLoops(IRRewriter &rewriter) {
+    for (scf::ForOp loop : vectorLoops) {
+      std::optional<int64_t> step = getConstantIntValue(loop.getStep());
+      std::optional<int64_t> ub = getConstantIntValue(loop.getUpperBound());
+      if (ub && step && *ub % *step == 0)
+        continue;
+      scf::ForOp partial;
+      (void)scf::peelForLoopAndSimplifyBounds(rewriter, loop, partial);
+    }
+    vectorLoops.clear();
+  }
+
+  /// Loops over vector steps, to be peeled.
+  SmallVector<scf::ForOp> vectorLoops;
 };
 
 } // namespace
