@@ -73,6 +73,10 @@ void buildBufferizePipeline(OpPassManager &pm) {
 }
 
 void buildCPULLVMPipeline(OpPassManager &pm) {
+  // Elementwise rows marked before bufferization are vectorized on buffers.
+  BladeTileAndVectorizePassOptions rows;
+  rows.onBuffers = true;
+  pm.nest<func::FuncOp>().addPass(createBladeTileAndVectorizePass(rows));
   // Parallel tiles run on the runtime's threads.
   pm.nest<func::FuncOp>().addPass(createForallToParallelLoopPass());
   pm.addPass(createBladeOutlineParallelLoopsPass());

@@ -19,7 +19,7 @@
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "mlir/Transforms/LoopInvariantCodeMotionUtils.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Interfaces/TilingInterface.h"
@@ -35,6 +35,8 @@ namespace {
 
 /// Vector sizes a tiled op is to be vectorized with (set while tiling).
 constexpr llvm::StringLiteral kVectorSizes = "blade.vector_sizes";
+/// Marks an elementwise row to vectorize after bufferization.
+constexpr llvm::StringLiteral kVectorRows = "blade.vector_rows";
 
 int64_t roundUp(int64_t value, int64_t multiple) {
   return (value + multiple - 1) / multiple * multiple;
@@ -80,11 +82,12 @@ struct BladeTileAndVectorizePass
   using Base::Base;
 
   void runOnOperation() override {
+    if (onBuffers)
+      return vectorizeRowsOnBuffers();
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
       // Ops in loop bodies (recurrent steps, Loop/Scan bodies) are tiled
-      // too; their parallel tiles go to the runtime once per iteration,
-      // which keeps cheap ones on the calling thread.
+      // and vectorized too, but their tiles run in sequence.
       if (op.hasPureTensorSemantics() && op.getNumLoops() > 0 &&
           !op->getParentOfType<scf::ForallOp>())
         ops.push_back(op);
@@ -99,7 +102,8 @@ struct BladeTileAndVectorizePass
       for (linalg::LinalgOp op : ops)
         tileAndVectorize(rewriter, op);
       // Main loops of full vectors, their tiles made static, then vectors.
-      peelVectorLoops(rewriter);
+      if (peel)
+        peelVectorLoops(rewriter);
       if (failed(canonicalize(/*lowerVectors=*/false)))
         return signalPassFailure();
       vectorizeMarked(rewriter);
@@ -115,8 +119,70 @@ struct BladeTileAndVectorizePass
     SmallVector<scf::ForOp> loops;
     getOperation().walk([&](scf::ForOp loop) { loops.push_back(loop); });
     for (scf::ForOp loop : loops)
-      hoistLoopInvariantSubsets(rewriter, loop);
+      carryAccumulatorsInRegisters(rewriter, loop);
     approximateVectorMath();
+  }
+
+  /// A loop whose tensor iter_arg is only read whole as one vector and
+  /// written back whole each iteration (a reduction's lanes of partial
+  /// results) carries that vector instead: read once before the loop,
+  /// written once after it.
+  void carryAccumulatorsInRegisters(IRRewriter &rewriter, scf::ForOp loop) {
+    for (unsigned i = 0; i < loop.getNumRegionIterArgs(); ++i) {
+      BlockArgument arg = loop.getRegionIterArg(i);
+      auto tensorType = dyn_cast<RankedTensorType>(arg.getType());
+      if (!tensorType || !tensorType.hasStaticShape() || !arg.hasNUses(2))
+        continue;
+      vector::TransferReadOp read;
+      vector::TransferWriteOp write;
+      for (Operation *user : arg.getUsers()) {
+        if (auto r = dyn_cast<vector::TransferReadOp>(user))
+          read = r;
+        else if (auto w = dyn_cast<vector::TransferWriteOp>(user))
+          write = w;
+      }
+      auto yield = cast<scf::YieldOp>(loop.getBody()->getTerminator());
+      if (!read || !write || write.getBase() != arg || read.getMask() ||
+          write.getMask() || read.getVectorType() != write.getVectorType() ||
+          read.getPermutationMap() != write.getPermutationMap() ||
+          read.getIndices() != write.getIndices() ||
+          !write.getResult().hasOneUse() ||
+          yield.getOperand(i) != write.getResult() ||
+          !read->isBeforeInBlock(write) ||
+          llvm::any_of(read.getIndices(), [&](Value v) {
+            return !v.getParentRegion()->isProperAncestor(&loop.getRegion());
+          }))
+        continue;
+      // Before the loop: the initial lanes.
+      rewriter.setInsertionPoint(loop);
+      IRMapping outside;
+      auto initial = cast<vector::TransferReadOp>(rewriter.clone(*read));
+      rewriter.modifyOpInPlace(initial, [&] {
+        initial.getBaseMutable().assign(loop.getInitArgs()[i]);
+      });
+      // The loop carries the vector as a new iter_arg.
+      auto newLoop = cast<scf::ForOp>(*loop.replaceWithAdditionalYields(
+          rewriter, initial.getResult(), /*replaceInitOperandUsesInLoop=*/false,
+          [&](OpBuilder &, Location, ArrayRef<BlockArgument>) {
+            return SmallVector<Value>{write.getVector()};
+          }));
+      BlockArgument lanes = newLoop.getRegionIterArgs().back();
+      rewriter.replaceAllUsesWith(read.getResult(), lanes);
+      // The tensor stays as it came in; after the loop, the lanes go back.
+      rewriter.replaceAllUsesWith(write.getResult(),
+                                  newLoop.getRegionIterArg(i));
+      rewriter.eraseOp(write);
+      rewriter.eraseOp(read);
+      rewriter.setInsertionPointAfter(newLoop);
+      Value finalLanes = newLoop.getResults().back();
+      auto writeBack = vector::TransferWriteOp::create(
+          rewriter, newLoop.getLoc(), finalLanes, newLoop.getResult(i),
+          initial.getIndices(), initial.getPermutationMapAttr(),
+          initial.getInBoundsAttr());
+      rewriter.replaceAllUsesExcept(newLoop.getResult(i), writeBack.getResult(),
+                                    writeBack);
+      loop = newLoop;
+    }
   }
 
   LogicalResult canonicalize(bool lowerVectors) {
@@ -300,7 +366,11 @@ struct BladeTileAndVectorizePass
     if (distribute) {
       scf::SCFTilingOptions options;
       options.setTileSizes(threadTiles);
-      options.setLoopType(scf::SCFTilingOptions::LoopType::ForallOp);
+      // Inside a loop (a recurrent step, a Loop body) the tiles run in
+      // sequence: a fork and join per step costs more than the step.
+      options.setLoopType(op->getParentOfType<LoopLikeOpInterface>()
+                              ? scf::SCFTilingOptions::LoopType::ForOp
+                              : scf::SCFTilingOptions::LoopType::ForallOp);
       rewriter.setInsertionPoint(op);
       FailureOr<scf::SCFTilingResult> result =
           scf::tileUsingSCF(rewriter, cast<TilingInterface>(*op), options);
@@ -317,7 +387,12 @@ struct BladeTileAndVectorizePass
       return;
 
     if (elementwise) {
-      vectorizeElementwise(rewriter, tiledOp);
+      // Rows are vectorized after bufferization (blade-tile-and-vectorize
+      // {on-buffers}): tiling them here would leave one-shot bufferization
+      // a slice analysis that grows steeply with the number of tiles.
+      rewriter.modifyOpInPlace(tiledOp, [&] {
+        tiledOp->setAttr(kVectorRows, rewriter.getUnitAttr());
+      });
       return;
     }
     // A single reduction, innermost: vector-wide partial results along it,
@@ -365,7 +440,36 @@ struct BladeTileAndVectorizePass
         vectorizeWith(rewriter, linalgOp, {});
   }
 
-  /// Tiles the innermost loop by the vector width and vectorizes each tile.
+  /// After bufferization: the rows marked while tiling are tiled by the
+  /// vector width, peeled and vectorized on their buffers.
+  void vectorizeRowsOnBuffers() {
+    SmallVector<linalg::LinalgOp> rows;
+    getOperation().walk([&](linalg::LinalgOp op) {
+      if (op->hasAttr(kVectorRows))
+        rows.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    {
+      ScopedDiagnosticHandler quiet(&getContext(),
+                                    [](Diagnostic &) { return success(); });
+      for (linalg::LinalgOp op : rows) {
+        rewriter.modifyOpInPlace(op, [&] { op->removeAttr(kVectorRows); });
+        if (op.hasPureBufferSemantics())
+          vectorizeElementwise(rewriter, op);
+      }
+      if (peel)
+        peelVectorLoops(rewriter);
+      if (failed(canonicalize(/*lowerVectors=*/false)))
+        return signalPassFailure();
+      vectorizeMarked(rewriter);
+    }
+    if (failed(canonicalize(/*lowerVectors=*/true)))
+      return signalPassFailure();
+    approximateVectorMath();
+  }
+
+  /// Tiles the innermost loop of a row (on buffers) by the vector width and
+  /// marks each tile for vectorization.
   void vectorizeElementwise(IRRewriter &rewriter, linalg::LinalgOp op) {
     unsigned numLoops = op.getNumLoops();
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
@@ -380,24 +484,21 @@ struct BladeTileAndVectorizePass
       vectorizeWith(rewriter, op, sizes);
       return;
     }
-    SmallVector<OpFoldResult> tiles(numLoops, rewriter.getIndexAttr(0));
-    tiles.back() = rewriter.getIndexAttr(vectorWidth);
-    scf::SCFTilingOptions options;
+    SmallVector<int64_t> tiles(numLoops, 0);
+    tiles.back() = vectorWidth;
+    linalg::LinalgTilingOptions options;
     options.setTileSizes(tiles);
     rewriter.setInsertionPoint(op);
-    FailureOr<scf::SCFTilingResult> result =
-        scf::tileUsingSCF(rewriter, cast<TilingInterface>(*op), options);
+    FailureOr<linalg::TiledLinalgOp> result =
+        linalg::tileLinalgOp(rewriter, op, options);
     if (failed(result))
       return;
-    rewriter.replaceOp(op, result->replacements);
-    for (LoopLikeOpInterface loop : result->loops)
-      if (auto forOp = dyn_cast<scf::ForOp>(*loop))
+    rewriter.eraseOp(op);
+    for (Operation *loop : result->loops)
+      if (auto forOp = dyn_cast<scf::ForOp>(loop))
         vectorLoops.push_back(forOp);
-    auto tile = dyn_cast<linalg::LinalgOp>(result->tiledOps.back());
-    if (!tile)
-      return;
     sizes.back() = vectorWidth;
-    vectorizeWith(rewriter, tile, sizes);
+    vectorizeWith(rewriter, result->op, sizes);
   }
 
   /// Marks `op` to be vectorized with `sizes` (empty: its static shape) once
@@ -428,7 +529,7 @@ struct BladeTileAndVectorizePass
       // Fixed-length vectors: one "not scalable" flag per size (none when
       // the op's static shape gives the sizes).
       SmallVector<bool> scalable(vectorSizes.size(), false);
-      if (!op.hasPureTensorSemantics() ||
+      if ((!op.hasPureTensorSemantics() && !op.hasPureBufferSemantics()) ||
           (vectorSizes.empty() && op.hasDynamicShape()))
         continue;
       if (failed(

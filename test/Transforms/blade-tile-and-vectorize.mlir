@@ -2,24 +2,12 @@
 // RUN: blade-opt %s --split-input-file --blade-tile-and-vectorize=vectorize=false | FileCheck %s --check-prefix=SCALAR
 
 // An elementwise op with a broadcast operand: a parallel tile per row
-// (leading dims by 1), the row in vectors of 16 with a masked tail.
+// (leading dims by 1), marked to be vectorized after bufferization.
 #id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #bias = affine_map<(d0, d1, d2) -> (d2)>
 // CHECK-LABEL: func.func @add_relu
-// The main loop runs whole vectors; the last 2 elements are a peeled,
-// masked step.
 // CHECK: scf.forall (%[[I:.*]], %[[J:.*]]) in (%{{.*}}, 7)
-// CHECK:   scf.for %{{.*}} = %c0 to %c48 step %c16
-// CHECK-NOT: mask
-// CHECK:     vector.transfer_read {{.*}} {in_bounds = [true]} : tensor<1x1x16xf32>, vector<16xf32>
-// CHECK:     arith.addf {{.*}} : vector<16xf32>
-// CHECK:     arith.maximumf {{.*}} : vector<16xf32>
-// CHECK:     vector.transfer_write
-// CHECK:   }
-// CHECK:   %[[M:.*]] = vector.constant_mask [2] : vector<16xi1>
-// CHECK:   vector.transfer_read {{.*}}, %[[M]] {{.*}} vector<16xf32>
-// CHECK:   arith.addf {{.*}} : vector<16xf32>
-// CHECK-NOT: linalg.generic
+// CHECK:   linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x1x50xf32>, tensor<50xf32>) outs(%{{.*}} : tensor<1x1x50xf32>) attrs =  {blade.vector_rows}
 // SCALAR-LABEL: func.func @add_relu
 // SCALAR: scf.forall
 // SCALAR:   linalg.generic
@@ -98,14 +86,11 @@ func.func @transpose_and_div(%x: tensor<64x32xi32>, %y: tensor<32x64xi32>) -> (t
 
 // -----
 
-// Vector exp becomes a polynomial (no per-lane libm calls); a rank-1 op is
-// cut into chunks of 4096 elements.
+// A rank-1 op is cut into chunks of 4096 elements.
 #v = affine_map<(d0) -> (d0)>
 // CHECK-LABEL: func.func @exp_1d
 // CHECK: scf.forall (%{{.*}}) = (0) to (%{{.*}}) step (4096)
-// CHECK:   scf.for
-// CHECK-NOT: math.exp
-// CHECK:     math.fma {{.*}} : vector<16xf32>
+// CHECK:   linalg.generic {{.*}} tensor<?xf32>{{.*}} attrs =  {blade.vector_rows}
 func.func @exp_1d(%x: tensor<?xf32>) -> tensor<?xf32> {
   %c0 = arith.constant 0 : index
   %n = tensor.dim %x, %c0 : tensor<?xf32>
@@ -129,8 +114,7 @@ func.func @exp_1d(%x: tensor<?xf32>) -> tensor<?xf32> {
 // CHECK-DAG: tensor.collapse_shape %{{.*}} {{\[}}[0, 1, 2]] : tensor<64x1x1xf32> into tensor<64xf32>
 // CHECK-DAG: tensor.collapse_shape %{{.*}} {{\[}}[0], [1], [2, 3]] : tensor<?x64x56x56xf32> into tensor<?x64x3136xf32>
 // CHECK: scf.forall (%{{.*}}, %{{.*}}) in (%{{.*}}, 64)
-// CHECK:   scf.for {{.*}} to %c3136 step %c16
-// CHECK:     vector.transfer_read {{.*}} vector<16xf32>
+// CHECK:   linalg.generic {{.*}} tensor<1x1x3136xf32>{{.*}} attrs =  {blade.vector_rows}
 // CHECK: tensor.expand_shape
 func.func @bias_nchw(%x: tensor<?x64x56x56xf32>, %b: tensor<64x1x1xf32>) -> tensor<?x64x56x56xf32> {
   %c0 = arith.constant 0 : index

@@ -95,11 +95,14 @@ def BladeTileAndVectorizePass
       `scf.forall`; an elementwise op's innermost loop is cut into rows of
       `chunk-size` elements instead. `blade-outline-parallel-loops` later
       runs the forall on the runtime's threads.
-    * **Vectors.** In the tile, an elementwise op's innermost loop is tiled
-      by `vector-width` into an `scf.for` whose body is vectorized (masked
-      where the row does not divide); an op whose only reduction is its
-      innermost loop, with a static extent of at most 4096, is vectorized
-      whole (`vector.multi_reduction`). Vectorization is skipped where an
+    * **Vectors.** An op whose only reduction is its innermost loop
+      accumulates `vector-width` lanes of partial results in an `scf.for`
+      (carried in registers), then reduces the lanes. An elementwise row is
+      marked `blade.vector_rows` and vectorized by the second run of this
+      pass (`on-buffers`, after bufferization, where the slices of its
+      vector steps cost one-shot bufferization nothing): its innermost
+      loop is tiled by `vector-width`, the partial last step peeled off
+      (masked), and each step vectorized. Vectorization is skipped where an
       operand does not read the innermost loop contiguously (transposes),
       where the body reads tensors by computed indices, or where MLIR's
       vectorizer declines; those tiles stay scalar loops.
@@ -110,7 +113,11 @@ def BladeTileAndVectorizePass
     Option<"chunkSize", "chunk-size", "int64_t", "4096",
            "Elements per parallel tile along an elementwise op's innermost loop">,
     Option<"vectorize", "vectorize", "bool", "true",
-           "Vectorize the tiles (false: scalar tiles)">
+           "Vectorize the tiles (false: scalar tiles)">,
+    Option<"peel", "peel", "bool", "true",
+           "Peel the partial vector step off loops of vector steps">,
+    Option<"onBuffers", "on-buffers", "bool", "false",
+           "Second run, after bufferization: vectorize the marked rows">
   ];
   let dependentDialects = [
     "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
