@@ -65,8 +65,12 @@ bool innermostLoopIsContiguous(linalg::LinalgOp op) {
 /// Whether the body only computes on its block arguments (no reads of other
 /// tensors by computed indices, no nested regions) and may run on padding
 /// lanes: integer division traps on the zeros a masked tail reads, and x86
-/// has no vector integer division anyway.
+/// has no vector integer division anyway. No i1 tensors (bytes in memory).
 bool hasPlainBody(linalg::LinalgOp op) {
+  // Booleans live in memory as bytes; vectors of i1 would store bits.
+  for (OpOperand &operand : op->getOpOperands())
+    if (getElementTypeOrSelf(operand.get().getType()).isInteger(1))
+      return false;
   for (Operation &inner : op->getRegion(0).front()) {
     if (inner.getNumRegions() != 0 || isa<tensor::ExtractOp>(inner) ||
         isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
