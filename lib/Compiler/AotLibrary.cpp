@@ -284,19 +284,19 @@ llvm::Error writeModelLibrary(ModuleOp llvmModule,
     return fail("cannot create a temporary file: " + ec.message());
   llvm::FileRemover removeLog(logPath);
 
-  llvm::StringRef runtimeDir = llvm::sys::path::parent_path(runtime);
-  std::string runtimeName = llvm::sys::path::stem(runtime).str();
-  llvm::StringRef libName(runtimeName);
-  libName.consume_front("lib");
+  // The runtime is named by its path (its soname becomes the dependency) and
+  // found again at load time through the rpath.
+  llvm::SmallString<256> runtimePath(runtime);
+  llvm::sys::fs::make_absolute(runtimePath);
+  std::string runtimeDir = llvm::sys::path::parent_path(runtimePath).str();
   std::string soname = llvm::sys::path::filename(outputPath).str();
   std::vector<std::string> args = {*linker,
                                    "-shared",
                                    "-o",
                                    outputPath.str(),
                                    objectPath.str().str(),
-                                   "-L" + runtimeDir.str(),
-                                   "-Wl,-rpath," + runtimeDir.str(),
-                                   "-l" + libName.str(),
+                                   runtimePath.str().str(),
+                                   "-Wl,-rpath," + runtimeDir,
                                    "-lm",
                                    "-Wl,--no-undefined",
                                    "-Wl,-z,noexecstack",
