@@ -9,6 +9,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
@@ -246,14 +247,18 @@ llvm::Error writeModelLibrary(ModuleOp llvmModule,
   // Only the C-interface functions, their packed wrappers and the info
   // function are exported; the rest (weights included) is internal, free to
   // inline and never interposed by another model's symbols.
+  llvm::StringSet<> exported = {rt::kModelInfoSymbol, entry, info.entrySymbol};
+  if (!info.shapeCheckSymbol.empty())
+    for (llvm::StringRef name :
+         {llvm::StringRef(check), llvm::StringRef(info.shapeCheckSymbol)})
+      exported.insert(name);
   for (llvm::GlobalValue &value : module->global_values()) {
-    if (value.isDeclaration())
+    // LLVM's special globals (llvm.used, llvm.global_ctors) keep their
+    // linkage.
+    if (value.isDeclaration() || value.hasLocalLinkage() ||
+        value.hasAppendingLinkage() || value.getName().starts_with("llvm."))
       continue;
-    llvm::StringRef name = value.getName();
-    bool exported = name == rt::kModelInfoSymbol || name == entry ||
-                    name == check || name == info.entrySymbol ||
-                    name == info.shapeCheckSymbol;
-    if (!exported && !value.hasLocalLinkage())
+    if (!value.hasName() || !exported.contains(value.getName()))
       value.setLinkage(llvm::GlobalValue::InternalLinkage);
   }
   module->setDataLayout((*tm)->createDataLayout());
