@@ -18,10 +18,13 @@ config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixe
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python3))
 config.substitutions.append(("%blade_src", config.blade_src_root))
+config.substitutions.append(("%blade_runtime_lib", os.path.join(
+    config.blade_obj_root, "runtime", "libblade_runtime.so")))
 config.substitutions.append(("%ort_peer", config.ort_peer))
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["blade-opt", "blade-compile", "blade-run", "blade-c-example"],
+    ["blade-opt", "blade-compile", "blade-run", "blade-c-example",
+     "blade-c-library-example"],
     [config.blade_tools_dir])

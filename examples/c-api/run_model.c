@@ -44,8 +44,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: %s MODEL.onnx [BATCH]\n", argv[0]);
     return 2;
   }
-  if (bladeApiVersion() != BLADE_API_VERSION) {
-    fprintf(stderr, "error: libblade_c has ABI %u, this program %d\n",
+  if (bladeApiVersion() < BLADE_API_VERSION) {
+    fprintf(stderr, "error: libblade_c has ABI %u, this program needs %d\n",
             bladeApiVersion(), BLADE_API_VERSION);
     return 1;
   }

@@ -1,6 +1,7 @@
 /*===- blade-c/Blade.h - The Blade C API --------------------------*- C -*-===*\
 |*                                                                            *|
-|* Compile an ONNX model in-process (JIT), query its inputs and outputs, and  *|
+|* Compile an ONNX model in-process (JIT) or load a model library compiled    *|
+|* ahead of time, query its inputs and outputs, and                           *|
 |* run it on tensors that wrap the caller's memory. The header is C89 (plus   *|
 |* <stdint.h>); every function is callable from C and C++.                    *|
 |*                                                                            *|
@@ -24,9 +25,11 @@
 extern "C" {
 #endif
 
-/* The ABI version this header describes. A library whose bladeApiVersion()
- * differs from it must not be used with this header. */
-#define BLADE_API_VERSION 1
+/* The ABI version this header describes. Versions only grow by adding
+ * functions (2 added bladeModelLoadLibrary): a library whose
+ * bladeApiVersion() is lower than BLADE_API_VERSION lacks some functions
+ * declared here; a higher one serves programs built against this header. */
+#define BLADE_API_VERSION 2
 
 typedef struct BladeStatus BladeStatus;
 typedef struct BladeOptions BladeOptions;
@@ -90,6 +93,15 @@ BladeStatus *bladeModelCompileFile(const char *path,
 BladeStatus *bladeModelCompileBytes(const void *data, size_t size,
                                     const BladeOptions *options,
                                     BladeModel **model);
+/* Loads a model library written by `blade-compile model.onnx -o lib.so`
+ * (since version 2). Only the thread count of `options` (may be NULL)
+ * applies; the code was generated when the library was compiled. Errors:
+ * the file cannot be loaded, is not a Blade model library, or was built for
+ * another model library ABI. The library stays loaded until the model is
+ * freed; its outputs stay valid after that. */
+BladeStatus *bladeModelLoadLibrary(const char *path,
+                                   const BladeOptions *options,
+                                   BladeModel **model);
 /* Frees a model; NULL is allowed. */
 void bladeModelFree(BladeModel *model);
 

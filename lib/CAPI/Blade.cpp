@@ -2,6 +2,7 @@
 
 #include "blade-c/Blade.h"
 
+#include "blade-rt/AotModel.h"
 #include "blade-rt/Tensor.h"
 #include "blade/Compiler/Compiler.h"
 #include "blade/Frontend/ONNX/Importer.h"
@@ -27,7 +28,13 @@ struct BladeModel {
   // The context outlives the JIT-compiled code built from it.
   std::unique_ptr<mlir::MLIRContext> context;
   std::unique_ptr<blade::JitModel> jit;
+  /// Set instead of `jit` for a model library (bladeModelLoadLibrary).
+  std::unique_ptr<blade::rt::AotModel> aot;
   blade::rt::RunOptions run;
+
+  const blade::rt::ModelSignature &signature() const {
+    return jit ? jit->signature() : aot->signature();
+  }
 };
 
 struct BladeTensor {
@@ -84,10 +91,10 @@ const blade::rt::TensorSpec *spec(const std::vector<blade::rt::TensorSpec> &v,
 }
 
 const std::vector<blade::rt::TensorSpec> *inputsOf(const BladeModel *m) {
-  return m ? &m->jit->signature().inputs : nullptr;
+  return m ? &m->signature().inputs : nullptr;
 }
 const std::vector<blade::rt::TensorSpec> *outputsOf(const BladeModel *m) {
-  return m ? &m->jit->signature().outputs : nullptr;
+  return m ? &m->signature().outputs : nullptr;
 }
 
 const char *nameAt(const std::vector<blade::rt::TensorSpec> *v, size_t i) {
@@ -176,6 +183,23 @@ BladeStatus *bladeModelCompileBytes(const void *data, size_t size,
   });
 }
 
+BladeStatus *bladeModelLoadLibrary(const char *path,
+                                   const BladeOptions *options,
+                                   BladeModel **model) {
+  if (!model)
+    return error("the model out-parameter is NULL");
+  *model = nullptr;
+  if (!path)
+    return error("the library path is NULL");
+  auto result = std::make_unique<BladeModel>();
+  if (blade::rt::Status s = blade::rt::AotModel::load(path, result->aot); !s)
+    return error(s.message());
+  if (options)
+    result->run = options->run;
+  *model = result.release();
+  return nullptr;
+}
+
 void bladeModelFree(BladeModel *model) { delete model; }
 
 size_t bladeModelNumInputs(const BladeModel *model) {
@@ -256,7 +280,7 @@ BladeStatus *bladeModelRun(const BladeModel *model,
                            BladeTensor **outputs, size_t numOutputs) {
   if (!model)
     return error("the model is NULL");
-  const blade::rt::ModelSignature &sig = model->jit->signature();
+  const blade::rt::ModelSignature &sig = model->signature();
   if (numInputs != sig.inputs.size())
     return error("the model takes " + std::to_string(sig.inputs.size()) +
                  " inputs, got " + std::to_string(numInputs));
@@ -272,7 +296,9 @@ BladeStatus *bladeModelRun(const BladeModel *model,
     args.push_back(&inputs[i]->tensor);
   }
   std::vector<blade::rt::Tensor> results;
-  if (blade::rt::Status s = model->jit->run(args, results, model->run); !s)
+  blade::rt::Status s = model->jit ? model->jit->run(args, results, model->run)
+                                   : model->aot->run(args, results, model->run);
+  if (!s)
     return error(s.message());
   std::vector<std::unique_ptr<BladeTensor>> owned;
   for (blade::rt::Tensor &t : results) {

@@ -2,6 +2,7 @@
 
 #include "blade/Compiler/Compiler.h"
 
+#include "blade/Compiler/AotLibrary.h"
 #include "blade/Frontend/ONNX/Importer.h"
 #include "blade/InitAll.h"
 #include "blade/Pipelines/Pipelines.h"
@@ -110,11 +111,7 @@ std::unique_ptr<JitModel> compileModule(ModuleOp module,
   FailureOr<rt::ModelSignature> sig = getModelSignature(module);
   if (failed(sig) || failed(lowerToStage(module, Stage::LLVM)))
     return nullptr;
-  std::vector<std::string> checkMessages;
-  if (auto checks = module->getAttrOfType<DictionaryAttr>(kShapeChecksAttr))
-    if (auto messages = checks.getAs<ArrayAttr>(kEntryFunctionName))
-      for (auto m : messages.getAsRange<StringAttr>())
-        checkMessages.push_back(m.str());
+  std::vector<std::string> checkMessages = getShapeCheckMessages(module);
   auto model = JitModel::create(module, kEntryFunctionName, std::move(*sig),
                                 std::move(checkMessages), options.llvmOptLevel,
                                 options.target);

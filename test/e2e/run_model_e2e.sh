@@ -6,6 +6,9 @@
 # 1. gen_case.py writes WORKDIR/model.onnx and, per batch B in 1 8, seeded inputs
 #    WORKDIR/bB/in_*.npy and torch's outputs WORKDIR/bB/ref_*.npy.
 # 2. blade-run writes WORKDIR/bB/blade/<output>.npy, compared with the torch reference.
+# 2b. When blade-compile sits next to blade-run, the model is also compiled ahead of time
+#    (WORKDIR/libmodel.so) and blade-run on the library writes WORKDIR/bB/aot/, compared
+#    with torch (and ORT) the same way.
 # 3. With ORT_PEER (e.g. ../shared/peer/ort-peer): ONNX Runtime runs on the same inputs into
 #    WORKDIR/bB/ort/ and Blade is compared with it too.  If ort-peer cannot be set up
 #    (no node/npm, no registry) this prints "SKIP ORT comparison: <reason>" and the
@@ -45,6 +48,18 @@ for b in "${BATCHES[@]}"; do batch_args+=(--batch "$b"); done
 # Graph input names (may need sanitizing) and their file-name stems.
 mapfile -t input_lines < "$workdir/inputs.tsv"
 
+# The AOT path: one library for all batches (the batch dim is dynamic).
+blade_compile=$(dirname "$blade_run")/blade-compile
+use_aot=0
+if [ -x "$blade_compile" ]; then
+  echo "== $model: blade-compile -o libmodel.so"
+  if "$blade_compile" "$workdir/model.onnx" -o "$workdir/libmodel.so"; then
+    use_aot=1
+  else
+    fail "$model: blade-compile -o libmodel.so exited with status $?"
+  fi
+fi
+
 # Decide once whether ONNX Runtime can be used; setup problems skip, they do not fail.
 use_ort=0
 if [ -n "$ort_peer" ]; then
@@ -67,8 +82,18 @@ for b in "${BATCHES[@]}"; do
   for line in "${input_lines[@]}"; do
     inputs+=(--input "${line%%$'\t'*}=$bdir/in_${line#*$'\t'}.npy")
   done
-  rm -rf "$bdir/blade" "$bdir/ort"
+  rm -rf "$bdir/blade" "$bdir/ort" "$bdir/aot"
   mkdir -p "$bdir/blade"
+
+  if [ "$use_aot" = 1 ]; then
+    echo "== $model b$b: blade-run libmodel.so"
+    if "$blade_run" "$workdir/libmodel.so" "${inputs[@]}" --output-dir "$bdir/aot"; then
+      compare --actual "$bdir/aot" --expected "$bdir" --prefix-expected ref_ \
+        --label "$model b$b: blade AOT vs torch" || fail "$model b$b: blade AOT vs torch"
+    else
+      fail "$model b$b: blade-run libmodel.so exited with status $?"
+    fi
+  fi
 
   echo "== $model b$b: blade-run"
   if "$blade_run" "$workdir/model.onnx" "${inputs[@]}" --output-dir "$bdir/blade"; then
@@ -87,12 +112,17 @@ for b in "${BATCHES[@]}"; do
       --rtol 0 --atol 0 --label "$model b$b: ORT inputs are ours" || fail "$model b$b: ORT inputs differ"
     compare --actual "$bdir/blade" --expected "$bdir/ort" --prefix-expected out_ \
       --label "$model b$b: blade vs ORT" || fail "$model b$b: blade vs ORT"
+    if [ "$use_aot" = 1 ] && [ -d "$bdir/aot" ]; then
+      compare --actual "$bdir/aot" --expected "$bdir/ort" --prefix-expected out_ \
+        --label "$model b$b: blade AOT vs ORT" || fail "$model b$b: blade AOT vs ORT"
+    fi
   else
     fail "$model b$b: ort-peer exited with status $?"
   fi
 done
 
 what="blade vs torch"
+[ "$use_aot" = 1 ] && what="blade JIT and AOT vs torch"
 [ "$use_ort" = 1 ] && what="$what and vs ORT"
 if [ ${#failures[@]} -gt 0 ]; then
   summary=$(printf '%s; ' "${failures[@]}")

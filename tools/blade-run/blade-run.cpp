@@ -1,8 +1,9 @@
 //===- blade-run.cpp - Compile and run an ONNX model on tensor files ------===//
 //
-//   blade-run MODEL.onnx --input NAME=FILE.npy ... --output-dir DIR
+//   blade-run MODEL.onnx|LIBMODEL.so --input NAME=FILE.npy ... --output-dir DIR
 //
-// Compiles the model in-process (JIT), runs it once on the given inputs and
+// Compiles the model in-process (JIT), or loads a model library written by
+// `blade-compile -o LIBMODEL.so`, runs it once on the given inputs and
 // writes one DIR/<output name>.npy per model output (characters outside
 // [A-Za-z0-9_.-] become '_'), printing each output's shape. Inputs are NumPy
 // .npy files or serialized ONNX TensorProto files (.pb). NumPy has no
@@ -13,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "blade-rt/AotModel.h"
 #include "blade-rt/Convert.h"
 #include "blade-rt/Npy.h"
 #include "blade/Compiler/Compiler.h"
@@ -30,7 +32,8 @@
 using namespace llvm;
 
 namespace {
-cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
+cl::opt<std::string> modelPath(cl::Positional,
+                               cl::desc("<model.onnx | libmodel.so>"),
                                cl::Required);
 cl::list<std::string>
     inputArgs("input",
@@ -113,6 +116,17 @@ int main(int argc, char **argv) {
                 benchRuns + "'"),
            2;
 
+  // A model library is already compiled: the code generation flags cannot
+  // apply to it.
+  StringRef modelName = sys::path::filename(modelPath);
+  bool isLibrary = modelName.ends_with(".so") || modelName.contains(".so.");
+  if (isLibrary && (optLevel.getNumOccurrences() || mcpu.getNumOccurrences() ||
+                    mattr.getNumOccurrences()))
+    return fail("-O, --mcpu and --mattr apply when compiling an ONNX model; '" +
+                modelPath +
+                "' is a compiled library (give them to blade-compile)"),
+           2;
+
   blade::rt::RunOptions runOptions;
   if (StringRef(threadCount).getAsInteger(10, runOptions.threads) ||
       runOptions.threads < 0 || runOptions.threads > 1024)
@@ -136,20 +150,32 @@ int main(int argc, char **argv) {
   }
 
   mlir::MLIRContext ctx;
-  blade::prepareContext(ctx);
-  blade::OneLineDiagnostics diagnostics(ctx);
-  blade::CompileOptions options;
-  options.llvmOptLevel = level;
-  options.target.cpu = mcpu;
-  options.target.features = mattr;
+  std::unique_ptr<blade::JitModel> jit;
+  std::unique_ptr<blade::rt::AotModel> aot;
   auto compileStart = std::chrono::steady_clock::now();
-  std::unique_ptr<blade::JitModel> model =
-      blade::compileOnnxFile(ctx, modelPath, options);
-  if (!model)
-    return 1;
+  if (isLibrary) {
+    if (blade::rt::Status s = blade::rt::AotModel::load(modelPath, aot); !s)
+      return fail(s.message());
+  } else {
+    blade::prepareContext(ctx);
+    blade::OneLineDiagnostics diagnostics(ctx);
+    blade::CompileOptions options;
+    options.llvmOptLevel = level;
+    options.target.cpu = mcpu;
+    options.target.features = mattr;
+    jit = blade::compileOnnxFile(ctx, modelPath, options);
+    if (!jit)
+      return 1;
+  }
   double compileMs = millisecondsSince(compileStart);
+  auto runModel = [&](const std::vector<const blade::rt::Tensor *> &inputs,
+                      std::vector<blade::rt::Tensor> &outputs) {
+    return jit ? jit->run(inputs, outputs, runOptions)
+               : aot->run(inputs, outputs, runOptions);
+  };
 
-  const blade::rt::ModelSignature &sig = model->signature();
+  const blade::rt::ModelSignature &sig =
+      jit ? jit->signature() : aot->signature();
   std::vector<const blade::rt::Tensor *> inputs(sig.inputs.size(), nullptr);
   for (auto &[name, tensor] : given) {
     int index = sig.inputIndex(name);
@@ -183,7 +209,7 @@ int main(int argc, char **argv) {
                   sig.inputs[i].toString() + ")");
 
   std::vector<blade::rt::Tensor> outputs;
-  if (blade::rt::Status s = model->run(inputs, outputs, runOptions); !s)
+  if (blade::rt::Status s = runModel(inputs, outputs); !s)
     return fail(s.message());
   if (bench) {
     // The first run above warmed caches and page mappings; time the rest.
@@ -191,7 +217,7 @@ int main(int argc, char **argv) {
     for (unsigned i = 0; i < bench; ++i) {
       std::vector<blade::rt::Tensor> discarded;
       auto start = std::chrono::steady_clock::now();
-      if (blade::rt::Status s = model->run(inputs, discarded, runOptions); !s)
+      if (blade::rt::Status s = runModel(inputs, discarded); !s)
         return fail(s.message());
       times.push_back(millisecondsSince(start));
     }
@@ -200,7 +226,7 @@ int main(int argc, char **argv) {
         times.size() % 2
             ? times[times.size() / 2]
             : (times[times.size() / 2 - 1] + times[times.size() / 2]) / 2;
-    outs() << formatv("compile: {0:f1} ms\n", compileMs);
+    outs() << formatv("{0}: {1:f1} ms\n", jit ? "compile" : "load", compileMs);
     outs() << formatv(
         "latency: median {0:f3} ms, min {1:f3} ms over {2} runs\n", median,
         times.front(), bench);

@@ -2,7 +2,6 @@
 
 #include "blade/Codegen/CPU/JitModel.h"
 
-#include "blade-rt/MemRef.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ADT/StringExtras.h"
@@ -14,19 +13,14 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 
-#include <cstdlib>
-#include <set>
-
 using namespace mlir;
 
 namespace blade {
 
-JitModel::JitModel(std::unique_ptr<ExecutionEngine> engine, std::string entry,
-                   std::string checkEntry, rt::ModelSignature signature,
-                   std::vector<std::string> shapeCheckMessages)
-    : engine(std::move(engine)), packedEntry(std::move(entry)),
-      packedCheck(std::move(checkEntry)), sig(std::move(signature)),
-      checkMessages(std::move(shapeCheckMessages)) {}
+JitModel::JitModel(std::unique_ptr<ExecutionEngine> engine,
+                   rt::CompiledEntry entry, rt::ModelSignature signature)
+    : engine(std::move(engine)), entry(std::move(entry)),
+      sig(std::move(signature)) {}
 
 JitModel::~JitModel() = default;
 
@@ -145,107 +139,27 @@ JitModel::create(ModuleOp llvmModule, llvm::StringRef entryName,
   });
   // The C-interface wrapper of the entry takes the result struct pointer
   // first, then one descriptor pointer per input.
-  std::string entry = ("_mlir_ciface_" + entryName).str();
-  if (auto fn = (*engine)->lookupPacked(entry); !fn)
+  std::string name = ("_mlir_ciface_" + entryName).str();
+  rt::CompiledEntry entry;
+  auto fn = (*engine)->lookupPacked(name);
+  if (!fn)
     return fn.takeError();
-  std::string check;
+  entry.run = *fn;
   if (!shapeCheckMessages.empty()) {
-    check = entry + "_shape_check";
-    if (auto fn = (*engine)->lookupPacked(check); !fn)
-      return fn.takeError();
+    auto check = (*engine)->lookupPacked(name + "_shape_check");
+    if (!check)
+      return check.takeError();
+    entry.shapeCheck = *check;
+    entry.checkMessages = std::move(shapeCheckMessages);
   }
   return std::unique_ptr<JitModel>(
-      new JitModel(std::move(*engine), entry, std::move(check),
-                   std::move(signature), std::move(shapeCheckMessages)));
+      new JitModel(std::move(*engine), std::move(entry), std::move(signature)));
 }
 
 rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
                          std::vector<rt::Tensor> &outputs,
                          const rt::RunOptions &options) const {
-  if (options.threads < 0)
-    return rt::Status::error("the thread count must not be negative (got " +
-                             std::to_string(options.threads) + ")");
-  if (rt::Status status = rt::validateInputs(sig, inputs); !status)
-    return status;
-
-  rt::DescriptorBuffer descriptors;
-  std::vector<size_t> resultAt, inputAt;
-  for (const rt::TensorSpec &out : sig.outputs)
-    resultAt.push_back(descriptors.reserveResult(out.rank()));
-  for (const rt::Tensor *t : inputs)
-    inputAt.push_back(
-        descriptors.appendInput(const_cast<void *>(t->data()), t->shape()));
-
-  // All words are in place: take the pointers now (appends may move them).
-  void *resultPtr = descriptors.at(resultAt.empty() ? 0 : resultAt[0]);
-  std::vector<void *> inputPtrs;
-  for (size_t at : inputAt)
-    inputPtrs.push_back(descriptors.at(at));
-  std::vector<void *> args;
-  for (void *&p : inputPtrs)
-    args.push_back(&p);
-
-  // Dims that are dynamic at compile time must satisfy the ops' shape rules
-  // before the model may touch its buffers.
-  if (!packedCheck.empty()) {
-    int32_t failed = -1;
-    args.push_back(&failed);
-    if (llvm::Error err = engine->invokePacked(packedCheck, args))
-      return rt::Status::error("checking the input shapes failed: " +
-                               llvm::toString(std::move(err)));
-    args.pop_back();
-    if (failed >= 0)
-      return rt::Status::error(
-          "the inputs do not fit the model: " +
-          (static_cast<size_t>(failed) < checkMessages.size()
-               ? checkMessages[failed]
-               : "shape check #" + std::to_string(failed) + " failed"));
-  }
-  if (!sig.outputs.empty())
-    args.insert(args.begin(), &resultPtr);
-
-  rt::RunScope scope(&kernels, options);
-  if (llvm::Error err = engine->invokePacked(packedEntry, args)) {
-    return rt::Status::error("running the model failed: " +
-                             llvm::toString(std::move(err)));
-  }
-
-  // Each result owns a fresh malloc'd buffer (blade-prepare-bufferization
-  // guarantees it); adopt contiguous ones, copy the rest and free them.
-  std::set<void *> inputBuffers;
-  for (const rt::Tensor *t : inputs)
-    inputBuffers.insert(const_cast<void *>(t->data()));
-  std::set<void *> adopted, copied;
-  outputs.clear();
-  for (size_t i = 0; i < sig.outputs.size(); ++i) {
-    const rt::TensorSpec &spec = sig.outputs[i];
-    rt::MemRefView view = descriptors.readDescriptor(resultAt[i], spec.rank());
-    bool contiguous = view.offset == 0;
-    int64_t stride = 1;
-    for (int64_t d = spec.rank() - 1; d >= 0 && contiguous; --d) {
-      if (view.sizes[d] != 1 && view.strides[d] != stride)
-        contiguous = false;
-      stride *= view.sizes[d];
-    }
-    bool owned = view.allocated && !inputBuffers.count(view.allocated) &&
-                 !adopted.count(view.allocated);
-    if (contiguous && owned) {
-      adopted.insert(view.allocated);
-      void *allocated = view.allocated;
-      outputs.push_back(
-          rt::Tensor::adopt(spec.dtype, view.sizes, view.aligned,
-                            [allocated](void *) { std::free(allocated); }));
-      continue;
-    }
-    outputs.push_back(rt::copyFromView(spec.dtype, view));
-    if (owned)
-      copied.insert(view.allocated);
-  }
-  // Free copied-out buffers last: another result may still have viewed them.
-  for (void *p : copied)
-    if (!adopted.count(p))
-      std::free(p);
-  return rt::Status::ok();
+  return rt::runEntry(entry, sig, kernels, inputs, outputs, options);
 }
 
 } // namespace blade

@@ -10,6 +10,7 @@
 #ifndef BLADE_CODEGEN_CPU_JITMODEL_H
 #define BLADE_CODEGEN_CPU_JITMODEL_H
 
+#include "blade-rt/Entry.h"
 #include "blade-rt/RunContext.h"
 #include "blade-rt/Signature.h"
 #include "blade-rt/Status.h"
@@ -73,15 +74,13 @@ public:
                  const rt::RunOptions &options = {}) const;
 
 private:
-  JitModel(std::unique_ptr<mlir::ExecutionEngine> engine, std::string entry,
-           std::string checkEntry, rt::ModelSignature signature,
-           std::vector<std::string> shapeCheckMessages);
+  JitModel(std::unique_ptr<mlir::ExecutionEngine> engine,
+           rt::CompiledEntry entry, rt::ModelSignature signature);
 
   std::unique_ptr<mlir::ExecutionEngine> engine;
-  std::string packedEntry;
-  std::string packedCheck; ///< Empty when the model needs no shape checks.
+  /// The packed entry and shape check, run by rt::runEntry (as AOT models).
+  rt::CompiledEntry entry;
   rt::ModelSignature sig;
-  std::vector<std::string> checkMessages;
   /// Library kernels' state (primitives, packed weights) for this model.
   mutable rt::KernelCache kernels;
 };
