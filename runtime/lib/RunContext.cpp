@@ -50,7 +50,8 @@ size_t KernelCache::size() const {
 }
 
 RunScope::RunScope(KernelCache *cache, const RunOptions &options)
-    : savedCache(tlsCache), savedThreads(tlsThreads) {
+    : savedCache(tlsCache), savedThreads(tlsThreads),
+      arenaScope(cache ? &cache->arenas() : nullptr) {
   tlsCache = cache;
   tlsThreads = options.threads > 0 ? options.threads : hardwareThreads();
   // OpenMP's thread count is a per-thread setting: oneDNN reads it.
