@@ -2,6 +2,7 @@
 
 #include "blade/Codegen/CPU/JitModel.h"
 
+#include "blade-rt/Arena.h"
 #include "blade-rt/MemRef.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -185,6 +186,9 @@ rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
   for (void *&p : inputPtrs)
     args.push_back(&p);
 
+  // The run's thread count, kernel cache and arena; the shape check's
+  // buffers come from the arena too.
+  rt::RunScope scope(&kernels, options);
   // Dims that are dynamic at compile time must satisfy the ops' shape rules
   // before the model may touch its buffers.
   if (!packedCheck.empty()) {
@@ -204,14 +208,14 @@ rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
   if (!sig.outputs.empty())
     args.insert(args.begin(), &resultPtr);
 
-  rt::RunScope scope(&kernels, options);
   if (llvm::Error err = engine->invokePacked(packedEntry, args)) {
     return rt::Status::error("running the model failed: " +
                              llvm::toString(std::move(err)));
   }
 
-  // Each result owns a fresh malloc'd buffer (blade-prepare-bufferization
-  // guarantees it); adopt contiguous ones, copy the rest and free them.
+  // Each result owns a fresh buffer of the run's arena
+  // (blade-prepare-bufferization guarantees it); adopt contiguous ones, copy
+  // the rest and free them. blade_rt_free returns a block to its arena.
   std::set<void *> inputBuffers;
   for (const rt::Tensor *t : inputs)
     inputBuffers.insert(const_cast<void *>(t->data()));
@@ -234,7 +238,7 @@ rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
       void *allocated = view.allocated;
       outputs.push_back(
           rt::Tensor::adopt(spec.dtype, view.sizes, view.aligned,
-                            [allocated](void *) { std::free(allocated); }));
+                            [allocated](void *) { blade_rt_free(allocated); }));
       continue;
     }
     outputs.push_back(rt::copyFromView(spec.dtype, view));
@@ -244,7 +248,7 @@ rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
   // Free copied-out buffers last: another result may still have viewed them.
   for (void *p : copied)
     if (!adopted.count(p))
-      std::free(p);
+      blade_rt_free(p);
   return rt::Status::ok();
 }
 
