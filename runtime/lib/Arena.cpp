@@ -311,6 +311,12 @@ ArenaScope::~ArenaScope() {
 
 Arena *currentArena() { return tlsArena; }
 
+Arena *exchangeCurrentArena(Arena *arena) {
+  Arena *previous = tlsArena;
+  tlsArena = arena;
+  return previous;
+}
+
 } // namespace blade::rt
 
 using namespace blade::rt;

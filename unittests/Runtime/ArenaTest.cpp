@@ -266,6 +266,30 @@ TEST(Arena, RunScopeMakesTheModelsArenaCurrent) {
   EXPECT_EQ(cache.arenas().stats().allocations, 1u);
 }
 
+TEST(Arena, ParallelLoopWorkersAllocateFromTheRunsArena) {
+  KernelCache cache;
+  RunOptions options;
+  options.threads = 4;
+  auto body = [](int64_t begin, int64_t end, void *) {
+    for (int64_t i = begin; i < end; ++i) {
+      void *scratch = blade_rt_alloc(4096);
+      std::memset(scratch, static_cast<int>(i), 4096);
+      blade_rt_free(scratch);
+    }
+  };
+  for (int run = 0; run < 3; ++run) {
+    RunScope scope(&cache, options);
+    // 64 iterations costing 2^20 each: worth four threads.
+    blade_rt_parallel_for(64, 1 << 20, body, nullptr);
+  }
+  ArenaStats s = cache.arenas().stats();
+  EXPECT_EQ(s.arenas, 1u);
+  EXPECT_EQ(s.allocations, 3 * 64u);
+  // At most one 4 KiB block per worker, then reuse.
+  EXPECT_LE(s.systemAllocations, 4u);
+  EXPECT_EQ(s.bytesInUse, 0u);
+}
+
 TEST(Arena, SystemBlocksMayBeFreedInsideARun) {
   void *p = blade_rt_alloc(500); // No run: from the system.
   ArenaPool pool;

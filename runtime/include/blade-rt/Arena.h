@@ -65,8 +65,9 @@ struct ArenaStats {
 
 struct ArenaBlock;
 
-/// Size-class free lists for the runs of one thread at a time. Blocks may be
-/// freed from any thread (a result released after the run).
+/// Size-class free lists for one run at a time. Blocks may be allocated and
+/// freed from any thread (the workers of the run's parallel loops, a result
+/// released after the run).
 class Arena {
 public:
   explicit Arena(const ArenaOptions &options = {});
@@ -160,6 +161,10 @@ private:
 
 /// The calling thread's arena, or null outside a run.
 Arena *currentArena();
+
+/// Makes `arena` the calling thread's current one and returns the previous
+/// one (worker threads of a parallel loop borrow the run's arena).
+Arena *exchangeCurrentArena(Arena *arena);
 
 } // namespace blade::rt
 
