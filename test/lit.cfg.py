@@ -18,6 +18,9 @@ config.environment["FILECHECK_OPTS"] = "-enable-var-scope --allow-unused-prefixe
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
 config.substitutions.append(("%python", config.python3))
 config.substitutions.append(("%blade_src", config.blade_src_root))
+# The directory first: "%blade_runtime_lib" would otherwise match its prefix.
+config.substitutions.append(("%blade_runtime_dir", os.path.join(
+    config.blade_obj_root, "runtime")))
 config.substitutions.append(("%blade_runtime_lib", os.path.join(
     config.blade_obj_root, "runtime", "libblade_runtime.so")))
 config.substitutions.append(("%ort_peer", config.ort_peer))

@@ -347,8 +347,9 @@ std::string generateModelHeader(const rt::ModelInfo &info,
      << " *   bladeModelLoadLibrary(\"" << lib << "\", options, &model);\n"
      << " * which checks inputs and shape rules and owns the results. The\n"
      << " * functions below are the library's raw exports (MLIR's C\n"
-     << " * interface: memref descriptors; results are malloc'd buffers\n"
-     << " * the caller frees through their `allocated` pointer).\n"
+     << " * interface: memref descriptors; results are buffers of the Blade\n"
+     << " * runtime's allocator, which the caller releases with\n"
+     << " * blade_rt_free(allocated), declared below; link libblade_runtime).\n"
      << " * Code generated for CPU '" << cSafe(info.targetCpu, false) << "'"
      << (info.targetFeatures.empty()
              ? std::string()
@@ -356,6 +357,8 @@ std::string generateModelHeader(const rt::ModelInfo &info,
      << ". Dims of -1 are dynamic.\n */\n";
   os << "#ifndef " << prefix << "_BLADE_MODEL_H\n#define " << prefix
      << "_BLADE_MODEL_H\n\n#include <stdint.h>\n\n";
+  os << "/* Releases a result buffer (libblade_runtime). */\n"
+     << "extern void blade_rt_free(void *ptr);\n\n";
   os << "#define " << prefix << "_BLADE_ABI_VERSION "
      << rt::kModelLibraryAbiVersion << "\n";
   os << "#define " << prefix << "_NUM_INPUTS " << info.signature.inputs.size()

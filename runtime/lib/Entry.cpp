@@ -2,6 +2,7 @@
 
 #include "blade-rt/Entry.h"
 
+#include "blade-rt/Arena.h"
 #include "blade-rt/MemRef.h"
 
 #include <cstdlib>
@@ -37,6 +38,9 @@ Status runEntry(const CompiledEntry &entry, const ModelSignature &signature,
   for (void *&p : inputPtrs)
     args.push_back(&p);
 
+  // The run's thread count, kernel cache and arena; the shape check's
+  // buffers come from the arena too.
+  RunScope scope(&kernels, options);
   // Dims that are dynamic at compile time must satisfy the ops' shape rules
   // before the model may touch its buffers.
   if (entry.shapeCheck) {
@@ -54,13 +58,11 @@ Status runEntry(const CompiledEntry &entry, const ModelSignature &signature,
   if (!signature.outputs.empty())
     args.insert(args.begin(), &resultPtr);
 
-  {
-    RunScope scope(&kernels, options);
-    entry.run(args.data());
-  }
+  entry.run(args.data());
 
-  // Each result owns a fresh malloc'd buffer (blade-prepare-bufferization
-  // guarantees it); adopt contiguous ones, copy the rest and free them.
+  // Each result owns a fresh buffer of the run's arena
+  // (blade-prepare-bufferization guarantees it); adopt contiguous ones, copy
+  // the rest and free them. blade_rt_free returns a block to its arena.
   std::set<void *> inputBuffers;
   for (const Tensor *t : inputs)
     inputBuffers.insert(const_cast<void *>(t->data()));
@@ -83,7 +85,7 @@ Status runEntry(const CompiledEntry &entry, const ModelSignature &signature,
       void *allocated = view.allocated;
       outputs.push_back(
           Tensor::adopt(spec.dtype, view.sizes, view.aligned,
-                        [allocated](void *) { std::free(allocated); }));
+                        [allocated](void *) { blade_rt_free(allocated); }));
       continue;
     }
     outputs.push_back(copyFromView(spec.dtype, view));
@@ -93,7 +95,7 @@ Status runEntry(const CompiledEntry &entry, const ModelSignature &signature,
   // Free copied-out buffers last: another result may still have viewed them.
   for (void *p : copied)
     if (!adopted.count(p))
-      std::free(p);
+      blade_rt_free(p);
   return Status::ok();
 }
 

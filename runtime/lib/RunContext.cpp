@@ -50,7 +50,8 @@ size_t KernelCache::size() const {
 }
 
 RunScope::RunScope(KernelCache *cache, const RunOptions &options)
-    : savedCache(tlsCache), savedThreads(tlsThreads) {
+    : savedCache(tlsCache), savedThreads(tlsThreads),
+      arenaScope(cache ? &cache->arenas() : nullptr) {
   tlsCache = cache;
   tlsThreads = options.threads > 0 ? options.threads : hardwareThreads();
   // OpenMP's thread count is a per-thread setting: oneDNN reads it.
@@ -89,14 +90,17 @@ extern "C" void blade_rt_parallel_for(int64_t n, int64_t costPerIter,
     int64_t n;
     void (*body)(int64_t, int64_t, void *);
     void *ctx;
-  } job{n, body, ctx};
+    Arena *arena; ///< Buffers the body allocates come from the run's arena.
+  } job{n, body, ctx, currentArena()};
   GOMP_parallel(
       [](void *data) {
         auto *job = static_cast<Job *>(data);
         int64_t t = omp_get_thread_num(), count = omp_get_num_threads();
         int64_t begin = job->n * t / count, end = job->n * (t + 1) / count;
+        Arena *saved = exchangeCurrentArena(job->arena);
         if (begin < end)
           job->body(begin, end, job->ctx);
+        exchangeCurrentArena(saved);
       },
       &job, static_cast<unsigned>(threads), 0);
 }

@@ -7,8 +7,10 @@
 // CHECK-NOT: blade.
 // CHECK-NOT: linalg.
 // CHECK-NOT: memref.
+// CHECK-NOT: @malloc
 // CHECK: llvm.func @main_graph(
-// CHECK: llvm.call @malloc
+// CHECK: llvm.call @blade_rt_aligned_alloc
+// CHECK-NOT: @malloc
 // CHECK: llvm.func @_mlir_ciface_main_graph(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr)
 
 // The bufferized form: read-only argument, transpose folded into a

@@ -60,6 +60,17 @@ cl::opt<std::string>
                        "time and the median and minimum latency"),
               cl::value_desc("N"));
 
+cl::opt<bool>
+    printStats("memory-stats",
+               cl::desc("Print the memory the runs allocated: buffers a run, "
+                        "system allocations of the first and last run, peak "
+                        "bytes of buffers in use"));
+
+cl::opt<bool> noBufferReuse(
+    "no-buffer-reuse",
+    cl::desc("Take every buffer from the system and give it back after its "
+             "last use (no arena reuse; to compare, or for memory checkers)"));
+
 int fail(const Twine &message) {
   errs() << "error: " << message << "\n";
   return 1;
@@ -173,6 +184,14 @@ int main(int argc, char **argv) {
     return jit ? jit->run(inputs, outputs, runOptions)
                : aot->run(inputs, outputs, runOptions);
   };
+  auto memoryStats = [&] {
+    return jit ? jit->memoryStats() : aot->memoryStats();
+  };
+  if (noBufferReuse) {
+    blade::rt::ArenaOptions memory;
+    memory.reuse = false;
+    jit ? jit->setMemoryOptions(memory) : aot->setMemoryOptions(memory);
+  }
 
   const blade::rt::ModelSignature &sig =
       jit ? jit->signature() : aot->signature();
@@ -211,15 +230,19 @@ int main(int argc, char **argv) {
   std::vector<blade::rt::Tensor> outputs;
   if (blade::rt::Status s = runModel(inputs, outputs); !s)
     return fail(s.message());
+  blade::rt::ArenaStats afterFirst = memoryStats();
+  blade::rt::ArenaStats beforeLast = {}, afterLast = afterFirst;
   if (bench) {
     // The first run above warmed caches and page mappings; time the rest.
     std::vector<double> times;
     for (unsigned i = 0; i < bench; ++i) {
       std::vector<blade::rt::Tensor> discarded;
+      beforeLast = afterLast;
       auto start = std::chrono::steady_clock::now();
       if (blade::rt::Status s = runModel(inputs, discarded); !s)
         return fail(s.message());
       times.push_back(millisecondsSince(start));
+      afterLast = memoryStats();
     }
     std::sort(times.begin(), times.end());
     double median =
@@ -231,6 +254,13 @@ int main(int argc, char **argv) {
         "latency: median {0:f3} ms, min {1:f3} ms over {2} runs\n", median,
         times.front(), bench);
   }
+  if (printStats)
+    outs() << formatv("memory: {0} buffers a run, {1} from the system in the "
+                      "first run, {2} in the last; peak {3} bytes in use\n",
+                      afterFirst.allocations, afterFirst.systemAllocations,
+                      afterLast.systemAllocations -
+                          beforeLast.systemAllocations,
+                      afterLast.peakBytesInUse);
 
   if (std::error_code ec = sys::fs::create_directories(outputDir))
     return fail("cannot create '" + outputDir + "': " + ec.message());

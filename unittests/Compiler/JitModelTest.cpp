@@ -160,6 +160,35 @@ TEST_F(JitModelTest, ConcurrentRunsFromSeveralThreads) {
   EXPECT_EQ(failures, std::vector<int>(4, 0));
 }
 
+TEST_F(JitModelTest, SteadyStateRunsTakeNoMemoryFromTheSystem) {
+  rt::Tensor x = input(16, 0.5f);
+  auto runOnce = [&] {
+    std::vector<rt::Tensor> out;
+    ASSERT_TRUE(model->run({&x}, out).isOk());
+    expectMatches(x, out);
+  };
+  runOnce();
+  runOnce();
+  rt::ArenaStats before = model->memoryStats();
+  // Two results plus intermediates (the matmul, softmax's max and sum).
+  EXPECT_GT(before.allocations, 2 * 2u);
+  runOnce();
+  rt::ArenaStats after = model->memoryStats();
+  EXPECT_GT(after.allocations, before.allocations);
+  EXPECT_EQ(after.systemAllocations, before.systemAllocations);
+  EXPECT_EQ(after.bytesInUse, 0u);
+  EXPECT_GT(after.peakBytesInUse, 0u);
+}
+
+TEST_F(JitModelTest, ResultsOutliveTheModel) {
+  rt::Tensor x = input(5, 2.0f);
+  std::vector<rt::Tensor> out;
+  ASSERT_TRUE(model->run({&x}, out).isOk());
+  model.reset();
+  expectMatches(x, out);
+  out.clear(); // Frees the blocks and then their arena.
+}
+
 TEST_F(JitModelTest, RejectsWrongDtype) {
   rt::Tensor x = rt::Tensor::allocate(rt::DType::F64, {2, 3});
   std::vector<rt::Tensor> out;

@@ -148,4 +148,19 @@ def BladeOutlineParallelLoopsPass
   ];
 }
 
+def BladeRedirectAllocationsPass
+    : Pass<"blade-redirect-allocations", "mlir::ModuleOp"> {
+  let summary = "Send compiled code's heap allocations to the Blade runtime";
+  let description = [{
+    Runs on the LLVM dialect after `finalize-memref-to-llvm` with
+    `use-generic-functions`, which lowers `memref.alloc`/`memref.dealloc` to
+    calls of `_mlir_memref_to_llvm_alloc`, `_mlir_memref_to_llvm_aligned_alloc`
+    and `_mlir_memref_to_llvm_free`. This pass renames those functions (and
+    their calls) to the runtime's `blade_rt_alloc`, `blade_rt_aligned_alloc`
+    and `blade_rt_free`, which serve a run's buffers from its arena. Names of
+    Blade's own keep a compiled library from binding to another MLIR-based
+    library's definitions of the generic names in the same process.
+  }];
+}
+
 #endif // BLADE_TRANSFORMS_PASSES_TD

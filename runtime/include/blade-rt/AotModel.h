@@ -17,6 +17,8 @@
 #include "blade-rt/Status.h"
 #include "blade-rt/Tensor.h"
 
+#include "blade-rt/Arena.h"
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +45,13 @@ public:
   Status run(const std::vector<const Tensor *> &inputs,
              std::vector<Tensor> &outputs,
              const RunOptions &options = {}) const;
+
+  /// Counters of the arenas this model's runs allocate from.
+  ArenaStats memoryStats() const { return kernels.arenas().stats(); }
+  /// How those arenas reuse and keep memory.
+  void setMemoryOptions(const ArenaOptions &options) {
+    kernels.arenas().setOptions(options);
+  }
 
 private:
   AotModel() = default;

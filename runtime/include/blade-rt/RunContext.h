@@ -10,6 +10,8 @@
 #ifndef BLADE_RT_RUNCONTEXT_H
 #define BLADE_RT_RUNCONTEXT_H
 
+#include "blade-rt/Arena.h"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -47,13 +49,19 @@ public:
   /// Number of entries (for tests).
   size_t size() const;
 
+  /// The arenas the model's runs allocate their buffers from (Arena.h).
+  ArenaPool &arenas() { return arenaPool; }
+
 private:
   mutable std::mutex mutex;
   std::unordered_map<std::string, std::shared_ptr<void>> entries;
+  ArenaPool arenaPool;
 };
 
 /// Makes `cache` and the run's thread count current for the calling thread
-/// until destroyed. Scopes nest (the previous context comes back).
+/// until destroyed, and an arena of the cache's pool the thread's current
+/// arena (none with a null cache). Scopes nest (the previous context comes
+/// back).
 class RunScope {
 public:
   RunScope(KernelCache *cache, const RunOptions &options);
@@ -64,6 +72,7 @@ public:
 private:
   KernelCache *savedCache;
   int savedThreads;
+  ArenaScope arenaScope;
 };
 
 /// The context of the calling thread's run: its cache (null outside a run)

@@ -24,6 +24,6 @@ int main(void) {
                          i * results.output0.strides[0] +
                          j * results.output0.strides[1]]);
   printf("\n");
-  free(results.output0.allocated);
+  blade_rt_free(results.output0.allocated);
   return 0;
 }

@@ -73,6 +73,13 @@ public:
                  std::vector<rt::Tensor> &outputs,
                  const rt::RunOptions &options = {}) const;
 
+  /// Counters of the arenas this model's runs allocate from.
+  rt::ArenaStats memoryStats() const { return kernels.arenas().stats(); }
+  /// How those arenas reuse and keep memory.
+  void setMemoryOptions(const rt::ArenaOptions &options) {
+    kernels.arenas().setOptions(options);
+  }
+
 private:
   JitModel(std::unique_ptr<mlir::ExecutionEngine> engine,
            rt::CompiledEntry entry, rt::ModelSignature signature);
