@@ -8,6 +8,10 @@ namespace blade::rt {
 const KernelSymbol *kernelSymbols(size_t &count) {
   static const KernelSymbol symbols[] = {
       {"blade_rt_parallel_for", reinterpret_cast<void *>(&blade_rt_parallel_for)},
+      {"_mlir_ciface_blade_rt_matmul_f32",
+       reinterpret_cast<void *>(&_mlir_ciface_blade_rt_matmul_f32)},
+      {"_mlir_ciface_blade_rt_conv2d_f32",
+       reinterpret_cast<void *>(&_mlir_ciface_blade_rt_conv2d_f32)},
   };
   count = sizeof(symbols) / sizeof(symbols[0]);
   return symbols;

@@ -209,6 +209,7 @@ rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
     return rt::Status::error("running the model failed: " +
                              llvm::toString(std::move(err)));
   }
+  bool kernelFailed = !scope.kernelError().empty();
 
   // Each result owns a fresh malloc'd buffer (blade-prepare-bufferization
   // guarantees it); adopt contiguous ones, copy the rest and free them.
@@ -245,6 +246,12 @@ rt::Status JitModel::run(const std::vector<const rt::Tensor *> &inputs,
   for (void *p : copied)
     if (!adopted.count(p))
       std::free(p);
+  // A library kernel failed: the results are not to be trusted.
+  if (kernelFailed) {
+    outputs.clear();
+    return rt::Status::error("running the model failed: " +
+                             scope.kernelError());
+  }
   return rt::Status::ok();
 }
 

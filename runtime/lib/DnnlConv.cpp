@@ -1,0 +1,182 @@
+//===- DnnlConv.cpp - f32 2-D convolutions on oneDNN ----------------------===//
+//
+// blade_rt_conv2d_f32: one oneDNN forward convolution per call site and
+// operand layout, cached in the model's KernelCache. The primitive picks its
+// own (blocked) layouts: NCHW activations are reordered in and out through
+// per-thread scratch buffers, which still measured about 1.5x faster than
+// running on NCHW directly. Constant weights are reordered once.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dnnl.h"
+
+#include <algorithm>
+#include <optional>
+
+using namespace blade::rt;
+using namespace blade::rt::dnnl_kernels;
+
+namespace {
+
+using tag = dnnl::memory::format_tag;
+
+struct ConvEntry {
+  dnnl::convolution_forward::primitive_desc pd;
+  dnnl::convolution_forward prim;
+  /// Reorders of activations between the caller's layout and the
+  /// primitive's, when they differ.
+  std::optional<dnnl::reorder::primitive_desc> srcPd, dstPd, weightsPd;
+  std::optional<dnnl::reorder> srcReorder, dstReorder, weightsReorder;
+  /// Constant weights in the primitive's layout, or empty.
+  dnnl::memory packedWeights;
+};
+
+/// Views a 1-D convolution operand [N, C, W] as [N, C, 1, W].
+void addUnitHeight(Operand &op) {
+  op.sizes.insert(op.sizes.begin() + 2, 1);
+  op.strides.insert(op.strides.begin() + 2, 0);
+}
+
+/// Reorders `from` into scratch `slot` laid out as `pd`'s destination.
+dnnl::memory reorderInto(const dnnl::reorder &r,
+                         const dnnl::reorder::primitive_desc &pd,
+                         const dnnl::memory &from, unsigned slot) {
+  dnnl::memory::desc to = pd.dst_desc();
+  dnnl::memory out(to, engine(), scratch(slot, to.get_size()));
+  execute(r, pd, {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, out}});
+  return out;
+}
+
+void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
+            BladeUnrankedMemRef *bias, BladeUnrankedMemRef *y, int64_t site,
+            int64_t flags, int64_t group, const int64_t (&params)[8]) {
+  Operand X = decode(x), W = decode(w), Y = decode(y);
+  bool hasBias = flags & BLADE_KERNEL_HAS_BIAS;
+  bool constWeights = flags & BLADE_KERNEL_CONST_WEIGHTS;
+  Operand Bias = hasBias ? decode(bias) : Operand();
+  if (X.rank() != W.rank() || X.rank() != Y.rank() ||
+      (X.rank() != 3 && X.rank() != 4) || (hasBias && Bias.rank() != 1) ||
+      group < 1)
+    throw std::invalid_argument("operands do not fit a 1-D or 2-D convolution");
+  if (X.rank() == 3) {
+    addUnitHeight(X);
+    addUnitHeight(W);
+    addUnitHeight(Y);
+  }
+  if (Y.numElements() == 0)
+    return;
+  int64_t m = W.sizes[0];
+  if (m % group != 0 || X.sizes[1] != W.sizes[1] * group)
+    throw std::invalid_argument("channel counts do not fit the group count");
+
+  dnnl::memory::dims strides = {params[0], params[1]};
+  dnnl::memory::dims dilations = {params[2] - 1, params[3] - 1};
+  dnnl::memory::dims padL = {params[4], params[5]};
+  dnnl::memory::dims padR = {params[6], params[7]};
+  if (flags & (BLADE_KERNEL_SAME_UPPER | BLADE_KERNEL_SAME_LOWER)) {
+    for (int i = 0; i < 2; ++i) {
+      int64_t in = X.sizes[2 + i], out = Y.sizes[2 + i];
+      int64_t extent = params[2 + i] * (W.sizes[2 + i] - 1) + 1;
+      int64_t total =
+          std::max<int64_t>((out - 1) * strides[i] + extent - in, 0);
+      padL[i] = (flags & BLADE_KERNEL_SAME_UPPER) ? total / 2 : (total + 1) / 2;
+      padR[i] = total - padL[i];
+    }
+  }
+
+  KeyBuilder key("conv");
+  key.add(site).add(currentThreads()).add(flags).add(group);
+  key.add(X.sizes).add(X.strides).add(W.sizes).add(W.strides);
+  key.add(Y.sizes).add(Y.strides).add(strides).add(dilations).add(padL).add(
+      padR);
+  if (hasBias)
+    key.add(Bias.strides);
+  if (constWeights)
+    key.add(reinterpret_cast<intptr_t>(W.data));
+
+  dnnl::memory::desc xDesc = plainDesc(X.sizes, X.strides);
+  dnnl::memory::desc yDesc = plainDesc(Y.sizes, Y.strides);
+  dnnl::memory::desc wDesc = plainDesc(W.sizes, W.strides);
+  if (group > 1) {
+    // [M, C/G, KH, KW] seen as [G, M/G, C/G, KH, KW].
+    std::vector<int64_t> sizes = {group, m / group, W.sizes[1], W.sizes[2],
+                                  W.sizes[3]};
+    std::vector<int64_t> st = {W.strides[0] * (m / group), W.strides[0],
+                               W.strides[1], W.strides[2], W.strides[3]};
+    wDesc = plainDesc(sizes, st);
+  }
+  dnnl::memory::desc biasDesc =
+      hasBias ? plainDesc(Bias.sizes, Bias.strides) : dnnl::memory::desc();
+
+  std::shared_ptr<ConvEntry> entry = cached<ConvEntry>(key.str(), [&]() {
+    auto e = std::make_shared<ConvEntry>();
+    auto any = [](const dnnl::memory::desc &d) {
+      return dnnl::memory::desc(d.dims(), dnnl::memory::data_type::f32,
+                                tag::any);
+    };
+    dnnl::convolution_forward::desc desc(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+        any(xDesc), any(wDesc), biasDesc, any(yDesc), strides, dilations, padL,
+        padR);
+    e->pd =
+        dnnl::convolution_forward::primitive_desc(desc, baseAttr(), engine());
+    e->prim = dnnl::convolution_forward(e->pd);
+    if (e->pd.src_desc() != xDesc) {
+      e->srcPd.emplace(engine(), xDesc, engine(), e->pd.src_desc(), baseAttr());
+      e->srcReorder.emplace(*e->srcPd);
+    }
+    if (e->pd.dst_desc() != yDesc) {
+      e->dstPd.emplace(engine(), e->pd.dst_desc(), engine(), yDesc, baseAttr());
+      e->dstReorder.emplace(*e->dstPd);
+    }
+    if (e->pd.weights_desc() != wDesc) {
+      e->weightsPd.emplace(engine(), wDesc, engine(), e->pd.weights_desc(),
+                           baseAttr());
+      e->weightsReorder.emplace(*e->weightsPd);
+      if (constWeights) {
+        e->packedWeights = dnnl::memory(e->pd.weights_desc(), engine());
+        execute(*e->weightsReorder, *e->weightsPd,
+                {{DNNL_ARG_FROM, dnnl::memory(wDesc, engine(), W.data)},
+                 {DNNL_ARG_TO, e->packedWeights}});
+      }
+    }
+    return e;
+  });
+
+  dnnl::memory src(xDesc, engine(), X.data);
+  if (entry->srcReorder)
+    src = reorderInto(*entry->srcReorder, *entry->srcPd, src, SrcSlot);
+  dnnl::memory weights(wDesc, engine(), W.data);
+  if (entry->packedWeights)
+    weights = entry->packedWeights;
+  else if (entry->weightsReorder)
+    weights = reorderInto(*entry->weightsReorder, *entry->weightsPd, weights,
+                          WeightsSlot);
+  dnnl::memory userDst(yDesc, engine(), Y.data);
+  dnnl::memory dst =
+      entry->dstReorder
+          ? dnnl::memory(entry->pd.dst_desc(), engine(),
+                         scratch(DstSlot, entry->pd.dst_desc().get_size()))
+          : userDst;
+  std::unordered_map<int, dnnl::memory> args = {
+      {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
+  if (hasBias)
+    args.emplace(DNNL_ARG_BIAS, dnnl::memory(biasDesc, engine(), Bias.data));
+  execute(entry->prim, entry->pd, std::move(args));
+  if (entry->dstReorder)
+    execute(*entry->dstReorder, *entry->dstPd,
+            {{DNNL_ARG_FROM, dst}, {DNNL_ARG_TO, userDst}});
+}
+
+} // namespace
+
+extern "C" void _mlir_ciface_blade_rt_conv2d_f32(
+    BladeUnrankedMemRef *x, BladeUnrankedMemRef *w, BladeUnrankedMemRef *bias,
+    BladeUnrankedMemRef *y, int64_t site, int64_t flags, int64_t group,
+    int64_t strideH, int64_t strideW, int64_t dilationH, int64_t dilationW,
+    int64_t padTop, int64_t padLeft, int64_t padBottom, int64_t padRight) {
+  const int64_t params[8] = {strideH, strideW, dilationH, dilationW,
+                             padTop,  padLeft, padBottom, padRight};
+  guarded("conv2d (oneDNN)",
+          [&] { conv2d(x, w, bias, y, site, flags, group, params); });
+}
