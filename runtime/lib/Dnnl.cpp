@@ -1,7 +1,9 @@
 //===- Dnnl.cpp - Shared pieces of the oneDNN kernels ---------------------===//
 
 #include "Dnnl.h"
+#include "ThreadPool.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <stdexcept>
 
@@ -77,6 +79,19 @@ void *scratch(unsigned slot, size_t bytes) {
     b.size = size;
   }
   return b.data;
+}
+
+KernelThreads::KernelThreads(int64_t macs) {
+  constexpr int64_t kMinMacsPerThread = int64_t(1) << 20;
+  threads = static_cast<int>(
+      std::clamp<int64_t>(macs / kMinMacsPerThread, 1, currentThreads()));
+  if (threads != currentThreads())
+    omp_set_num_threads(threads);
+}
+
+KernelThreads::~KernelThreads() {
+  if (threads != currentThreads())
+    omp_set_num_threads(currentThreads());
 }
 
 dnnl::primitive_attr baseAttr() {

@@ -33,6 +33,11 @@ struct Operand {
 /// Decodes an unranked f32 memref of the C interface.
 Operand decode(const BladeUnrankedMemRef *m);
 
+/// The matrix product of blade_rt_matmul_f32 on decoded operands (`bias`
+/// is read only with BLADE_KERNEL_HAS_BIAS); throws on failure.
+void matmul(Operand a, Operand b, Operand bias, Operand c, int64_t site,
+            int64_t flags, float alpha);
+
 /// A plain oneDNN f32 descriptor for `sizes` with `strides` (in elements).
 /// Unit dims get the stride of a dense layout: oneDNN checks them.
 dnnl::memory::desc plainDesc(const std::vector<int64_t> &sizes,
@@ -93,6 +98,23 @@ template <typename Body> void guarded(const char *name, Body body) {
     reportKernelError(std::string(name) + ": unknown failure");
   }
 }
+
+/// The threads a kernel of `macs` multiply-adds uses: the run's thread
+/// count, but one thread per ~1M multiply-adds at most (a fork/join costs
+/// more than it saves on smaller products, and far more on a busy machine).
+/// While alive, makes that OpenMP's thread count (oneDNN reads it); keys
+/// primitives by it.
+class KernelThreads {
+public:
+  explicit KernelThreads(int64_t macs);
+  ~KernelThreads();
+  KernelThreads(const KernelThreads &) = delete;
+  KernelThreads &operator=(const KernelThreads &) = delete;
+  int count() const { return threads; }
+
+private:
+  int threads;
+};
 
 /// Primitive attributes every kernel uses: user-managed scratchpad (so one
 /// primitive may run in several threads at once).

@@ -84,8 +84,37 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
     }
   }
 
+  // A pointwise convolution over NCHW is a product per image,
+  // W [M, C] x X [C, H*W]: no layout reorders (measured 0.52 ms against
+  // 0.72 ms through the blocked convolution for 256->64 channels at 56x56).
+  bool pointwise = group == 1 && W.sizes[2] == 1 && W.sizes[3] == 1 &&
+                   strides == dnnl::memory::dims{1, 1} &&
+                   padL == dnnl::memory::dims{0, 0} &&
+                   padR == dnnl::memory::dims{0, 0};
+  if (pointwise && X.strides[3] == 1 && X.strides[2] == X.sizes[3] &&
+      Y.strides[3] == 1 && Y.strides[2] == Y.sizes[3]) {
+    int64_t hw = X.sizes[2] * X.sizes[3];
+    Operand a{W.data, {1, m, W.sizes[1]}, {0, W.strides[0], W.strides[1]}};
+    Operand b{
+        X.data, {X.sizes[0], X.sizes[1], hw}, {X.strides[0], X.strides[1], 1}};
+    Operand c{Y.data, {Y.sizes[0], m, hw}, {Y.strides[0], Y.strides[1], 1}};
+    matmul(a, b, Operand(), c, site, 0, 1.0f);
+    // A per-row bias sends oneDNN's matmul to its reference code: add it
+    // here instead.
+    if (hasBias)
+      for (int64_t n = 0; n < Y.sizes[0]; ++n)
+        for (int64_t o = 0; o < m; ++o) {
+          float *row = Y.data + n * Y.strides[0] + o * Y.strides[1];
+          float v = Bias.data[o * Bias.strides[0]];
+          for (int64_t i = 0; i < hw; ++i)
+            row[i] += v;
+        }
+    return;
+  }
+
+  KernelThreads threads(Y.numElements() * W.sizes[1] * W.sizes[2] * W.sizes[3]);
   KeyBuilder key("conv");
-  key.add(site).add(currentThreads()).add(flags).add(group);
+  key.add(site).add(threads.count()).add(flags).add(group);
   key.add(X.sizes).add(X.strides).add(W.sizes).add(W.strides);
   key.add(Y.sizes).add(Y.strides).add(strides).add(dilations).add(padL).add(
       padR);

@@ -31,13 +31,13 @@ void padRank(Operand &op, int64_t rank) {
   }
 }
 
-void matmul(BladeUnrankedMemRef *a, BladeUnrankedMemRef *b,
-            BladeUnrankedMemRef *bias, BladeUnrankedMemRef *c, int64_t site,
-            int64_t flags, float alpha) {
-  Operand A = decode(a), B = decode(b), C = decode(c);
+} // namespace
+
+void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
+                                     Operand C, int64_t site, int64_t flags,
+                                     float alpha) {
   bool hasBias = flags & BLADE_KERNEL_HAS_BIAS;
   bool constWeights = flags & BLADE_KERNEL_CONST_WEIGHTS;
-  Operand Bias = hasBias ? decode(bias) : Operand();
   int64_t rank = C.rank();
   if (rank < 2 || A.rank() < 2 || B.rank() < 2 || A.rank() > rank ||
       B.rank() > rank || (hasBias && Bias.rank() > rank))
@@ -56,8 +56,10 @@ void matmul(BladeUnrankedMemRef *a, BladeUnrankedMemRef *b,
     return;
   }
 
+  int64_t macs = C.numElements() * A.sizes[rank - 1];
+  KernelThreads threads(macs);
   KeyBuilder key("mm");
-  key.add(site).add(currentThreads()).add(flags).add(A.sizes).add(A.strides);
+  key.add(site).add(threads.count()).add(flags).add(A.sizes).add(A.strides);
   key.add(B.sizes).add(B.strides).add(C.sizes).add(C.strides);
   int32_t alphaBits;
   std::memcpy(&alphaBits, &alpha, sizeof(alpha));
@@ -110,11 +112,12 @@ void matmul(BladeUnrankedMemRef *a, BladeUnrankedMemRef *b,
   execute(entry->prim, entry->pd, std::move(args));
 }
 
-} // namespace
-
 extern "C" void _mlir_ciface_blade_rt_matmul_f32(
     BladeUnrankedMemRef *a, BladeUnrankedMemRef *b, BladeUnrankedMemRef *bias,
     BladeUnrankedMemRef *c, int64_t site, int64_t flags, float alpha) {
-  guarded("matmul (oneDNN)",
-          [&] { matmul(a, b, bias, c, site, flags, alpha); });
+  guarded("matmul (oneDNN)", [&] {
+    matmul(decode(a), decode(b),
+           (flags & BLADE_KERNEL_HAS_BIAS) ? decode(bias) : Operand(),
+           decode(c), site, flags, alpha);
+  });
 }
