@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Numerics of the oneDNN library calls through blade-run, against numpy.
 
-Each case is a small ONNX text model (MatMul, Gemm, Conv) with dynamic batch
+Each case is a small ONNX text model (MatMul, Gemm, Conv, MaxPool) with dynamic batch
 dims, run at two batch sizes through `blade-run` twice: with the default
 lowering (f32 MatMul/Gemm/Conv call oneDNN kernels) and with
 `--no-library-calls` (Blade's own loops). Both must match a numpy reference
@@ -65,6 +65,31 @@ def conv_ref(x, w, b, strides, dilations, pads, group):
     if b is not None:
         y += b.reshape(1, -1, 1, 1)
     return y.astype(np.float32)
+
+
+def maxpool_ref(x, k, strides, dilations, pads, ceil):
+    n, c, h, w = x.shape
+    pt, pl, pb, pr = pads
+    out = []
+    for size, kk, s, d, p0, p1 in ((h, k[0], strides[0], dilations[0], pt, pb),
+                                   (w, k[1], strides[1], dilations[1], pl, pr)):
+        ext = d * (kk - 1) + 1
+        o = (size + p0 + p1 - ext) // s + 1
+        if ceil:
+            o = -(-(size + p0 + p1 - ext) // s) + 1
+            if (o - 1) * s >= size + p0:  # last window starts in the end padding
+                o -= 1
+        out.append(o)
+    big = np.full((n, c, h + pt + pb + 2 * max(k) * max(dilations), w + pl + pr + 2 * max(k) * max(dilations)),
+                  -np.inf, np.float32)
+    big[:, :, pt:pt + h, pl:pl + w] = x
+    y = np.full((n, c, out[0], out[1]), -np.inf, np.float32)
+    for u in range(k[0]):
+        for v in range(k[1]):
+            sl = big[:, :, u * dilations[0]:u * dilations[0] + strides[0] * (out[0] - 1) + 1:strides[0],
+                     v * dilations[1]:v * dilations[1] + strides[1] * (out[1] - 1) + 1:strides[1]]
+            y = np.maximum(y, sl)
+    return y
 
 
 def same_pads(in_size, k, s, d, upper):
@@ -152,6 +177,30 @@ def cases(rng):
     yield conv_case("conv_same_upper", 4, 6, (3, 3), 1, (2, 2), (1, 1), None, True, auto_pad="SAME_UPPER",
                     dynamic_hw=True)
     yield conv_case("conv_same_lower", 4, 6, (2, 2), 2, (1, 1), (1, 1), None, False, auto_pad="SAME_LOWER")
+    def pool_case(name, c, k, strides, dilations, pads, ceil, auto_pad=None, hw=(11, 10), dynamic_hw=False):
+        attrs = [f"kernel_shape = [{k[0]}, {k[1]}]", f"strides = [{strides[0]}, {strides[1]}]",
+                 f"dilations = [{dilations[0]}, {dilations[1]}]", f"ceil_mode = {int(ceil)}"]
+        attrs.append(f'auto_pad = "{auto_pad}"' if auto_pad else f"pads = [{pads[0]}, {pads[1]}, {pads[2]}, {pads[3]}]")
+        in_hw = ["H", "W"] if dynamic_hw else [str(hw[0]), str(hw[1])]
+        text = model_text([("X", ["B", str(c)] + in_hw)], ("Y", ["B", str(c), "OH", "OW"]), {},
+                          f"Y = MaxPool <{', '.join(attrs)}> (X)")
+        text = text.replace('["" : 13]', '["" : 12]')
+
+        def make(batch):
+            x = rand(rng, batch, c, *hw)
+            p = pads
+            if auto_pad:
+                ph = same_pads(hw[0], k[0], strides[0], dilations[0], auto_pad == "SAME_UPPER")
+                pw = same_pads(hw[1], k[1], strides[1], dilations[1], auto_pad == "SAME_UPPER")
+                p = (ph[0], pw[0], ph[1], pw[1])
+            return {"X": x}, maxpool_ref(x, k, strides, dilations, p, ceil)
+        return name, text, batched(make)
+
+    yield pool_case("maxpool_pads_strides", 3, (3, 3), (2, 2), (1, 1), (1, 1, 1, 1), False, dynamic_hw=True)
+    yield pool_case("maxpool_ceil_asym", 2, (3, 2), (2, 3), (1, 1), (0, 1, 1, 0), True)
+    yield pool_case("maxpool_dilated", 2, (2, 2), (1, 2), (2, 2), (0, 0, 1, 1), False)
+    yield pool_case("maxpool_same_lower", 4, (3, 3), (2, 2), (1, 1), None, False, auto_pad="SAME_LOWER",
+                    dynamic_hw=True)
     yield conv_case("conv_pointwise", 16, 8, (1, 1), 1, (1, 1), (1, 1), (0, 0, 0, 0), True, hw=(5, 5))
 
 

@@ -1,8 +1,9 @@
 //===- LibraryCalls.cpp - f32 matmul and conv to runtime kernel calls -----===//
 //
-// With the pass's `library-calls` option, f32 `blade.matmul` and 1-D/2-D
-// `blade.conv` become calls of the runtime's oneDNN kernels (see
-// runtime/include/blade-rt/Kernels.h) instead of linalg loops:
+// With the pass's `library-calls` option, f32 `blade.matmul`, 1-D/2-D
+// `blade.conv` and 1-D/2-D max `blade.pool` (without indices) become calls of
+// the runtime's oneDNN kernels (see runtime/include/blade-rt/Kernels.h) instead
+// of linalg loops:
 //
 //   %a = bufferization.to_buffer %lhs read_only : memref<..., strided<[?..],
 //   offset: ?>> %c = memref.alloc(...) : memref<...> func.call
@@ -44,6 +45,7 @@ constexpr int64_t kHasBias = 1, kConstWeights = 2, kSameUpper = 4,
 
 constexpr StringLiteral kMatMulFn = "blade_rt_matmul_f32";
 constexpr StringLiteral kConvFn = "blade_rt_conv2d_f32";
+constexpr StringLiteral kMaxPoolFn = "blade_rt_maxpool2d_f32";
 
 bool isF32Tensor(Type t) {
   auto tensor = dyn_cast<RankedTensorType>(t);
@@ -330,6 +332,82 @@ struct ConvCall : OpConversionPattern<ConvOp> {
   int64_t *sites;
 };
 
+/// Max pooling without indices (average pooling's loops measured faster than
+/// ONNX Runtime already). The result buffer is the only operand after the
+/// input; no bias.
+struct MaxPoolCall : OpConversionPattern<PoolOp> {
+  MaxPoolCall(const TypeConverter &converter, MLIRContext *ctx, int64_t *sites)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), sites(sites) {}
+
+  LogicalResult
+  matchAndRewrite(PoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getResult().getType());
+    int64_t rank = resultType.getRank();
+    std::optional<AutoPad> autoPad = parseAutoPad(op.getAutoPad());
+    if (op.getKind() != "max" || op.getIndices() || !isF32Tensor(resultType) ||
+        !isF32Tensor(op.getInput().getType()) || (rank != 3 && rank != 4) ||
+        !autoPad || !inModelFunction(op))
+      return rewriter.notifyMatchFailure(op, "not an f32 1-D/2-D max pool");
+    int64_t k = rank - 2;
+    for (int64_t i = 2; i < rank; ++i)
+      if (resultType.isDynamicDim(i) && op.getCeilMode())
+        return rewriter.notifyMatchFailure(op, "ceil_mode on dynamic dims");
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    SmallVector<int64_t> kernel(op.getKernelShape()), strides(op.getStrides()),
+        dilations(op.getDilations());
+    SmallVector<int64_t> padBegin(op.getPads().take_front(k));
+    SmallVector<int64_t> padEnd(op.getPads().drop_front(k));
+    if (*autoPad != AutoPad::NotSet)
+      padBegin.assign(k, 0), padEnd.assign(k, 0);
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!resultType.isDynamicDim(i))
+        continue;
+      if (i < 2) {
+        sizes.push_back(tensor::DimOp::create(rewriter, loc, x, i));
+        continue;
+      }
+      int64_t s = i - 2;
+      WindowDim dim{kernel[s], strides[s], dilations[s], padBegin[s],
+                    padEnd[s]};
+      Value in = tensor::DimOp::create(rewriter, loc, x, i);
+      sizes.push_back(spatialOutSize(rewriter, loc, in, dim, *autoPad));
+    }
+    if (k == 1) {
+      for (SmallVector<int64_t> *v : {&kernel, &strides, &dilations})
+        v->insert(v->begin(), 1);
+      padBegin.insert(padBegin.begin(), 0);
+    }
+    int64_t flags = *autoPad == AutoPad::SameUpper   ? kSameUpper
+                    : *autoPad == AutoPad::SameLower ? kSameLower
+                                                     : 0;
+    Value xBuf = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, x));
+    SmallVector<Value> scalars = {i64(rewriter, loc, (*sites)++),
+                                  i64(rewriter, loc, flags)};
+    for (ArrayRef<int64_t> values :
+         {ArrayRef<int64_t>(kernel), ArrayRef<int64_t>(strides),
+          ArrayRef<int64_t>(dilations), ArrayRef<int64_t>(padBegin)})
+      for (int64_t v : values.take_front(2))
+        scalars.push_back(i64(rewriter, loc, v));
+    auto allocType =
+        MemRefType::get(resultType.getShape(), resultType.getElementType());
+    Value alloc = memref::AllocOp::create(rewriter, loc, allocType, sizes,
+                                          rewriter.getI64IntegerAttr(64));
+    SmallVector<Value> args = {xBuf, toUnranked(rewriter, loc, alloc)};
+    args.append(scalars);
+    func::CallOp::create(rewriter, loc, kMaxPoolFn, TypeRange{}, args);
+    rewriter.replaceOp(op, bufferization::ToTensorOp::create(
+                               rewriter, loc, resultType, alloc,
+                               /*restrict=*/true, /*writable=*/true)
+                               .getResult());
+    return success();
+  }
+
+  int64_t *sites;
+};
+
 } // namespace
 
 void blade::detail::declareLibraryCalls(ModuleOp module) {
@@ -348,10 +426,13 @@ void blade::detail::declareLibraryCalls(ModuleOp module) {
   SmallVector<Type> conv = {mem, mem, mem, mem};
   conv.append(11, i64Type);
   declare(kConvFn, conv);
+  SmallVector<Type> pool = {mem, mem};
+  pool.append(10, i64Type);
+  declare(kMaxPoolFn, pool);
 }
 
 void blade::detail::removeUnusedLibraryCalls(ModuleOp module) {
-  for (StringRef name : {kMatMulFn, kConvFn})
+  for (StringRef name : {kMatMulFn, kConvFn, kMaxPoolFn})
     if (auto fn = module.lookupSymbol<func::FuncOp>(name))
       if (fn.isExternal() && SymbolTable::symbolKnownUseEmpty(fn, module))
         fn.erase();
@@ -360,5 +441,6 @@ void blade::detail::removeUnusedLibraryCalls(ModuleOp module) {
 void blade::detail::populateLibraryCallPatterns(const TypeConverter &converter,
                                                 RewritePatternSet &patterns,
                                                 int64_t *sites) {
-  patterns.add<MatMulCall, ConvCall>(converter, patterns.getContext(), sites);
+  patterns.add<MatMulCall, ConvCall, MaxPoolCall>(converter,
+                                                  patterns.getContext(), sites);
 }

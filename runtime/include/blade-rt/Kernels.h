@@ -55,6 +55,15 @@ void _mlir_ciface_blade_rt_conv2d_f32(
     BladeUnrankedMemRef *y, int64_t site, int64_t flags, int64_t group,
     int64_t strideH, int64_t strideW, int64_t dilationH, int64_t dilationW,
     int64_t padTop, int64_t padLeft, int64_t padBottom, int64_t padRight);
+
+/// f32 2-D (or 1-D, with unit H parameters) max pooling, ONNX MaxPool
+/// semantics without indices: x [N, C, H, W], y [N, C, OH, OW] (sizes given
+/// by y, so ceil_mode needs no flag: the end pads follow from them). Begin
+/// pads are explicit unless a SAME flag is set.
+void _mlir_ciface_blade_rt_maxpool2d_f32(
+    BladeUnrankedMemRef *x, BladeUnrankedMemRef *y, int64_t site, int64_t flags,
+    int64_t kernelH, int64_t kernelW, int64_t strideH, int64_t strideW,
+    int64_t dilationH, int64_t dilationW, int64_t padTop, int64_t padLeft);
 }
 
 #endif // BLADE_RT_KERNELS_H

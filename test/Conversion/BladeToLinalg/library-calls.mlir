@@ -116,3 +116,25 @@ func.func @conv_1d(%x: tensor<1x4x10xf32>) -> tensor<1x4x7xf32> {
   %0 = blade.conv %x, %w {auto_pad = "NOTSET", dilations = array<i64: 2>, group = 2 : i64, pads = array<i64: 1, 0>, strides = array<i64: 1>} : (tensor<1x4x10xf32>, tensor<4x2x3xf32>) -> tensor<1x4x7xf32>
   return %0 : tensor<1x4x7xf32>
 }
+
+// -----
+
+// Max pooling without indices: input and result only, then site, flags,
+// kernel, strides, dilations and begin pads of H and W (ceil_mode is in the
+// static result size). Average pooling keeps its loops.
+
+// CHECK-LABEL: func.func private @blade_rt_maxpool2d_f32
+// CHECK-SAME: (memref<*xf32>, memref<*xf32>, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
+// CHECK-LABEL: func.func @maxpool
+// CHECK: %[[OUT:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x2x3x4xf32>
+// CHECK: %[[OU:.+]] = memref.cast %[[OUT]]
+// CHECK: call @blade_rt_maxpool2d_f32(%{{[^,]+}}, %[[OU]],
+// CHECK-SAME: %c0_i64, %c0_i64_{{[0-9]+}}, %c3_i64, %c2_i64, %c2_i64_{{[0-9]+}}, %c3_i64_{{[0-9]+}}, %c1_i64, %c1_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}}, %c1_i64_{{[0-9]+}})
+// CHECK: linalg.generic
+// CHECK-NOT: call
+// CHECK: return
+func.func @maxpool(%x: tensor<1x2x6x9xf32>) -> (tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>) {
+  %0 = blade.pool %x {auto_pad = "NOTSET", ceil_mode = true, count_include_pad = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 2>, kind = "max", p = 2 : i64, pads = array<i64: 0, 1, 1, 0>, strides = array<i64: 2, 3>} : (tensor<1x2x6x9xf32>) -> tensor<1x2x3x4xf32>
+  %1 = blade.pool %x {auto_pad = "NOTSET", ceil_mode = true, count_include_pad = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 2>, kind = "avg", p = 2 : i64, pads = array<i64: 0, 1, 1, 0>, strides = array<i64: 2, 3>} : (tensor<1x2x6x9xf32>) -> tensor<1x2x3x4xf32>
+  return %0, %1 : tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>
+}
