@@ -2,7 +2,7 @@
 """Single-op latency: Blade with oneDNN kernels, Blade's own loops, ONNX Runtime.
 
 Exports one small PyTorch module per op (MatMul/Gemm, batched MatMul, Conv of
-several kinds, pooling) to ONNX, has ort-peer time ONNX Runtime on it (and
+several kinds, ConvTranspose, pooling) to ONNX, has ort-peer time ONNX Runtime on it (and
 dump its inputs and outputs), then times `blade-run --bench` on the same
 inputs with library calls (default) and with `--no-library-calls`, at each
 thread count. Prints min latencies in ms and the ratios to ONNX Runtime
@@ -64,6 +64,8 @@ def ops():
         ("conv 1x1 256->64 56x56", conv(256, 64, 1), (r(1, 256, 56, 56),), 3),
         ("conv 7x7/2 3->64 224x224", conv(3, 64, 7, stride=2, padding=3), (r(1, 3, 224, 224),), 2),
         ("depthwise 3x3 144ch 56x56", conv(144, 144, 3, padding=1, groups=144), (r(1, 144, 56, 56),), 10),
+        ("convtranspose 4x4/2 64->32 28x28", torch.nn.ConvTranspose2d(64, 32, 4, stride=2, padding=1),
+         (r(1, 64, 28, 28),), 3),
         ("maxpool 3x3/2 64ch 112x112", Pool(torch.nn.MaxPool2d(3, 2, 1)), (r(1, 64, 112, 112),), 20),
         ("avgpool 2x2/2 64ch 56x56", Pool(torch.nn.AvgPool2d(2, 2)), (r(1, 64, 56, 56),), 20),
     ]

@@ -21,8 +21,9 @@ namespace {
 using tag = dnnl::memory::format_tag;
 
 struct ConvEntry {
-  dnnl::convolution_forward::primitive_desc pd;
-  dnnl::convolution_forward prim;
+  /// A forward convolution or deconvolution.
+  dnnl::primitive_desc pd;
+  dnnl::primitive prim;
   /// Reorders of activations between the caller's layout and the
   /// primitive's, when they differ.
   std::optional<dnnl::reorder::primitive_desc> srcPd, dstPd, weightsPd;
@@ -47,9 +48,13 @@ dnnl::memory reorderInto(const dnnl::reorder &r,
   return out;
 }
 
+/// A convolution, or with `transposed` a transposed convolution (ONNX
+/// ConvTranspose: w [C, M / group, KH, KW]; params[6..7] unused, the end
+/// pads follow from y's size, which includes output_padding).
 void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
             BladeUnrankedMemRef *bias, BladeUnrankedMemRef *y, int64_t site,
-            int64_t flags, int64_t group, const int64_t (&params)[8]) {
+            int64_t flags, int64_t group, const int64_t (&params)[8],
+            bool transposed) {
   Operand X = decode(x), W = decode(w), Y = decode(y);
   bool hasBias = flags & BLADE_KERNEL_HAS_BIAS;
   bool constWeights = flags & BLADE_KERNEL_CONST_WEIGHTS;
@@ -65,15 +70,25 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
   }
   if (Y.numElements() == 0)
     return;
-  int64_t m = W.sizes[0];
-  if (m % group != 0 || X.sizes[1] != W.sizes[1] * group)
+  int64_t m = transposed ? Y.sizes[1] : W.sizes[0];
+  bool fits = transposed
+                  ? X.sizes[1] == W.sizes[0] && X.sizes[1] % group == 0 &&
+                        m == W.sizes[1] * group
+                  : m % group == 0 && X.sizes[1] == W.sizes[1] * group;
+  if (!fits || (hasBias && Bias.sizes[0] != m))
     throw std::invalid_argument("channel counts do not fit the group count");
 
   dnnl::memory::dims strides = {params[0], params[1]};
   dnnl::memory::dims dilations = {params[2] - 1, params[3] - 1};
   dnnl::memory::dims padL = {params[4], params[5]};
   dnnl::memory::dims padR = {params[6], params[7]};
-  if (flags & (BLADE_KERNEL_SAME_UPPER | BLADE_KERNEL_SAME_LOWER)) {
+  if (transposed) {
+    for (int i = 0; i < 2; ++i) {
+      int64_t extent = params[2 + i] * (W.sizes[2 + i] - 1) + 1;
+      padR[i] =
+          (X.sizes[2 + i] - 1) * strides[i] + extent - padL[i] - Y.sizes[2 + i];
+    }
+  } else if (flags & (BLADE_KERNEL_SAME_UPPER | BLADE_KERNEL_SAME_LOWER)) {
     for (int i = 0; i < 2; ++i) {
       int64_t in = X.sizes[2 + i], out = Y.sizes[2 + i];
       int64_t extent = params[2 + i] * (W.sizes[2 + i] - 1) + 1;
@@ -91,8 +106,9 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
                    strides == dnnl::memory::dims{1, 1} &&
                    padL == dnnl::memory::dims{0, 0} &&
                    padR == dnnl::memory::dims{0, 0};
-  if (pointwise && X.strides[3] == 1 && X.strides[2] == X.sizes[3] &&
-      Y.strides[3] == 1 && Y.strides[2] == Y.sizes[3]) {
+  if (pointwise && !transposed && X.strides[3] == 1 &&
+      X.strides[2] == X.sizes[3] && Y.strides[3] == 1 &&
+      Y.strides[2] == Y.sizes[3]) {
     int64_t hw = X.sizes[2] * X.sizes[3];
     Operand a{W.data, {1, m, W.sizes[1]}, {0, W.strides[0], W.strides[1]}};
     Operand b{
@@ -113,7 +129,7 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
   }
 
   KernelThreads threads(Y.numElements() * W.sizes[1] * W.sizes[2] * W.sizes[3]);
-  KeyBuilder key("conv");
+  KeyBuilder key(transposed ? "deconv" : "conv");
   key.add(site).add(threads.count()).add(flags).add(group);
   key.add(X.sizes).add(X.strides).add(W.sizes).add(W.strides);
   key.add(Y.sizes).add(Y.strides).add(strides).add(dilations).add(padL).add(
@@ -126,7 +142,18 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
   dnnl::memory::desc xDesc = plainDesc(X.sizes, X.strides);
   dnnl::memory::desc yDesc = plainDesc(Y.sizes, Y.strides);
   dnnl::memory::desc wDesc = plainDesc(W.sizes, W.strides);
-  if (group > 1) {
+  if (transposed) {
+    // [C, M/G, KH, KW] seen as [G, M/G, C/G, KH, KW] (or [M, C, KH, KW]).
+    int64_t cg = X.sizes[1] / group;
+    std::vector<int64_t> sizes = {group, m / group, cg, W.sizes[2], W.sizes[3]};
+    std::vector<int64_t> st = {W.strides[0] * cg, W.strides[1], W.strides[0],
+                               W.strides[2], W.strides[3]};
+    if (group == 1) {
+      sizes.erase(sizes.begin());
+      st.erase(st.begin());
+    }
+    wDesc = plainDesc(sizes, st);
+  } else if (group > 1) {
     // [M, C/G, KH, KW] seen as [G, M/G, C/G, KH, KW].
     std::vector<int64_t> sizes = {group, m / group, W.sizes[1], W.sizes[2],
                                   W.sizes[3]};
@@ -143,27 +170,40 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
       return dnnl::memory::desc(d.dims(), dnnl::memory::data_type::f32,
                                 tag::any);
     };
-    dnnl::convolution_forward::desc desc(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-        any(xDesc), any(wDesc), biasDesc, any(yDesc), strides, dilations, padL,
-        padR);
-    e->pd =
-        dnnl::convolution_forward::primitive_desc(desc, baseAttr(), engine());
-    e->prim = dnnl::convolution_forward(e->pd);
-    if (e->pd.src_desc() != xDesc) {
-      e->srcPd.emplace(engine(), xDesc, engine(), e->pd.src_desc(), baseAttr());
+    if (transposed) {
+      dnnl::deconvolution_forward::desc desc(
+          dnnl::prop_kind::forward_inference,
+          dnnl::algorithm::deconvolution_direct, any(xDesc), any(wDesc),
+          biasDesc, any(yDesc), strides, dilations, padL, padR);
+      dnnl::deconvolution_forward::primitive_desc pd(desc, baseAttr(),
+                                                     engine());
+      e->prim = dnnl::deconvolution_forward(pd);
+      e->pd = pd;
+    } else {
+      dnnl::convolution_forward::desc desc(
+          dnnl::prop_kind::forward_inference,
+          dnnl::algorithm::convolution_direct, any(xDesc), any(wDesc), biasDesc,
+          any(yDesc), strides, dilations, padL, padR);
+      dnnl::convolution_forward::primitive_desc pd(desc, baseAttr(), engine());
+      e->prim = dnnl::convolution_forward(pd);
+      e->pd = pd;
+    }
+    if (e->pd.src_desc(0) != xDesc) {
+      e->srcPd.emplace(engine(), xDesc, engine(), e->pd.src_desc(0),
+                       baseAttr());
       e->srcReorder.emplace(*e->srcPd);
     }
-    if (e->pd.dst_desc() != yDesc) {
-      e->dstPd.emplace(engine(), e->pd.dst_desc(), engine(), yDesc, baseAttr());
+    if (e->pd.dst_desc(0) != yDesc) {
+      e->dstPd.emplace(engine(), e->pd.dst_desc(0), engine(), yDesc,
+                       baseAttr());
       e->dstReorder.emplace(*e->dstPd);
     }
-    if (e->pd.weights_desc() != wDesc) {
-      e->weightsPd.emplace(engine(), wDesc, engine(), e->pd.weights_desc(),
+    if (e->pd.weights_desc(0) != wDesc) {
+      e->weightsPd.emplace(engine(), wDesc, engine(), e->pd.weights_desc(0),
                            baseAttr());
       e->weightsReorder.emplace(*e->weightsPd);
       if (constWeights) {
-        e->packedWeights = dnnl::memory(e->pd.weights_desc(), engine());
+        e->packedWeights = dnnl::memory(e->pd.weights_desc(0), engine());
         execute(*e->weightsReorder, *e->weightsPd,
                 {{DNNL_ARG_FROM, dnnl::memory(wDesc, engine(), W.data)},
                  {DNNL_ARG_TO, e->packedWeights}});
@@ -184,8 +224,8 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
   dnnl::memory userDst(yDesc, engine(), Y.data);
   dnnl::memory dst =
       entry->dstReorder
-          ? dnnl::memory(entry->pd.dst_desc(), engine(),
-                         scratch(DstSlot, entry->pd.dst_desc().get_size()))
+          ? dnnl::memory(entry->pd.dst_desc(0), engine(),
+                         scratch(DstSlot, entry->pd.dst_desc(0).get_size()))
           : userDst;
   std::unordered_map<int, dnnl::memory> args = {
       {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
@@ -207,5 +247,16 @@ extern "C" void _mlir_ciface_blade_rt_conv2d_f32(
   const int64_t params[8] = {strideH, strideW, dilationH, dilationW,
                              padTop,  padLeft, padBottom, padRight};
   guarded("conv2d (oneDNN)",
-          [&] { conv2d(x, w, bias, y, site, flags, group, params); });
+          [&] { conv2d(x, w, bias, y, site, flags, group, params, false); });
+}
+
+extern "C" void _mlir_ciface_blade_rt_conv_transpose2d_f32(
+    BladeUnrankedMemRef *x, BladeUnrankedMemRef *w, BladeUnrankedMemRef *bias,
+    BladeUnrankedMemRef *y, int64_t site, int64_t flags, int64_t group,
+    int64_t strideH, int64_t strideW, int64_t dilationH, int64_t dilationW,
+    int64_t padTop, int64_t padLeft) {
+  const int64_t params[8] = {strideH, strideW, dilationH, dilationW,
+                             padTop,  padLeft, 0,         0};
+  guarded("conv_transpose2d (oneDNN)",
+          [&] { conv2d(x, w, bias, y, site, flags, group, params, true); });
 }

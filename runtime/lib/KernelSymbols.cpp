@@ -12,6 +12,8 @@ const KernelSymbol *kernelSymbols(size_t &count) {
        reinterpret_cast<void *>(&_mlir_ciface_blade_rt_matmul_f32)},
       {"_mlir_ciface_blade_rt_conv2d_f32",
        reinterpret_cast<void *>(&_mlir_ciface_blade_rt_conv2d_f32)},
+      {"_mlir_ciface_blade_rt_conv_transpose2d_f32",
+       reinterpret_cast<void *>(&_mlir_ciface_blade_rt_conv_transpose2d_f32)},
       {"_mlir_ciface_blade_rt_maxpool2d_f32",
        reinterpret_cast<void *>(&_mlir_ciface_blade_rt_maxpool2d_f32)},
   };

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Numerics of the oneDNN library calls through blade-run, against numpy.
 
-Each case is a small ONNX text model (MatMul, Gemm, Conv, MaxPool) with dynamic batch
+Each case is a small ONNX text model (MatMul, Gemm, Conv, ConvTranspose, MaxPool) with dynamic batch
 dims, run at two batch sizes through `blade-run` twice: with the default
 lowering (f32 MatMul/Gemm/Conv call oneDNN kernels) and with
 `--no-library-calls` (Blade's own loops). Both must match a numpy reference
@@ -62,6 +62,27 @@ def conv_ref(x, w, b, strides, dilations, pads, group):
                 patch = xs[:, :, u * dilations[0]:u * dilations[0] + strides[0] * (oh - 1) + 1:strides[0],
                            v * dilations[1]:v * dilations[1] + strides[1] * (ow - 1) + 1:strides[1]]
                 y[:, g * mg:(g + 1) * mg] += np.einsum("nchw,mc->nmhw", patch, ws[:, :, u, v])
+    if b is not None:
+        y += b.reshape(1, -1, 1, 1)
+    return y.astype(np.float32)
+
+
+def conv_transpose_ref(x, w, b, strides, dilations, pads, out_pad, group):
+    n, c, h, wd = x.shape
+    cg, mg, kh, kw = c // group, w.shape[1], w.shape[2], w.shape[3]
+    full = [(h - 1) * strides[0] + dilations[0] * (kh - 1) + 1 + out_pad[0],
+            (wd - 1) * strides[1] + dilations[1] * (kw - 1) + 1 + out_pad[1]]
+    y = np.zeros((n, mg * group, full[0], full[1]), np.float64)
+    for g in range(group):
+        xs = x[:, g * cg:(g + 1) * cg].astype(np.float64)
+        for u in range(kh):
+            for v in range(kw):
+                y[:, g * mg:(g + 1) * mg,
+                  u * dilations[0]:u * dilations[0] + strides[0] * (h - 1) + 1:strides[0],
+                  v * dilations[1]:v * dilations[1] + strides[1] * (wd - 1) + 1:strides[1]] += np.einsum(
+                      "nchw,cm->nmhw", xs, w[g * cg:(g + 1) * cg, :, u, v].astype(np.float64))
+    pt, pl, pb, pr = pads
+    y = y[:, :, pt:full[0] - pb, pl:full[1] - pr]
     if b is not None:
         y += b.reshape(1, -1, 1, 1)
     return y.astype(np.float32)
@@ -196,6 +217,35 @@ def cases(rng):
             return {"X": x}, maxpool_ref(x, k, strides, dilations, p, ceil)
         return name, text, batched(make)
 
+    def conv_transpose_case(name, c, mg, k, group, strides, dilations, pads, out_pad, bias, auto_pad=None):
+        w = rand(rng, c, mg, *k)
+        b = rand(rng, mg * group) if bias else None
+        attrs = [f"group = {group}", f"strides = [{strides[0]}, {strides[1]}]",
+                 f"dilations = [{dilations[0]}, {dilations[1]}]",
+                 f"output_padding = [{out_pad[0]}, {out_pad[1]}]"]
+        attrs.append(f'auto_pad = "{auto_pad}"' if auto_pad else f"pads = [{pads[0]}, {pads[1]}, {pads[2]}, {pads[3]}]")
+        consts, args = {"W": w}, "X, W"
+        if bias:
+            consts["Bias"] = b
+            args += ", Bias"
+        text = model_text([("X", ["B", str(c), "H", "W"])], ("Y", ["B", str(mg * group), "OH", "OW"]),
+                          consts, f"Y = ConvTranspose <{', '.join(attrs)}> ({args})")
+
+        def make(batch):
+            x = rand(rng, batch, c, 5, 4)
+            p = pads
+            if auto_pad:
+                tot = [max(out_pad[i] + dilations[i] * (k[i] - 1) + 1 - strides[i], 0) for i in range(2)]
+                lo = [t // 2 if auto_pad == "SAME_UPPER" else t - t // 2 for t in tot]
+                p = (lo[0], lo[1], tot[0] - lo[0], tot[1] - lo[1])
+            return {"X": x}, conv_transpose_ref(x, w, b, strides, dilations, p, out_pad, group)
+        return name, text, batched(make)
+
+    yield conv_transpose_case("convtranspose_grouped_outpad", 4, 3, (3, 2), 2, (2, 2), (1, 1), (1, 0, 0, 1),
+                              (1, 1), True)
+    yield conv_transpose_case("convtranspose_dilated", 3, 2, (2, 3), 1, (1, 2), (2, 1), (0, 1, 1, 0), (0, 0), False)
+    yield conv_transpose_case("convtranspose_same_upper", 2, 4, (3, 3), 1, (2, 2), (1, 1), None, (0, 0), True,
+                              auto_pad="SAME_UPPER")
     yield pool_case("maxpool_pads_strides", 3, (3, 3), (2, 2), (1, 1), (1, 1, 1, 1), False, dynamic_hw=True)
     yield pool_case("maxpool_ceil_asym", 2, (3, 2), (2, 3), (1, 1), (0, 1, 1, 0), True)
     yield pool_case("maxpool_dilated", 2, (2, 2), (1, 2), (2, 2), (0, 0, 1, 1), False)

@@ -1,7 +1,8 @@
 //===- LibraryCalls.cpp - f32 matmul and conv to runtime kernel calls -----===//
 //
 // With the pass's `library-calls` option, f32 `blade.matmul`, 1-D/2-D
-// `blade.conv` and 1-D/2-D max `blade.pool` (without indices) become calls of
+// `blade.conv`/`blade.conv_transpose` and 1-D/2-D max `blade.pool` (without
+// indices) become calls of
 // the runtime's oneDNN kernels (see runtime/include/blade-rt/Kernels.h) instead
 // of linalg loops:
 //
@@ -46,6 +47,7 @@ constexpr int64_t kHasBias = 1, kConstWeights = 2, kSameUpper = 4,
 constexpr StringLiteral kMatMulFn = "blade_rt_matmul_f32";
 constexpr StringLiteral kConvFn = "blade_rt_conv2d_f32";
 constexpr StringLiteral kMaxPoolFn = "blade_rt_maxpool2d_f32";
+constexpr StringLiteral kConvTransposeFn = "blade_rt_conv_transpose2d_f32";
 
 bool isF32Tensor(Type t) {
   auto tensor = dyn_cast<RankedTensorType>(t);
@@ -332,6 +334,106 @@ struct ConvCall : OpConversionPattern<ConvOp> {
   int64_t *sites;
 };
 
+/// Transposed convolution: like ConvCall, but SAME pads are resolved here
+/// (they do not depend on the input size: the output is input * stride) and
+/// the kernel derives the end pads from the result size.
+struct ConvTransposeCall : OpConversionPattern<ConvTransposeOp> {
+  ConvTransposeCall(const TypeConverter &converter, MLIRContext *ctx,
+                    int64_t *sites)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), sites(sites) {}
+
+  LogicalResult
+  matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    int64_t rank = resultType.getRank();
+    std::optional<AutoPad> autoPad = parseAutoPad(op.getAutoPad());
+    if (!isF32Tensor(resultType) || !isF32Tensor(op.getInput().getType()) ||
+        !isF32Tensor(wType) ||
+        (op.getBias() && !isF32Tensor(op.getBias().getType())) ||
+        (rank != 3 && rank != 4) || !autoPad || !inModelFunction(op))
+      return rewriter.notifyMatchFailure(op, "not an f32 1-D/2-D conv");
+    for (int64_t i = 1; i < rank; ++i)
+      if (wType.isDynamicDim(i))
+        return rewriter.notifyMatchFailure(op, "dynamic kernel size");
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput(), w = adaptor.getWeight();
+    int64_t k = rank - 2, group = op.getGroup();
+    SmallVector<int64_t> strides(op.getStrides()), dilations(op.getDilations());
+    SmallVector<int64_t> padBegin, padEnd;
+    for (int64_t i = 0; i < k; ++i) {
+      int64_t ext = dilations[i] * (wType.getDimSize(i + 2) - 1) + 1;
+      int64_t outPad = op.getOutputPadding()[i], pb = 0, pe = 0;
+      if (*autoPad == AutoPad::NotSet) {
+        pb = op.getPads()[i];
+        pe = op.getPads()[k + i];
+      } else if (*autoPad != AutoPad::Valid) {
+        int64_t total = std::max<int64_t>(outPad + ext - strides[i], 0);
+        pb = *autoPad == AutoPad::SameUpper ? total / 2 : total - total / 2;
+        pe = total - pb;
+      }
+      padBegin.push_back(pb);
+      padEnd.push_back(pe);
+    }
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!resultType.isDynamicDim(i))
+        continue;
+      if (i == 0) {
+        sizes.push_back(tensor::DimOp::create(rewriter, loc, x, 0));
+      } else if (i == 1) {
+        sizes.push_back(arith::ConstantIndexOp::create(
+            rewriter, loc, wType.getDimSize(1) * group));
+      } else {
+        int64_t s = i - 2;
+        Value in = tensor::DimOp::create(rewriter, loc, x, i);
+        Value stride =
+            arith::ConstantIndexOp::create(rewriter, loc, strides[s]);
+        Value scaled = arith::MulIOp::create(rewriter, loc, in, stride);
+        if (*autoPad == AutoPad::SameUpper || *autoPad == AutoPad::SameLower) {
+          sizes.push_back(scaled);
+          continue;
+        }
+        int64_t ext = dilations[s] * (wType.getDimSize(i) - 1) + 1;
+        int64_t rest = op.getOutputPadding()[s] + ext - padBegin[s] -
+                       padEnd[s] - strides[s];
+        sizes.push_back(arith::AddIOp::create(
+            rewriter, loc, scaled,
+            arith::ConstantIndexOp::create(rewriter, loc, rest)));
+      }
+    }
+    if (k == 1) {
+      strides.insert(strides.begin(), 1);
+      dilations.insert(dilations.begin(), 1);
+      padBegin.insert(padBegin.begin(), 0);
+    }
+    int64_t flags =
+        matchPattern(op.getWeight(), m_Constant()) ? kConstWeights : 0;
+    Value bias;
+    if (Value b = adaptor.getBias()) {
+      flags |= kHasBias;
+      bias = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, b));
+    }
+    Value xBuf = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, x));
+    Value wBuf = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, w));
+    SmallVector<Value> scalars = {i64(rewriter, loc, (*sites)++),
+                                  i64(rewriter, loc, flags),
+                                  i64(rewriter, loc, group)};
+    for (ArrayRef<int64_t> values :
+         {ArrayRef<int64_t>(strides), ArrayRef<int64_t>(dilations),
+          ArrayRef<int64_t>(padBegin)})
+      for (int64_t v : values)
+        scalars.push_back(i64(rewriter, loc, v));
+    Value result = emitCall(rewriter, loc, kConvTransposeFn, resultType, sizes,
+                            {xBuf, wBuf}, bias, scalars);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  int64_t *sites;
+};
+
 /// Max pooling without indices (average pooling's loops measured faster than
 /// ONNX Runtime already). The result buffer is the only operand after the
 /// input; no bias.
@@ -426,13 +528,16 @@ void blade::detail::declareLibraryCalls(ModuleOp module) {
   SmallVector<Type> conv = {mem, mem, mem, mem};
   conv.append(11, i64Type);
   declare(kConvFn, conv);
+  SmallVector<Type> convT = {mem, mem, mem, mem};
+  convT.append(9, i64Type);
+  declare(kConvTransposeFn, convT);
   SmallVector<Type> pool = {mem, mem};
   pool.append(10, i64Type);
   declare(kMaxPoolFn, pool);
 }
 
 void blade::detail::removeUnusedLibraryCalls(ModuleOp module) {
-  for (StringRef name : {kMatMulFn, kConvFn, kMaxPoolFn})
+  for (StringRef name : {kMatMulFn, kConvFn, kConvTransposeFn, kMaxPoolFn})
     if (auto fn = module.lookupSymbol<func::FuncOp>(name))
       if (fn.isExternal() && SymbolTable::symbolKnownUseEmpty(fn, module))
         fn.erase();
@@ -441,6 +546,6 @@ void blade::detail::removeUnusedLibraryCalls(ModuleOp module) {
 void blade::detail::populateLibraryCallPatterns(const TypeConverter &converter,
                                                 RewritePatternSet &patterns,
                                                 int64_t *sites) {
-  patterns.add<MatMulCall, ConvCall, MaxPoolCall>(converter,
-                                                  patterns.getContext(), sites);
+  patterns.add<MatMulCall, ConvCall, ConvTransposeCall, MaxPoolCall>(
+      converter, patterns.getContext(), sites);
 }

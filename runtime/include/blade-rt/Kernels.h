@@ -56,6 +56,16 @@ void _mlir_ciface_blade_rt_conv2d_f32(
     int64_t strideH, int64_t strideW, int64_t dilationH, int64_t dilationW,
     int64_t padTop, int64_t padLeft, int64_t padBottom, int64_t padRight);
 
+/// f32 grouped 2-D (or 1-D) transposed convolution, ONNX ConvTranspose:
+/// x [N, C, H, W], w [C, M / group, KH, KW], bias [M], y [N, M, OH, OW].
+/// Begin pads are explicit (the compiler resolves SAME); the end pads follow
+/// from y's size, which includes output_padding.
+void _mlir_ciface_blade_rt_conv_transpose2d_f32(
+    BladeUnrankedMemRef *x, BladeUnrankedMemRef *w, BladeUnrankedMemRef *bias,
+    BladeUnrankedMemRef *y, int64_t site, int64_t flags, int64_t group,
+    int64_t strideH, int64_t strideW, int64_t dilationH, int64_t dilationW,
+    int64_t padTop, int64_t padLeft);
+
 /// f32 2-D (or 1-D, with unit H parameters) max pooling, ONNX MaxPool
 /// semantics without indices: x [N, C, H, W], y [N, C, OH, OW] (sizes given
 /// by y, so ceil_mode needs no flag: the end pads follow from them). Begin

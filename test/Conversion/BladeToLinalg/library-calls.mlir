@@ -138,3 +138,29 @@ func.func @maxpool(%x: tensor<1x2x6x9xf32>) -> (tensor<1x2x3x4xf32>, tensor<1x2x
   %1 = blade.pool %x {auto_pad = "NOTSET", ceil_mode = true, count_include_pad = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 2>, kind = "avg", p = 2 : i64, pads = array<i64: 0, 1, 1, 0>, strides = array<i64: 2, 3>} : (tensor<1x2x6x9xf32>) -> tensor<1x2x3x4xf32>
   return %0, %1 : tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>
 }
+
+// -----
+
+// Transposed convolution: SAME_UPPER pads resolved at compile time (total
+// max(output_padding + extent - stride, 0) = 1: begin 0), dynamic output
+// sizes input * stride, then site, flags (bias | constant weights), group,
+// strides, dilations and begin pads.
+
+// CHECK-LABEL: func.func private @blade_rt_conv_transpose2d_f32
+// CHECK-SAME: (memref<*xf32>, memref<*xf32>, memref<*xf32>, memref<*xf32>, i64, i64, i64, i64, i64, i64, i64, i64, i64)
+// CHECK-LABEL: func.func @conv_transpose
+// CHECK-SAME: (%[[X:.+]]: tensor<?x4x?x?xf32>)
+// CHECK: tensor.dim %[[X]]
+// CHECK: %[[H:.+]] = tensor.dim %[[X]], %{{.+}}
+// CHECK: %[[OH:.+]] = arith.muli %[[H]], %{{.+}} : index
+// CHECK: %[[OUT:.+]] = memref.alloc(%{{.+}}, %[[OH]], %{{.+}}) {alignment = 64 : i64} : memref<?x6x?x?xf32>
+// CHECK: call @blade_rt_conv_transpose2d_f32(%{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}},
+// CHECK-SAME: %c0_i64, %c3_i64, %c2_i64, %c2_i64_{{[0-9]+}}, %c2_i64_{{[0-9]+}}, %c1_i64, %c1_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}})
+// LOOPS-LABEL: func.func @conv_transpose
+// LOOPS-NOT: call
+func.func @conv_transpose(%x: tensor<?x4x?x?xf32>) -> tensor<?x6x?x?xf32> {
+  %w = blade.constant dense<0.5> : tensor<4x3x3x3xf32>
+  %b = blade.constant dense<0.25> : tensor<6xf32>
+  %0 = blade.conv_transpose %x, %w, %b {auto_pad = "SAME_UPPER", dilations = array<i64: 1, 1>, group = 2 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<?x4x?x?xf32>, tensor<4x3x3x3xf32>, tensor<6xf32>) -> tensor<?x6x?x?xf32>
+  return %0 : tensor<?x6x?x?xf32>
+}
