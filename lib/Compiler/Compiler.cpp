@@ -23,12 +23,12 @@ void prepareContext(MLIRContext &ctx) {
   ctx.loadAllAvailableDialects();
 }
 
-LogicalResult lowerToStage(ModuleOp module, Stage stage) {
+LogicalResult lowerToStage(ModuleOp module, Stage stage, bool libraryCalls) {
   PassManager pm(module.getContext());
   if (stage >= Stage::Graph)
     buildGraphPipeline(pm);
   if (stage >= Stage::Buffers)
-    buildBufferizePipeline(pm);
+    buildBufferizePipeline(pm, libraryCalls);
   if (stage >= Stage::LLVM)
     buildCPULLVMPipeline(pm);
   return pm.run(module);
@@ -109,7 +109,8 @@ FailureOr<rt::ModelSignature> getModelSignature(ModuleOp module) {
 std::unique_ptr<JitModel> compileModule(ModuleOp module,
                                         const CompileOptions &options) {
   FailureOr<rt::ModelSignature> sig = getModelSignature(module);
-  if (failed(sig) || failed(lowerToStage(module, Stage::LLVM)))
+  if (failed(sig) ||
+      failed(lowerToStage(module, Stage::LLVM, options.libraryCalls)))
     return nullptr;
   std::vector<std::string> checkMessages = getShapeCheckMessages(module);
   auto model = JitModel::create(module, kEntryFunctionName, std::move(*sig),

@@ -44,10 +44,13 @@ void buildGraphPipeline(OpPassManager &pm) {
   funcPm.addPass(createBladeFormCompositeOpsPass());
 }
 
-void buildBufferizePipeline(OpPassManager &pm) {
+void buildBufferizePipeline(OpPassManager &pm, bool libraryCalls) {
   pm.addPass(createBladeEmitShapeChecksPass());
+  // A module pass: it declares the runtime kernels it calls.
+  BladeLowerToLinalgPassOptions lowering;
+  lowering.libraryCalls = libraryCalls;
+  pm.addPass(createBladeLowerToLinalgPass(lowering));
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
-  funcPm.addPass(createBladeLowerToLinalgPass());
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createLinalgElementwiseOpFusionPass());
   funcPm.addPass(createCanonicalizerPass());
@@ -118,9 +121,9 @@ void buildCPULLVMPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void buildCPUPipeline(OpPassManager &pm) {
+void buildCPUPipeline(OpPassManager &pm, bool libraryCalls) {
   buildGraphPipeline(pm);
-  buildBufferizePipeline(pm);
+  buildBufferizePipeline(pm, libraryCalls);
   buildCPULLVMPipeline(pm);
 }
 
@@ -131,14 +134,14 @@ void registerPipelines() {
   PassPipelineRegistration<>(
       "blade-bufferize-pipeline",
       "Lower blade to linalg and bufferize, with deallocation",
-      buildBufferizePipeline);
+      [](OpPassManager &pm) { buildBufferizePipeline(pm); });
   PassPipelineRegistration<>("blade-cpu-llvm-pipeline",
                              "Lower bufferized linalg to the LLVM dialect",
                              buildCPULLVMPipeline);
   PassPipelineRegistration<>(
       "blade-cpu-pipeline",
       "The whole CPU pipeline: blade dialect to LLVM dialect",
-      buildCPUPipeline);
+      [](OpPassManager &pm) { buildCPUPipeline(pm); });
 }
 
 } // namespace blade

@@ -59,6 +59,7 @@ Status runEntry(const CompiledEntry &entry, const ModelSignature &signature,
     args.insert(args.begin(), &resultPtr);
 
   entry.run(args.data());
+  bool kernelFailed = !scope.kernelError().empty();
 
   // Each result owns a fresh buffer of the run's arena
   // (blade-prepare-bufferization guarantees it); adopt contiguous ones, copy
@@ -96,6 +97,11 @@ Status runEntry(const CompiledEntry &entry, const ModelSignature &signature,
   for (void *p : copied)
     if (!adopted.count(p))
       blade_rt_free(p);
+  // A library kernel failed: the results are not to be trusted.
+  if (kernelFailed) {
+    outputs.clear();
+    return Status::error("running the model failed: " + scope.kernelError());
+  }
   return Status::ok();
 }
 

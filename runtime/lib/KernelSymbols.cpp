@@ -13,6 +13,14 @@ const KernelSymbol *kernelSymbols(size_t &count) {
       {"blade_rt_aligned_alloc",
        reinterpret_cast<void *>(&blade_rt_aligned_alloc)},
       {"blade_rt_free", reinterpret_cast<void *>(&blade_rt_free)},
+      {"_mlir_ciface_blade_rt_matmul_f32",
+       reinterpret_cast<void *>(&_mlir_ciface_blade_rt_matmul_f32)},
+      {"_mlir_ciface_blade_rt_conv2d_f32",
+       reinterpret_cast<void *>(&_mlir_ciface_blade_rt_conv2d_f32)},
+      {"_mlir_ciface_blade_rt_conv_transpose2d_f32",
+       reinterpret_cast<void *>(&_mlir_ciface_blade_rt_conv_transpose2d_f32)},
+      {"_mlir_ciface_blade_rt_maxpool2d_f32",
+       reinterpret_cast<void *>(&_mlir_ciface_blade_rt_maxpool2d_f32)},
   };
   count = sizeof(symbols) / sizeof(symbols[0]);
   return symbols;

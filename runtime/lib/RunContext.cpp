@@ -18,6 +18,7 @@ namespace blade::rt {
 namespace {
 thread_local KernelCache *tlsCache = nullptr;
 thread_local int tlsThreads = 1;
+thread_local std::string *tlsError = nullptr;
 } // namespace
 
 int hardwareThreads() {
@@ -51,8 +52,9 @@ size_t KernelCache::size() const {
 
 RunScope::RunScope(KernelCache *cache, const RunOptions &options)
     : savedCache(tlsCache), savedThreads(tlsThreads),
-      arenaScope(cache ? &cache->arenas() : nullptr) {
+      arenaScope(cache ? &cache->arenas() : nullptr), savedError(tlsError) {
   tlsCache = cache;
+  tlsError = &error;
   tlsThreads = options.threads > 0 ? options.threads : hardwareThreads();
   // OpenMP's thread count is a per-thread setting: oneDNN reads it.
   omp_set_num_threads(tlsThreads);
@@ -61,7 +63,13 @@ RunScope::RunScope(KernelCache *cache, const RunOptions &options)
 RunScope::~RunScope() {
   tlsCache = savedCache;
   tlsThreads = savedThreads;
+  tlsError = savedError;
   omp_set_num_threads(tlsThreads);
+}
+
+void reportKernelError(const std::string &message) {
+  if (tlsError && tlsError->empty())
+    *tlsError = message.empty() ? "a library kernel failed" : message;
 }
 
 KernelCache *currentKernelCache() { return tlsCache; }

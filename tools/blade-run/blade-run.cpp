@@ -59,6 +59,10 @@ cl::opt<std::string>
               cl::desc("After the first run, time N more and print the compile "
                        "time and the median and minimum latency"),
               cl::value_desc("N"));
+cl::opt<bool> noLibraryCalls(
+    "no-library-calls",
+    cl::desc("Lower f32 MatMul/Gemm/Conv to Blade's own loops instead of "
+             "calling oneDNN kernels (to compare)"));
 
 cl::opt<bool>
     printStats("memory-stats",
@@ -174,6 +178,7 @@ int main(int argc, char **argv) {
     options.llvmOptLevel = level;
     options.target.cpu = mcpu;
     options.target.features = mattr;
+    options.libraryCalls = !noLibraryCalls;
     jit = blade::compileOnnxFile(ctx, modelPath, options);
     if (!jit)
       return 1;

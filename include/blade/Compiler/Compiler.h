@@ -31,8 +31,9 @@ enum class Stage {
 void prepareContext(mlir::MLIRContext &ctx);
 
 /// Runs the pipelines that take an imported module to `stage`. Errors are
-/// emitted as diagnostics.
-mlir::LogicalResult lowerToStage(mlir::ModuleOp module, Stage stage);
+/// emitted as diagnostics. `libraryCalls`: see buildBufferizePipeline.
+mlir::LogicalResult lowerToStage(mlir::ModuleOp module, Stage stage,
+                                 bool libraryCalls = true);
 
 /// The signature of the imported entry function (call before lowering).
 mlir::FailureOr<rt::ModelSignature> getModelSignature(mlir::ModuleOp module);
@@ -41,6 +42,8 @@ struct CompileOptions {
   unsigned llvmOptLevel = 3;
   /// The CPU and feature changes code is generated for (see JitTarget).
   JitTarget target;
+  /// f32 matmul/conv call oneDNN kernels (false: linalg loops, to compare).
+  bool libraryCalls = true;
 };
 
 /// Lowers an imported module and JIT-compiles it. Returns null after

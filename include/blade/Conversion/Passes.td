@@ -5,18 +5,29 @@
 
 include "mlir/Pass/PassBase.td"
 
-def BladeLowerToLinalgPass : Pass<"blade-lower-to-linalg", "mlir::func::FuncOp"> {
+def BladeLowerToLinalgPass : Pass<"blade-lower-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower blade ops to linalg, tensor, arith and math on tensors";
   let description = [{
     Rewrites every blade op into destination-passing linalg ops on tensors.
     Dynamic result sizes are computed from the operands with `tensor.dim`.
     Broadcasting becomes constant-0 indexing in the affine maps of
     `linalg.generic`. Fails (with the op's location) on any blade op left.
+
+    With `library-calls` (the default), f32 matmuls and 1-D/2-D convolutions
+    become calls of the runtime's oneDNN kernels instead (declared as private
+    functions with `llvm.emit_c_interface`; see LibraryCalls.cpp). It runs on
+    the module because it adds those declarations.
   }];
+  let options = [
+    Option<"libraryCalls", "library-calls", "bool", /*default=*/"true",
+           "Lower f32 matmul and 1-D/2-D conv to runtime kernel calls">
+  ];
   let dependentDialects = [
     "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+    "mlir::bufferization::BufferizationDialect", "mlir::func::FuncDialect",
     "mlir::linalg::LinalgDialect", "mlir::math::MathDialect",
-    "mlir::scf::SCFDialect", "mlir::tensor::TensorDialect"
+    "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect"
   ];
 }
 

@@ -6,6 +6,8 @@
 #include "blade/Dialect/Blade/IR/BladeDialect.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -45,10 +47,17 @@ struct ConvertAnyOpTypes : ConversionPattern {
 
 struct BladeLowerToLinalgPass
     : blade::impl::BladeLowerToLinalgPassBase<BladeLowerToLinalgPass> {
+  using BladeLowerToLinalgPassBase::BladeLowerToLinalgPassBase;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     blade::detail::BladeTypeConverter converter;
     RewritePatternSet patterns(ctx);
+    int64_t nextSite = 0;
+    if (libraryCalls) {
+      blade::detail::declareLibraryCalls(getOperation());
+      blade::detail::populateLibraryCallPatterns(converter, patterns,
+                                                 &nextSite);
+    }
     blade::detail::populateControlFlowPatterns(converter, patterns);
     blade::detail::populateElementwisePatterns(converter, patterns);
     blade::detail::populateLinearAlgebraPatterns(converter, patterns);
@@ -85,7 +94,9 @@ struct BladeLowerToLinalgPass
         [&](Operation *op) { return converter.isLegal(op); });
     if (failed(applyPartialConversion(getOperation(), target,
                                       std::move(patterns))))
-      signalPassFailure();
+      return signalPassFailure();
+    if (libraryCalls)
+      blade::detail::removeUnusedLibraryCalls(getOperation());
   }
 };
 

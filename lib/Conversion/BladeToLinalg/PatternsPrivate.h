@@ -9,6 +9,7 @@
 #ifndef BLADE_LIB_CONVERSION_BLADETOLINALG_PATTERNSPRIVATE_H
 #define BLADE_LIB_CONVERSION_BLADETOLINALG_PATTERNSPRIVATE_H
 
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/PatternMatch.h"
@@ -56,6 +57,16 @@ void populateImageSamplingPatterns(const mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
 void populateSelectionPatterns(const mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
+
+/// f32 matmul and 1-D/2-D conv as calls of the runtime's kernels (preferred
+/// over the linalg patterns). `sites` numbers the call sites.
+void populateLibraryCallPatterns(const mlir::TypeConverter &converter,
+                                 mlir::RewritePatternSet &patterns,
+                                 int64_t *sites);
+/// Declares the kernels those calls use in `module` / removes the unused
+/// declarations again.
+void declareLibraryCalls(mlir::ModuleOp module);
+void removeUnusedLibraryCalls(mlir::ModuleOp module);
 
 /// Body of a reduction: the new accumulator from an element (the inputs'
 /// block arguments, in order) and the accumulator.

@@ -1,8 +1,14 @@
 //===- Kernels.h - Library kernels called by compiled models ----*- C++ -*-===//
 //
-// Entry points compiled code calls for compute-bound ops. They take MLIR
-// memref descriptors (the C interface: a pointer to each descriptor) and read
-// the calling thread's RunContext for their thread count and kernel cache.
+// Entry points compiled code calls for compute-bound ops. They follow MLIR's
+// C interface (llvm.emit_c_interface): each memref operand is an unranked
+// memref passed by pointer, scalars by value. They read the calling thread's
+// RunContext for their thread count and kernel cache, never throw and never
+// abort: failures go to rt::reportKernelError.
+//
+// `site` identifies the call site within the model (the compiler numbers
+// them); primitives are cached per site and operand shapes/strides, and
+// weights flagged constant are reordered into the kernel's layout once.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +17,63 @@
 
 #include <cstdint>
 
-extern "C" {} // Kernel entry points are added here.
+extern "C" {
+
+/// An unranked memref of the C interface: its rank and a pointer to the
+/// ranked descriptor ([allocated, aligned, offset, sizes..., strides...]).
+struct BladeUnrankedMemRef {
+  int64_t rank;
+  void *descriptor;
+};
+
+/// Flags of the kernels below.
+enum BladeKernelFlags : int64_t {
+  BLADE_KERNEL_HAS_BIAS = 1,      ///< The bias operand is used.
+  BLADE_KERNEL_CONST_WEIGHTS = 2, ///< Weights are compile-time constants.
+  BLADE_KERNEL_SAME_UPPER = 4,    ///< Conv pads follow ONNX SAME_UPPER.
+  BLADE_KERNEL_SAME_LOWER = 8,    ///< Conv pads follow ONNX SAME_LOWER.
+};
+
+/// f32 `c = alpha * (a x b + bias)` (oneDNN's order: the scale applies to
+/// the biased sum): a [..., M, K], b [..., K, N],
+/// c [..., M, N] (any strides: transposes are views); batch dims broadcast
+/// numpy-style (ranks may differ). The bias broadcasts to c. Without
+/// BLADE_KERNEL_HAS_BIAS the bias operand is ignored.
+void _mlir_ciface_blade_rt_matmul_f32(BladeUnrankedMemRef *a,
+                                      BladeUnrankedMemRef *b,
+                                      BladeUnrankedMemRef *bias,
+                                      BladeUnrankedMemRef *c, int64_t site,
+                                      int64_t flags, float alpha);
+
+/// f32 grouped 2-D (or 1-D) convolution, ONNX Conv semantics: x [N, C, H, W],
+/// w [M, C / group, KH, KW], bias [M], y [N, M, OH, OW] (sizes given by y).
+/// 1-D convolutions pass rank-3 operands and unit H parameters. Explicit pads
+/// are top, left, bottom, right; with a SAME flag they are computed here from
+/// the input and output sizes.
+void _mlir_ciface_blade_rt_conv2d_f32(
+    BladeUnrankedMemRef *x, BladeUnrankedMemRef *w, BladeUnrankedMemRef *bias,
+    BladeUnrankedMemRef *y, int64_t site, int64_t flags, int64_t group,
+    int64_t strideH, int64_t strideW, int64_t dilationH, int64_t dilationW,
+    int64_t padTop, int64_t padLeft, int64_t padBottom, int64_t padRight);
+
+/// f32 grouped 2-D (or 1-D) transposed convolution, ONNX ConvTranspose:
+/// x [N, C, H, W], w [C, M / group, KH, KW], bias [M], y [N, M, OH, OW].
+/// Begin pads are explicit (the compiler resolves SAME); the end pads follow
+/// from y's size, which includes output_padding.
+void _mlir_ciface_blade_rt_conv_transpose2d_f32(
+    BladeUnrankedMemRef *x, BladeUnrankedMemRef *w, BladeUnrankedMemRef *bias,
+    BladeUnrankedMemRef *y, int64_t site, int64_t flags, int64_t group,
+    int64_t strideH, int64_t strideW, int64_t dilationH, int64_t dilationW,
+    int64_t padTop, int64_t padLeft);
+
+/// f32 2-D (or 1-D, with unit H parameters) max pooling, ONNX MaxPool
+/// semantics without indices: x [N, C, H, W], y [N, C, OH, OW] (sizes given
+/// by y, so ceil_mode needs no flag: the end pads follow from them). Begin
+/// pads are explicit unless a SAME flag is set.
+void _mlir_ciface_blade_rt_maxpool2d_f32(
+    BladeUnrankedMemRef *x, BladeUnrankedMemRef *y, int64_t site, int64_t flags,
+    int64_t kernelH, int64_t kernelW, int64_t strideH, int64_t strideW,
+    int64_t dilationH, int64_t dilationW, int64_t padTop, int64_t padLeft);
+}
 
 #endif // BLADE_RT_KERNELS_H

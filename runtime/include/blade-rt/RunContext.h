@@ -69,11 +69,21 @@ public:
   RunScope(const RunScope &) = delete;
   RunScope &operator=(const RunScope &) = delete;
 
+  /// The first error a kernel reported during this scope (empty if none).
+  const std::string &kernelError() const { return error; }
+
 private:
   KernelCache *savedCache;
   int savedThreads;
   ArenaScope arenaScope;
+  std::string *savedError;
+  std::string error;
 };
+
+/// Records a library kernel's failure in the calling thread's run; the first
+/// one is kept. Kernels return nothing to compiled code, so the run goes on
+/// and reports the error when it returns (RunScope::kernelError).
+void reportKernelError(const std::string &message);
 
 /// The context of the calling thread's run: its cache (null outside a run)
 /// and its thread count (at least 1).

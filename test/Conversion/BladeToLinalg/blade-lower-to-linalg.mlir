@@ -1,4 +1,4 @@
-// RUN: blade-opt %s -split-input-file -blade-lower-to-linalg | FileCheck %s
+// RUN: blade-opt %s -split-input-file -blade-lower-to-linalg='library-calls=false' | FileCheck %s
 
 // CHECK-DAG: #[[$ID:.+]] = affine_map<(d0, d1) -> (d0, d1)>
 // CHECK-DAG: #[[$ROW:.+]] = affine_map<(d0, d1) -> (d1)>

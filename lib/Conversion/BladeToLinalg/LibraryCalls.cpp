@@ -1,0 +1,551 @@
+//===- LibraryCalls.cpp - f32 matmul and conv to runtime kernel calls -----===//
+//
+// With the pass's `library-calls` option, f32 `blade.matmul`, 1-D/2-D
+// `blade.conv`/`blade.conv_transpose` and 1-D/2-D max `blade.pool` (without
+// indices) become calls of
+// the runtime's oneDNN kernels (see runtime/include/blade-rt/Kernels.h) instead
+// of linalg loops:
+//
+//   %a = bufferization.to_buffer %lhs read_only : memref<..., strided<[?..],
+//   offset: ?>> %c = memref.alloc(...) : memref<...> func.call
+//   @blade_rt_matmul_f32(%a*, %b*, %bias*, %c*, site, flags, alpha)
+//       (every memref cast to memref<*xf32>)
+//   %r = bufferization.to_tensor %c restrict writable
+//
+// Operands are passed as fully dynamic strided views: a matmul operand that is
+// a transpose of its two inner dims is passed as a transposed view of the
+// transpose's input (no copy). Each call gets a site number, unique within the
+// module, that keys the kernel's primitive cache; weights that are constants
+// are flagged so that the kernel reorders them once. Shape-check functions
+// (blade-emit-shape-checks) keep the linalg lowering, which folds away.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PatternsPrivate.h"
+
+#include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "blade/Dialect/Blade/IR/WindowShapes.h"
+#include "blade/Transforms/Passes.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+
+using namespace mlir;
+using namespace blade;
+using namespace blade::detail;
+
+namespace {
+
+// Keep in sync with BladeKernelFlags in runtime/include/blade-rt/Kernels.h.
+constexpr int64_t kHasBias = 1, kConstWeights = 2, kSameUpper = 4,
+                  kSameLower = 8;
+
+constexpr StringLiteral kMatMulFn = "blade_rt_matmul_f32";
+constexpr StringLiteral kConvFn = "blade_rt_conv2d_f32";
+constexpr StringLiteral kMaxPoolFn = "blade_rt_maxpool2d_f32";
+constexpr StringLiteral kConvTransposeFn = "blade_rt_conv_transpose2d_f32";
+
+bool isF32Tensor(Type t) {
+  auto tensor = dyn_cast<RankedTensorType>(t);
+  return tensor && tensor.getElementType().isF32();
+}
+
+/// Library calls are made in model functions, not in shape-check functions
+/// (whose computations must fold away).
+bool inModelFunction(Operation *op) {
+  auto func = op->getParentOfType<func::FuncOp>();
+  return func && !func.getName().ends_with(kShapeCheckSuffix);
+}
+
+/// `tensor` as a read-only, fully dynamic strided memref; with `swapInner`,
+/// viewed with its two inner dims swapped.
+Value toStridedBuffer(OpBuilder &b, Location loc, Value tensor,
+                      bool swapInner = false) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  int64_t rank = type.getRank();
+  auto layout =
+      StridedLayoutAttr::get(b.getContext(), ShapedType::kDynamic,
+                             SmallVector<int64_t>(rank, ShapedType::kDynamic));
+  auto memrefType =
+      MemRefType::get(type.getShape(), type.getElementType(), layout);
+  Value buffer = bufferization::ToBufferOp::create(b, loc, memrefType, tensor,
+                                                   /*read_only=*/true);
+  if (!swapInner)
+    return buffer;
+  SmallVector<unsigned> perm;
+  for (unsigned i = 0; i < rank; ++i)
+    perm.push_back(i);
+  std::swap(perm[rank - 1], perm[rank - 2]);
+  return memref::TransposeOp::create(
+      b, loc, buffer,
+      AffineMapAttr::get(AffineMap::getPermutationMap(perm, b.getContext())));
+}
+
+Value toUnranked(OpBuilder &b, Location loc, Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  return memref::CastOp::create(
+      b, loc, UnrankedMemRefType::get(type.getElementType(), 0), memref);
+}
+
+/// If `v` is a blade.transpose swapping only its two inner dims, its input.
+Value peelInnerTranspose(Value v) {
+  auto t = v.getDefiningOp<TransposeOp>();
+  if (!t)
+    return {};
+  ArrayRef<int64_t> perm = t.getPermutation();
+  int64_t rank = perm.size();
+  if (rank < 2)
+    return {};
+  for (int64_t i = 0; i + 2 < rank; ++i)
+    if (perm[i] != i)
+      return {};
+  if (perm[rank - 2] != rank - 1 || perm[rank - 1] != rank - 2)
+    return {};
+  return t.getOperand();
+}
+
+/// Allocates the result buffer, calls `fn`, returns the result tensor.
+Value emitCall(OpBuilder &b, Location loc, StringRef fn,
+               RankedTensorType resultType, ValueRange dynamicSizes,
+               ArrayRef<Value> memrefs, Value bias, ArrayRef<Value> scalars) {
+  auto allocType =
+      MemRefType::get(resultType.getShape(), resultType.getElementType());
+  Value alloc = memref::AllocOp::create(b, loc, allocType, dynamicSizes,
+                                        b.getI64IntegerAttr(64));
+  Value out = toUnranked(b, loc, alloc);
+  SmallVector<Value> args(memrefs.begin(), memrefs.end());
+  // Without a bias, the result stands in for it (the kernel ignores it).
+  args.push_back(bias ? bias : out);
+  args.push_back(out);
+  args.append(scalars.begin(), scalars.end());
+  func::CallOp::create(b, loc, fn, TypeRange{}, args);
+  return bufferization::ToTensorOp::create(b, loc, resultType, alloc,
+                                           /*restrict=*/true,
+                                           /*writable=*/true);
+}
+
+Value i64(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, v, 64);
+}
+
+/// The `blade.add` that is the only user of `op` and adds a bias the kernel
+/// can take (same result type, bias rank not above it, defined before `op`),
+/// if any; the bias is returned in `bias`.
+AddOp findBiasAdd(MatMulOp op, Value &bias) {
+  if (!op->hasOneUse())
+    return {};
+  auto add = dyn_cast<AddOp>(*op->getUsers().begin());
+  if (!add || add.getType() != op.getType() ||
+      add->getBlock() != op->getBlock())
+    return {};
+  Value other = add.getLhs() == op.getResult() ? add.getRhs() : add.getLhs();
+  auto type = cast<RankedTensorType>(other.getType());
+  if (other == op.getResult() || !type.getElementType().isF32() ||
+      type.getRank() > op.getType().getRank() || type.getRank() == 0)
+    return {};
+  // The call replaces the matmul: the bias must exist there already.
+  if (Operation *def = other.getDefiningOp())
+    if (def->getBlock() == op->getBlock() && !def->isBeforeInBlock(op))
+      return {};
+  if (auto arg = dyn_cast<BlockArgument>(other))
+    if (arg.getOwner() != op->getBlock() &&
+        !arg.getOwner()->getParent()->isAncestor(op->getParentRegion()))
+      return {};
+  bias = other;
+  return add;
+}
+
+struct MatMulCall : OpConversionPattern<MatMulOp> {
+  MatMulCall(const TypeConverter &converter, MLIRContext *ctx, int64_t *sites)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), sites(sites) {}
+
+  LogicalResult
+  matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isF32Tensor(op.getType()) || !isF32Tensor(op.getLhs().getType()) ||
+        !isF32Tensor(op.getRhs().getType()) || !inModelFunction(op))
+      return rewriter.notifyMatchFailure(op, "not an f32 model matmul");
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    int64_t rank = resultType.getRank();
+    // Operands (transposes of the inner dims become strided views).
+    Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    bool lhsSwapped = false, rhsSwapped = false;
+    if (Value src = peelInnerTranspose(op.getLhs())) {
+      lhs = rewriter.getRemappedValue(src);
+      lhsSwapped = true;
+    }
+    Value rhsRoot = op.getRhs();
+    if (Value src = peelInnerTranspose(op.getRhs())) {
+      rhs = rewriter.getRemappedValue(src);
+      rhsSwapped = true;
+      rhsRoot = src;
+    }
+    if (!lhs || !rhs)
+      return rewriter.notifyMatchFailure(op, "operand not converted yet");
+
+    // Result sizes: broadcast batch dims, M from lhs, N from rhs.
+    SmallVector<Value> sizes = getBroadcastDynamicSizes(
+        rewriter, loc, resultType, ValueRange{lhs, rhs}, /*ignoreTrailing=*/2);
+    auto lhsRank = cast<RankedTensorType>(lhs.getType()).getRank();
+    auto rhsRank = cast<RankedTensorType>(rhs.getType()).getRank();
+    if (resultType.isDynamicDim(rank - 2))
+      sizes.push_back(tensor::DimOp::create(rewriter, loc, lhs,
+                                            lhsRank - (lhsSwapped ? 1 : 2)));
+    if (resultType.isDynamicDim(rank - 1))
+      sizes.push_back(tensor::DimOp::create(rewriter, loc, rhs,
+                                            rhsRank - (rhsSwapped ? 2 : 1)));
+
+    int64_t flags = matchPattern(rhsRoot, m_Constant()) ? kConstWeights : 0;
+    Value a = toUnranked(rewriter, loc,
+                         toStridedBuffer(rewriter, loc, lhs, lhsSwapped));
+    Value w = toUnranked(rewriter, loc,
+                         toStridedBuffer(rewriter, loc, rhs, rhsSwapped));
+    // A bias added to the product (Gemm's C, MatMul + Add) goes into the
+    // kernel, unless the sums may be empty (the kernel fills zeros then).
+    auto lhsType = cast<RankedTensorType>(lhs.getType());
+    int64_t kSize = lhsType.getDimSize(lhsRank - (lhsSwapped ? 2 : 1));
+    Value biasTensor, bias;
+    AddOp add = kSize > 0 ? findBiasAdd(op, biasTensor) : AddOp();
+    if (add) {
+      Value remapped = rewriter.getRemappedValue(biasTensor);
+      if (!remapped)
+        add = {};
+      else
+        bias =
+            toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, remapped));
+    }
+    if (add)
+      flags |= kHasBias;
+    Value alpha = arith::ConstantOp::create(rewriter, loc,
+                                            rewriter.getF32FloatAttr(1.0f));
+    Value result = emitCall(
+        rewriter, loc, kMatMulFn, resultType, sizes, {a, w}, bias,
+        {i64(rewriter, loc, (*sites)++), i64(rewriter, loc, flags), alpha});
+    if (add)
+      rewriter.replaceOp(add, result);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  int64_t *sites;
+};
+
+/// Output size of a spatial dim whose size is dynamic: ONNX's rule on the
+/// input size `in` (index), for a static kernel extent.
+Value spatialOutSize(OpBuilder &b, Location loc, Value in, const WindowDim &w,
+                     AutoPad autoPad) {
+  Value stride = arith::ConstantIndexOp::create(b, loc, w.stride);
+  if (autoPad == AutoPad::SameUpper || autoPad == AutoPad::SameLower)
+    return arith::CeilDivSIOp::create(b, loc, in, stride);
+  int64_t pads = autoPad == AutoPad::Valid ? 0 : w.padBegin + w.padEnd;
+  Value span = arith::AddIOp::create(
+      b, loc, in, arith::ConstantIndexOp::create(b, loc, pads - w.extent()));
+  Value steps = arith::FloorDivSIOp::create(b, loc, span, stride);
+  return arith::AddIOp::create(b, loc, steps,
+                               arith::ConstantIndexOp::create(b, loc, 1));
+}
+
+struct ConvCall : OpConversionPattern<ConvOp> {
+  ConvCall(const TypeConverter &converter, MLIRContext *ctx, int64_t *sites)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), sites(sites) {}
+
+  LogicalResult
+  matchAndRewrite(ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    int64_t rank = resultType.getRank();
+    std::optional<AutoPad> autoPad = parseAutoPad(op.getAutoPad());
+    if (!isF32Tensor(resultType) || !isF32Tensor(op.getInput().getType()) ||
+        !isF32Tensor(wType) ||
+        (op.getBias() && !isF32Tensor(op.getBias().getType())) ||
+        (rank != 3 && rank != 4) || !autoPad || !inModelFunction(op))
+      return rewriter.notifyMatchFailure(op, "not an f32 1-D/2-D model conv");
+    // Output sizes computed here need static kernel sizes.
+    for (int64_t i = 2; i < rank; ++i)
+      if (resultType.isDynamicDim(i) && wType.isDynamicDim(i))
+        return rewriter.notifyMatchFailure(op, "dynamic kernel size");
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput(), w = adaptor.getWeight();
+    int64_t k = rank - 2;
+    // Parameters of the H and W dims; a 1-D convolution has a unit H.
+    SmallVector<int64_t> strides(op.getStrides()), dilations(op.getDilations());
+    SmallVector<int64_t> padBegin(op.getPads().take_front(k));
+    SmallVector<int64_t> padEnd(op.getPads().drop_front(k));
+    if (*autoPad != AutoPad::NotSet)
+      padBegin.assign(k, 0), padEnd.assign(k, 0);
+
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!resultType.isDynamicDim(i))
+        continue;
+      if (i == 0) {
+        sizes.push_back(tensor::DimOp::create(rewriter, loc, x, 0));
+      } else if (i == 1) {
+        sizes.push_back(tensor::DimOp::create(rewriter, loc, w, 0));
+      } else {
+        int64_t s = i - 2;
+        WindowDim dim{wType.getDimSize(i), strides[s], dilations[s],
+                      padBegin[s], padEnd[s]};
+        Value in = tensor::DimOp::create(rewriter, loc, x, i);
+        sizes.push_back(spatialOutSize(rewriter, loc, in, dim, *autoPad));
+      }
+    }
+    if (k == 1) {
+      strides.insert(strides.begin(), 1);
+      dilations.insert(dilations.begin(), 1);
+      padBegin.insert(padBegin.begin(), 0);
+      padEnd.insert(padEnd.begin(), 0);
+    }
+    int64_t flags = 0;
+    if (matchPattern(op.getWeight(), m_Constant()))
+      flags |= kConstWeights;
+    if (*autoPad == AutoPad::SameUpper)
+      flags |= kSameUpper;
+    if (*autoPad == AutoPad::SameLower)
+      flags |= kSameLower;
+    Value bias;
+    if (Value b = adaptor.getBias()) {
+      flags |= kHasBias;
+      bias = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, b));
+    }
+    Value xBuf = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, x));
+    Value wBuf = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, w));
+    SmallVector<Value> scalars = {i64(rewriter, loc, (*sites)++),
+                                  i64(rewriter, loc, flags),
+                                  i64(rewriter, loc, op.getGroup())};
+    for (ArrayRef<int64_t> values :
+         {ArrayRef<int64_t>(strides), ArrayRef<int64_t>(dilations)})
+      for (int64_t v : values)
+        scalars.push_back(i64(rewriter, loc, v));
+    for (int64_t v : {padBegin[0], padBegin[1], padEnd[0], padEnd[1]})
+      scalars.push_back(i64(rewriter, loc, v));
+    Value result = emitCall(rewriter, loc, kConvFn, resultType, sizes,
+                            {xBuf, wBuf}, bias, scalars);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  int64_t *sites;
+};
+
+/// Transposed convolution: like ConvCall, but SAME pads are resolved here
+/// (they do not depend on the input size: the output is input * stride) and
+/// the kernel derives the end pads from the result size.
+struct ConvTransposeCall : OpConversionPattern<ConvTransposeOp> {
+  ConvTransposeCall(const TypeConverter &converter, MLIRContext *ctx,
+                    int64_t *sites)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), sites(sites) {}
+
+  LogicalResult
+  matchAndRewrite(ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getType());
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    int64_t rank = resultType.getRank();
+    std::optional<AutoPad> autoPad = parseAutoPad(op.getAutoPad());
+    if (!isF32Tensor(resultType) || !isF32Tensor(op.getInput().getType()) ||
+        !isF32Tensor(wType) ||
+        (op.getBias() && !isF32Tensor(op.getBias().getType())) ||
+        (rank != 3 && rank != 4) || !autoPad || !inModelFunction(op))
+      return rewriter.notifyMatchFailure(op, "not an f32 1-D/2-D conv");
+    for (int64_t i = 1; i < rank; ++i)
+      if (wType.isDynamicDim(i))
+        return rewriter.notifyMatchFailure(op, "dynamic kernel size");
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput(), w = adaptor.getWeight();
+    int64_t k = rank - 2, group = op.getGroup();
+    SmallVector<int64_t> strides(op.getStrides()), dilations(op.getDilations());
+    SmallVector<int64_t> padBegin, padEnd;
+    for (int64_t i = 0; i < k; ++i) {
+      int64_t ext = dilations[i] * (wType.getDimSize(i + 2) - 1) + 1;
+      int64_t outPad = op.getOutputPadding()[i], pb = 0, pe = 0;
+      if (*autoPad == AutoPad::NotSet) {
+        pb = op.getPads()[i];
+        pe = op.getPads()[k + i];
+      } else if (*autoPad != AutoPad::Valid) {
+        int64_t total = std::max<int64_t>(outPad + ext - strides[i], 0);
+        pb = *autoPad == AutoPad::SameUpper ? total / 2 : total - total / 2;
+        pe = total - pb;
+      }
+      padBegin.push_back(pb);
+      padEnd.push_back(pe);
+    }
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!resultType.isDynamicDim(i))
+        continue;
+      if (i == 0) {
+        sizes.push_back(tensor::DimOp::create(rewriter, loc, x, 0));
+      } else if (i == 1) {
+        sizes.push_back(arith::ConstantIndexOp::create(
+            rewriter, loc, wType.getDimSize(1) * group));
+      } else {
+        int64_t s = i - 2;
+        Value in = tensor::DimOp::create(rewriter, loc, x, i);
+        Value stride =
+            arith::ConstantIndexOp::create(rewriter, loc, strides[s]);
+        Value scaled = arith::MulIOp::create(rewriter, loc, in, stride);
+        if (*autoPad == AutoPad::SameUpper || *autoPad == AutoPad::SameLower) {
+          sizes.push_back(scaled);
+          continue;
+        }
+        int64_t ext = dilations[s] * (wType.getDimSize(i) - 1) + 1;
+        int64_t rest = op.getOutputPadding()[s] + ext - padBegin[s] -
+                       padEnd[s] - strides[s];
+        sizes.push_back(arith::AddIOp::create(
+            rewriter, loc, scaled,
+            arith::ConstantIndexOp::create(rewriter, loc, rest)));
+      }
+    }
+    if (k == 1) {
+      strides.insert(strides.begin(), 1);
+      dilations.insert(dilations.begin(), 1);
+      padBegin.insert(padBegin.begin(), 0);
+    }
+    int64_t flags =
+        matchPattern(op.getWeight(), m_Constant()) ? kConstWeights : 0;
+    Value bias;
+    if (Value b = adaptor.getBias()) {
+      flags |= kHasBias;
+      bias = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, b));
+    }
+    Value xBuf = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, x));
+    Value wBuf = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, w));
+    SmallVector<Value> scalars = {i64(rewriter, loc, (*sites)++),
+                                  i64(rewriter, loc, flags),
+                                  i64(rewriter, loc, group)};
+    for (ArrayRef<int64_t> values :
+         {ArrayRef<int64_t>(strides), ArrayRef<int64_t>(dilations),
+          ArrayRef<int64_t>(padBegin)})
+      for (int64_t v : values)
+        scalars.push_back(i64(rewriter, loc, v));
+    Value result = emitCall(rewriter, loc, kConvTransposeFn, resultType, sizes,
+                            {xBuf, wBuf}, bias, scalars);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  int64_t *sites;
+};
+
+/// Max pooling without indices (average pooling's loops measured faster than
+/// ONNX Runtime already). The result buffer is the only operand after the
+/// input; no bias.
+struct MaxPoolCall : OpConversionPattern<PoolOp> {
+  MaxPoolCall(const TypeConverter &converter, MLIRContext *ctx, int64_t *sites)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), sites(sites) {}
+
+  LogicalResult
+  matchAndRewrite(PoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto resultType = cast<RankedTensorType>(op.getResult().getType());
+    int64_t rank = resultType.getRank();
+    std::optional<AutoPad> autoPad = parseAutoPad(op.getAutoPad());
+    if (op.getKind() != "max" || op.getIndices() || !isF32Tensor(resultType) ||
+        !isF32Tensor(op.getInput().getType()) || (rank != 3 && rank != 4) ||
+        !autoPad || !inModelFunction(op))
+      return rewriter.notifyMatchFailure(op, "not an f32 1-D/2-D max pool");
+    int64_t k = rank - 2;
+    for (int64_t i = 2; i < rank; ++i)
+      if (resultType.isDynamicDim(i) && op.getCeilMode())
+        return rewriter.notifyMatchFailure(op, "ceil_mode on dynamic dims");
+    Location loc = op.getLoc();
+    Value x = adaptor.getInput();
+    SmallVector<int64_t> kernel(op.getKernelShape()), strides(op.getStrides()),
+        dilations(op.getDilations());
+    SmallVector<int64_t> padBegin(op.getPads().take_front(k));
+    SmallVector<int64_t> padEnd(op.getPads().drop_front(k));
+    if (*autoPad != AutoPad::NotSet)
+      padBegin.assign(k, 0), padEnd.assign(k, 0);
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (!resultType.isDynamicDim(i))
+        continue;
+      if (i < 2) {
+        sizes.push_back(tensor::DimOp::create(rewriter, loc, x, i));
+        continue;
+      }
+      int64_t s = i - 2;
+      WindowDim dim{kernel[s], strides[s], dilations[s], padBegin[s],
+                    padEnd[s]};
+      Value in = tensor::DimOp::create(rewriter, loc, x, i);
+      sizes.push_back(spatialOutSize(rewriter, loc, in, dim, *autoPad));
+    }
+    if (k == 1) {
+      for (SmallVector<int64_t> *v : {&kernel, &strides, &dilations})
+        v->insert(v->begin(), 1);
+      padBegin.insert(padBegin.begin(), 0);
+    }
+    int64_t flags = *autoPad == AutoPad::SameUpper   ? kSameUpper
+                    : *autoPad == AutoPad::SameLower ? kSameLower
+                                                     : 0;
+    Value xBuf = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, x));
+    SmallVector<Value> scalars = {i64(rewriter, loc, (*sites)++),
+                                  i64(rewriter, loc, flags)};
+    for (ArrayRef<int64_t> values :
+         {ArrayRef<int64_t>(kernel), ArrayRef<int64_t>(strides),
+          ArrayRef<int64_t>(dilations), ArrayRef<int64_t>(padBegin)})
+      for (int64_t v : values.take_front(2))
+        scalars.push_back(i64(rewriter, loc, v));
+    auto allocType =
+        MemRefType::get(resultType.getShape(), resultType.getElementType());
+    Value alloc = memref::AllocOp::create(rewriter, loc, allocType, sizes,
+                                          rewriter.getI64IntegerAttr(64));
+    SmallVector<Value> args = {xBuf, toUnranked(rewriter, loc, alloc)};
+    args.append(scalars);
+    func::CallOp::create(rewriter, loc, kMaxPoolFn, TypeRange{}, args);
+    rewriter.replaceOp(op, bufferization::ToTensorOp::create(
+                               rewriter, loc, resultType, alloc,
+                               /*restrict=*/true, /*writable=*/true)
+                               .getResult());
+    return success();
+  }
+
+  int64_t *sites;
+};
+
+} // namespace
+
+void blade::detail::declareLibraryCalls(ModuleOp module) {
+  OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+  Type mem = UnrankedMemRefType::get(b.getF32Type(), 0);
+  Type i64Type = b.getI64Type();
+  auto declare = [&](StringRef name, SmallVector<Type> inputs) {
+    if (module.lookupSymbol(name))
+      return;
+    auto fn = func::FuncOp::create(b, module.getLoc(), name,
+                                   b.getFunctionType(inputs, {}));
+    fn.setPrivate();
+    fn->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(), b.getUnitAttr());
+  };
+  declare(kMatMulFn, {mem, mem, mem, mem, i64Type, i64Type, b.getF32Type()});
+  SmallVector<Type> conv = {mem, mem, mem, mem};
+  conv.append(11, i64Type);
+  declare(kConvFn, conv);
+  SmallVector<Type> convT = {mem, mem, mem, mem};
+  convT.append(9, i64Type);
+  declare(kConvTransposeFn, convT);
+  SmallVector<Type> pool = {mem, mem};
+  pool.append(10, i64Type);
+  declare(kMaxPoolFn, pool);
+}
+
+void blade::detail::removeUnusedLibraryCalls(ModuleOp module) {
+  for (StringRef name : {kMatMulFn, kConvFn, kConvTransposeFn, kMaxPoolFn})
+    if (auto fn = module.lookupSymbol<func::FuncOp>(name))
+      if (fn.isExternal() && SymbolTable::symbolKnownUseEmpty(fn, module))
+        fn.erase();
+}
+
+void blade::detail::populateLibraryCallPatterns(const TypeConverter &converter,
+                                                RewritePatternSet &patterns,
+                                                int64_t *sites) {
+  patterns.add<MatMulCall, ConvCall, ConvTransposeCall, MaxPoolCall>(
+      converter, patterns.getContext(), sites);
+}

@@ -1,0 +1,113 @@
+//===- Dnnl.cpp - Shared pieces of the oneDNN kernels ---------------------===//
+
+#include "Dnnl.h"
+#include "ThreadPool.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <stdexcept>
+
+namespace blade::rt::dnnl_kernels {
+
+int64_t Operand::numElements() const {
+  int64_t n = 1;
+  for (int64_t s : sizes)
+    n *= s;
+  return n;
+}
+
+Operand decode(const BladeUnrankedMemRef *m) {
+  if (!m || !m->descriptor || m->rank < 0 || m->rank > 12)
+    throw std::invalid_argument("malformed memref operand");
+  const int64_t *words = static_cast<const int64_t *>(m->descriptor);
+  Operand op;
+  float *aligned = reinterpret_cast<float *>(words[1]);
+  op.data = aligned + words[2];
+  op.sizes.assign(words + 3, words + 3 + m->rank);
+  op.strides.assign(words + 3 + m->rank, words + 3 + 2 * m->rank);
+  return op;
+}
+
+dnnl::memory::desc plainDesc(const std::vector<int64_t> &sizes,
+                             const std::vector<int64_t> &strides) {
+  dnnl::memory::dims dims(sizes.begin(), sizes.end());
+  dnnl::memory::dims st(strides.begin(), strides.end());
+  // A unit dim's stride is arbitrary in MLIR; give it the dense one.
+  int64_t dense = 1;
+  for (int64_t i = static_cast<int64_t>(dims.size()) - 1; i >= 0; --i) {
+    if (dims[i] == 1)
+      st[i] = dense;
+    dense = std::max<int64_t>(dense, st[i] * dims[i]);
+  }
+  return dnnl::memory::desc(dims, dnnl::memory::data_type::f32, st);
+}
+
+dnnl::engine &engine() {
+  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
+  return e;
+}
+
+dnnl::stream &stream() {
+  thread_local dnnl::stream s(engine());
+  return s;
+}
+
+namespace {
+struct ScratchBuffers {
+  struct Buffer {
+    void *data = nullptr;
+    size_t size = 0;
+  } buffers[4];
+  ~ScratchBuffers() {
+    for (Buffer &b : buffers)
+      std::free(b.data);
+  }
+};
+} // namespace
+
+void *scratch(unsigned slot, size_t bytes) {
+  thread_local ScratchBuffers state;
+  auto &b = state.buffers[slot];
+  if (bytes > b.size) {
+    std::free(b.data);
+    size_t size = (bytes + 63) / 64 * 64;
+    b.data = std::aligned_alloc(64, size);
+    if (!b.data) {
+      b.size = 0;
+      throw std::bad_alloc();
+    }
+    b.size = size;
+  }
+  return b.data;
+}
+
+KernelThreads::KernelThreads(int64_t macs) {
+  constexpr int64_t kMinMacsPerThread = int64_t(1) << 20;
+  threads = static_cast<int>(
+      std::clamp<int64_t>(macs / kMinMacsPerThread, 1, currentThreads()));
+  if (threads != currentThreads())
+    omp_set_num_threads(threads);
+}
+
+KernelThreads::~KernelThreads() {
+  if (threads != currentThreads())
+    omp_set_num_threads(currentThreads());
+}
+
+dnnl::primitive_attr baseAttr() {
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  return attr;
+}
+
+void execute(const dnnl::primitive &p, const dnnl::primitive_desc_base &pd,
+             std::unordered_map<int, dnnl::memory> args) {
+  dnnl::memory::desc pad = pd.scratchpad_desc();
+  if (pad.get_size() > 0)
+    args.emplace(DNNL_ARG_SCRATCHPAD,
+                 dnnl::memory(pad, engine(), scratch(PadSlot, pad.get_size())));
+  p.execute(stream(), args);
+  stream().wait();
+}
+
+} // namespace blade::rt::dnnl_kernels

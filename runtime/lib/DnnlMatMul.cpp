@@ -1,0 +1,123 @@
+//===- DnnlMatMul.cpp - f32 matrix products on oneDNN ---------------------===//
+//
+// blade_rt_matmul_f32: one oneDNN matmul primitive per call site and operand
+// layout, cached in the model's KernelCache. Operands keep their strides
+// (transposed views need no copy); constant weights are reordered once into
+// the layout the primitive prefers.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dnnl.h"
+
+#include <cstring>
+
+using namespace blade::rt;
+using namespace blade::rt::dnnl_kernels;
+
+namespace {
+
+struct MatMulEntry {
+  dnnl::matmul::primitive_desc pd;
+  dnnl::matmul prim;
+  /// Constant weights in the primitive's layout, or empty.
+  dnnl::memory packedWeights;
+};
+
+/// Prepends unit dims until `op` has rank `rank`.
+void padRank(Operand &op, int64_t rank) {
+  while (op.rank() < rank) {
+    op.sizes.insert(op.sizes.begin(), 1);
+    op.strides.insert(op.strides.begin(), 0);
+  }
+}
+
+} // namespace
+
+void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
+                                     Operand C, int64_t site, int64_t flags,
+                                     float alpha) {
+  bool hasBias = flags & BLADE_KERNEL_HAS_BIAS;
+  bool constWeights = flags & BLADE_KERNEL_CONST_WEIGHTS;
+  int64_t rank = C.rank();
+  if (rank < 2 || A.rank() < 2 || B.rank() < 2 || A.rank() > rank ||
+      B.rank() > rank || (hasBias && Bias.rank() > rank))
+    throw std::invalid_argument("operand ranks do not fit a matrix product");
+  padRank(A, rank);
+  padRank(B, rank);
+  if (hasBias)
+    padRank(Bias, rank);
+  if (C.numElements() == 0)
+    return;
+  if (A.sizes[rank - 1] == 0) {
+    // Empty sums: zeros (the lowering fuses no bias into such products).
+    if (C.numElements() != C.sizes[0] * C.strides[0])
+      throw std::invalid_argument("empty product into a strided result");
+    std::memset(C.data, 0, C.numElements() * sizeof(float));
+    return;
+  }
+
+  int64_t macs = C.numElements() * A.sizes[rank - 1];
+  KernelThreads threads(macs);
+  KeyBuilder key("mm");
+  key.add(site).add(threads.count()).add(flags).add(A.sizes).add(A.strides);
+  key.add(B.sizes).add(B.strides).add(C.sizes).add(C.strides);
+  int32_t alphaBits;
+  std::memcpy(&alphaBits, &alpha, sizeof(alpha));
+  key.add(alphaBits);
+  if (hasBias)
+    key.add(Bias.sizes).add(Bias.strides);
+  if (constWeights)
+    key.add(reinterpret_cast<intptr_t>(B.data));
+
+  dnnl::memory::desc aDesc = plainDesc(A.sizes, A.strides);
+  dnnl::memory::desc bDesc = plainDesc(B.sizes, B.strides);
+  dnnl::memory::desc cDesc = plainDesc(C.sizes, C.strides);
+  dnnl::memory::desc biasDesc =
+      hasBias ? plainDesc(Bias.sizes, Bias.strides) : dnnl::memory::desc();
+  std::shared_ptr<MatMulEntry> entry = cached<MatMulEntry>(key.str(), [&]() {
+    auto e = std::make_shared<MatMulEntry>();
+    dnnl::memory::desc wantB =
+        constWeights
+            ? dnnl::memory::desc(bDesc.dims(), dnnl::memory::data_type::f32,
+                                 dnnl::memory::format_tag::any)
+            : bDesc;
+    dnnl::primitive_attr attr = baseAttr();
+    if (alpha != 1.0f)
+      attr.set_output_scales(0, {alpha});
+    dnnl::matmul::desc desc =
+        hasBias ? dnnl::matmul::desc(aDesc, wantB, biasDesc, cDesc)
+                : dnnl::matmul::desc(aDesc, wantB, cDesc);
+    e->pd = dnnl::matmul::primitive_desc(desc, attr, engine());
+    e->prim = dnnl::matmul(e->pd);
+    if (constWeights && e->pd.weights_desc() != bDesc) {
+      e->packedWeights = dnnl::memory(e->pd.weights_desc(), engine());
+      dnnl::memory user(bDesc, engine(), B.data);
+      dnnl::reorder::primitive_desc rpd(engine(), bDesc, engine(),
+                                        e->pd.weights_desc(), baseAttr());
+      execute(dnnl::reorder(rpd), rpd,
+              {{DNNL_ARG_FROM, user}, {DNNL_ARG_TO, e->packedWeights}});
+    }
+    return e;
+  });
+
+  std::unordered_map<int, dnnl::memory> args = {
+      {DNNL_ARG_SRC, dnnl::memory(aDesc, engine(), A.data)},
+      {DNNL_ARG_DST, dnnl::memory(cDesc, engine(), C.data)}};
+  if (entry->packedWeights)
+    args.emplace(DNNL_ARG_WEIGHTS, entry->packedWeights);
+  else
+    args.emplace(DNNL_ARG_WEIGHTS, dnnl::memory(bDesc, engine(), B.data));
+  if (hasBias)
+    args.emplace(DNNL_ARG_BIAS, dnnl::memory(biasDesc, engine(), Bias.data));
+  execute(entry->prim, entry->pd, std::move(args));
+}
+
+extern "C" void _mlir_ciface_blade_rt_matmul_f32(
+    BladeUnrankedMemRef *a, BladeUnrankedMemRef *b, BladeUnrankedMemRef *bias,
+    BladeUnrankedMemRef *c, int64_t site, int64_t flags, float alpha) {
+  guarded("matmul (oneDNN)", [&] {
+    matmul(decode(a), decode(b),
+           (flags & BLADE_KERNEL_HAS_BIAS) ? decode(bias) : Operand(),
+           decode(c), site, flags, alpha);
+  });
+}

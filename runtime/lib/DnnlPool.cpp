@@ -1,0 +1,86 @@
+//===- DnnlPool.cpp - f32 2-D max pooling on oneDNN -----------------------===//
+//
+// blade_rt_maxpool2d_f32: one oneDNN pooling primitive per call site and
+// operand layout, cached in the model's KernelCache. It runs on NCHW directly:
+// oneDNN's NCHW max pooling matched ONNX Runtime (0.16 ms for 3x3/2 over
+// 64x112x112) where Blade's loops took 0.83 ms and reorders into the blocked
+// layout would cost more than they save.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Dnnl.h"
+
+#include <algorithm>
+
+using namespace blade::rt;
+using namespace blade::rt::dnnl_kernels;
+
+namespace {
+
+struct PoolEntry {
+  dnnl::pooling_v2_forward::primitive_desc pd;
+  dnnl::pooling_v2_forward prim;
+};
+
+void maxPool(BladeUnrankedMemRef *x, BladeUnrankedMemRef *y, int64_t site,
+             int64_t flags, const int64_t (&params)[10]) {
+  Operand X = decode(x), Y = decode(y);
+  if (X.rank() != Y.rank() || (X.rank() != 3 && X.rank() != 4))
+    throw std::invalid_argument("operands do not fit a 1-D or 2-D pooling");
+  if (X.rank() == 3) {
+    for (Operand *op : {&X, &Y}) {
+      op->sizes.insert(op->sizes.begin() + 2, 1);
+      op->strides.insert(op->strides.begin() + 2, 0);
+    }
+  }
+  if (Y.numElements() == 0)
+    return;
+  dnnl::memory::dims kernel = {params[0], params[1]};
+  dnnl::memory::dims strides = {params[2], params[3]};
+  dnnl::memory::dims dilations = {params[4] - 1, params[5] - 1};
+  dnnl::memory::dims padL = {params[6], params[7]};
+  dnnl::memory::dims padR(2);
+  for (int i = 0; i < 2; ++i) {
+    int64_t in = X.sizes[2 + i], out = Y.sizes[2 + i];
+    int64_t extent = params[4 + i] * (kernel[i] - 1) + 1;
+    int64_t total = (out - 1) * strides[i] + extent - in;
+    if (flags & (BLADE_KERNEL_SAME_UPPER | BLADE_KERNEL_SAME_LOWER)) {
+      total = std::max<int64_t>(total, 0);
+      padL[i] = (flags & BLADE_KERNEL_SAME_UPPER) ? total / 2 : (total + 1) / 2;
+    }
+    // The end pad that yields the given output size (ceil_mode's last
+    // window included); windows never read the padding as values.
+    padR[i] = std::max<int64_t>(total - padL[i], 0);
+  }
+  KernelThreads threads(Y.numElements() * kernel[0] * kernel[1] / 4);
+  KeyBuilder key("maxpool");
+  key.add(site).add(threads.count()).add(X.sizes).add(X.strides);
+  key.add(Y.sizes).add(Y.strides).add(kernel).add(strides).add(dilations);
+  key.add(padL).add(padR);
+  dnnl::memory::desc xDesc = plainDesc(X.sizes, X.strides);
+  dnnl::memory::desc yDesc = plainDesc(Y.sizes, Y.strides);
+  std::shared_ptr<PoolEntry> entry = cached<PoolEntry>(key.str(), [&]() {
+    auto e = std::make_shared<PoolEntry>();
+    dnnl::pooling_v2_forward::desc desc(
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::pooling_max, xDesc,
+        yDesc, strides, kernel, dilations, padL, padR);
+    e->pd =
+        dnnl::pooling_v2_forward::primitive_desc(desc, baseAttr(), engine());
+    e->prim = dnnl::pooling_v2_forward(e->pd);
+    return e;
+  });
+  execute(entry->prim, entry->pd,
+          {{DNNL_ARG_SRC, dnnl::memory(xDesc, engine(), X.data)},
+           {DNNL_ARG_DST, dnnl::memory(yDesc, engine(), Y.data)}});
+}
+
+} // namespace
+
+extern "C" void _mlir_ciface_blade_rt_maxpool2d_f32(
+    BladeUnrankedMemRef *x, BladeUnrankedMemRef *y, int64_t site, int64_t flags,
+    int64_t kernelH, int64_t kernelW, int64_t strideH, int64_t strideW,
+    int64_t dilationH, int64_t dilationW, int64_t padTop, int64_t padLeft) {
+  const int64_t params[10] = {kernelH,   kernelW, strideH, strideW, dilationH,
+                              dilationW, padTop,  padLeft, 0,       0};
+  guarded("maxpool2d (oneDNN)", [&] { maxPool(x, y, site, flags, params); });
+}

@@ -1,0 +1,166 @@
+// RUN: blade-opt %s -split-input-file -blade-lower-to-linalg | FileCheck %s
+// RUN: blade-opt %s -split-input-file -blade-lower-to-linalg='library-calls=false' | FileCheck %s --check-prefix=LOOPS
+
+// f32 matmul: operands as read-only strided buffers cast to unranked
+// memrefs, a fresh result buffer, constant weights flagged (2), site 0.
+
+// CHECK-LABEL: func.func private @blade_rt_matmul_f32
+// CHECK-SAME: (memref<*xf32>, memref<*xf32>, memref<*xf32>, memref<*xf32>, i64, i64, f32)
+// CHECK-SAME: attributes {llvm.emit_c_interface}
+// CHECK-NOT: @blade_rt_conv2d_f32
+// CHECK-LABEL: func.func @matmul_const
+// CHECK-SAME: (%[[X:.+]]: tensor<?x16xf32>)
+// CHECK-DAG: %[[W:.+]] = arith.constant dense<{{.+}}> : tensor<16x4xf32>
+// CHECK-DAG: %[[XB:.+]] = bufferization.to_buffer %[[X]] read_only : tensor<?x16xf32> to memref<?x16xf32, strided<[?, ?], offset: ?>>
+// CHECK-DAG: %[[XU:.+]] = memref.cast %[[XB]] : memref<?x16xf32, strided<[?, ?], offset: ?>> to memref<*xf32>
+// CHECK-DAG: %[[WB:.+]] = bufferization.to_buffer %[[W]] read_only
+// CHECK-DAG: %[[WU:.+]] = memref.cast %[[WB]] : memref<16x4xf32, strided<[?, ?], offset: ?>> to memref<*xf32>
+// CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
+// CHECK-DAG: %[[M:.+]] = tensor.dim %[[X]], %[[C0]]
+// CHECK-DAG: %[[SITE:.+]] = arith.constant 0 : i64
+// CHECK-DAG: %[[FLAGS:.+]] = arith.constant 2 : i64
+// CHECK: %[[OUT:.+]] = memref.alloc(%[[M]]) {alignment = 64 : i64} : memref<?x4xf32>
+// CHECK: %[[OU:.+]] = memref.cast %[[OUT]] : memref<?x4xf32> to memref<*xf32>
+// CHECK: call @blade_rt_matmul_f32(%[[XU]], %[[WU]], %[[OU]], %[[OU]], %[[SITE]], %[[FLAGS]], %{{.+}})
+// CHECK: %[[R:.+]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<?x4xf32> to tensor<?x4xf32>
+// CHECK: return %[[R]]
+// LOOPS-LABEL: func.func @matmul_const
+// LOOPS: linalg.matmul
+// LOOPS-NOT: call
+func.func @matmul_const(%x: tensor<?x16xf32>) -> tensor<?x4xf32> {
+  %w = blade.constant dense<1.0> : tensor<16x4xf32>
+  %0 = blade.matmul %x, %w : (tensor<?x16xf32>, tensor<16x4xf32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}
+
+// -----
+
+// A transpose of the two inner dims is passed as a transposed view; a bias
+// added to the product is fused (flags 1: has bias, weights not constant).
+
+// CHECK-LABEL: func.func @matmul_transposed_bias
+// CHECK-SAME: (%[[Q:.+]]: tensor<2x7x8xf32>, %[[K:.+]]: tensor<2x9x8xf32>, %[[B:.+]]: tensor<9xf32>)
+// CHECK: %[[KB:.+]] = bufferization.to_buffer %[[K]] read_only
+// CHECK: %[[KT:.+]] = memref.transpose %[[KB]] (d0, d1, d2) -> (d0, d2, d1)
+// CHECK: %[[KU:.+]] = memref.cast %[[KT]] : memref<2x8x9xf32, strided<[?, ?, ?], offset: ?>> to memref<*xf32>
+// CHECK: %[[BB:.+]] = bufferization.to_buffer %[[B]] read_only
+// CHECK: %[[BU:.+]] = memref.cast %[[BB]]
+// CHECK: %[[FLAGS:.+]] = arith.constant 1 : i64
+// CHECK: %[[OUT:.+]] = memref.alloc() {alignment = 64 : i64} : memref<2x7x9xf32>
+// CHECK: %[[OU:.+]] = memref.cast %[[OUT]]
+// CHECK: call @blade_rt_matmul_f32(%{{.+}}, %[[KU]], %[[BU]], %[[OU]], %{{.+}}, %[[FLAGS]], %{{.+}})
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @matmul_transposed_bias(%q: tensor<2x7x8xf32>, %k: tensor<2x9x8xf32>, %b: tensor<9xf32>) -> tensor<2x7x9xf32> {
+  %kt = blade.transpose %k, [0, 2, 1] : (tensor<2x9x8xf32>) -> tensor<2x8x9xf32>
+  %0 = blade.matmul %q, %kt : (tensor<2x7x8xf32>, tensor<2x8x9xf32>) -> tensor<2x7x9xf32>
+  %1 = blade.add %0, %b : (tensor<2x7x9xf32>, tensor<9xf32>) -> tensor<2x7x9xf32>
+  return %1 : tensor<2x7x9xf32>
+}
+
+// -----
+
+// Integer matmuls keep the linalg lowering.
+
+// CHECK-LABEL: func.func @matmul_i32
+// CHECK-NOT: call
+// CHECK: linalg.matmul
+func.func @matmul_i32(%a: tensor<3x4xi32>, %b: tensor<4x5xi32>) -> tensor<3x5xi32> {
+  %0 = blade.matmul %a, %b : (tensor<3x4xi32>, tensor<4x5xi32>) -> tensor<3x5xi32>
+  return %0 : tensor<3x5xi32>
+}
+
+// -----
+
+// 2-D conv with dynamic batch and spatial dims: output sizes computed from
+// the input, the parameters as i64 scalars (site, flags = bias | constant
+// weights | SAME_UPPER = 7, group, strides, dilations, pads).
+
+// CHECK-LABEL: func.func private @blade_rt_conv2d_f32
+// CHECK-SAME: (memref<*xf32>, memref<*xf32>, memref<*xf32>, memref<*xf32>, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
+// CHECK-LABEL: func.func @conv_same
+// CHECK-SAME: (%[[X:.+]]: tensor<?x3x?x?xf32>)
+// CHECK-DAG: %[[N:.+]] = tensor.dim %[[X]], %{{.+}}
+// CHECK-DAG: %[[H:.+]] = tensor.dim %[[X]], %{{.+}}
+// CHECK-DAG: %[[OH:.+]] = arith.ceildivsi %[[H]], %{{.+}} : index
+// CHECK: %[[OUT:.+]] = memref.alloc(%[[N]], %[[OH]], %{{.+}}) {alignment = 64 : i64} : memref<?x8x?x?xf32>
+// CHECK: call @blade_rt_conv2d_f32(%{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}},
+// CHECK-SAME: %c0_i64, %c7_i64, %c1_i64, %c2_i64, %c2_i64_{{[0-9]+}}, %c1_i64_{{[0-9]+}}, %c1_i64_{{[0-9]+}},
+// CHECK-SAME: %c0_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}})
+// CHECK: bufferization.to_tensor %[[OUT]] restrict writable
+// LOOPS-LABEL: func.func @conv_same
+// LOOPS: linalg.generic
+// LOOPS-NOT: call
+func.func @conv_same(%x: tensor<?x3x?x?xf32>) -> tensor<?x8x?x?xf32> {
+  %w = blade.constant dense<0.5> : tensor<8x3x3x3xf32>
+  %b = blade.constant dense<0.25> : tensor<8xf32>
+  %0 = blade.conv %x, %w, %b {auto_pad = "SAME_UPPER", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<?x3x?x?xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<?x8x?x?xf32>
+  return %0 : tensor<?x8x?x?xf32>
+}
+
+// -----
+
+// A 1-D conv passes unit H parameters; explicit asymmetric pads, dilation,
+// groups, no bias (the result stands in for it).
+
+// CHECK-LABEL: func.func @conv_1d
+// CHECK: %[[OUT:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x4x7xf32>
+// CHECK: %[[OU:.+]] = memref.cast %[[OUT]]
+// CHECK: call @blade_rt_conv2d_f32(%{{[^,]+}}, %{{[^,]+}}, %[[OU]], %[[OU]],
+// flags 2 (constant weights), group 2, stride 1x1, dilation 1x2, pads
+// top 0, left 1, bottom 0, right 0.
+// CHECK-SAME: %c0_i64, %c2_i64, %c2_i64_1, %c1_i64, %c1_i64_2, %c1_i64_3, %c2_i64_4,
+// CHECK-SAME: %c0_i64_5, %c1_i64_6, %c0_i64_7, %c0_i64_8)
+func.func @conv_1d(%x: tensor<1x4x10xf32>) -> tensor<1x4x7xf32> {
+  %w = blade.constant dense<0.5> : tensor<4x2x3xf32>
+  %0 = blade.conv %x, %w {auto_pad = "NOTSET", dilations = array<i64: 2>, group = 2 : i64, pads = array<i64: 1, 0>, strides = array<i64: 1>} : (tensor<1x4x10xf32>, tensor<4x2x3xf32>) -> tensor<1x4x7xf32>
+  return %0 : tensor<1x4x7xf32>
+}
+
+// -----
+
+// Max pooling without indices: input and result only, then site, flags,
+// kernel, strides, dilations and begin pads of H and W (ceil_mode is in the
+// static result size). Average pooling keeps its loops.
+
+// CHECK-LABEL: func.func private @blade_rt_maxpool2d_f32
+// CHECK-SAME: (memref<*xf32>, memref<*xf32>, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
+// CHECK-LABEL: func.func @maxpool
+// CHECK: %[[OUT:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x2x3x4xf32>
+// CHECK: %[[OU:.+]] = memref.cast %[[OUT]]
+// CHECK: call @blade_rt_maxpool2d_f32(%{{[^,]+}}, %[[OU]],
+// CHECK-SAME: %c0_i64, %c0_i64_{{[0-9]+}}, %c3_i64, %c2_i64, %c2_i64_{{[0-9]+}}, %c3_i64_{{[0-9]+}}, %c1_i64, %c1_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}}, %c1_i64_{{[0-9]+}})
+// CHECK: linalg.generic
+// CHECK-NOT: call
+// CHECK: return
+func.func @maxpool(%x: tensor<1x2x6x9xf32>) -> (tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>) {
+  %0 = blade.pool %x {auto_pad = "NOTSET", ceil_mode = true, count_include_pad = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 2>, kind = "max", p = 2 : i64, pads = array<i64: 0, 1, 1, 0>, strides = array<i64: 2, 3>} : (tensor<1x2x6x9xf32>) -> tensor<1x2x3x4xf32>
+  %1 = blade.pool %x {auto_pad = "NOTSET", ceil_mode = true, count_include_pad = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 2>, kind = "avg", p = 2 : i64, pads = array<i64: 0, 1, 1, 0>, strides = array<i64: 2, 3>} : (tensor<1x2x6x9xf32>) -> tensor<1x2x3x4xf32>
+  return %0, %1 : tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>
+}
+
+// -----
+
+// Transposed convolution: SAME_UPPER pads resolved at compile time (total
+// max(output_padding + extent - stride, 0) = 1: begin 0), dynamic output
+// sizes input * stride, then site, flags (bias | constant weights), group,
+// strides, dilations and begin pads.
+
+// CHECK-LABEL: func.func private @blade_rt_conv_transpose2d_f32
+// CHECK-SAME: (memref<*xf32>, memref<*xf32>, memref<*xf32>, memref<*xf32>, i64, i64, i64, i64, i64, i64, i64, i64, i64)
+// CHECK-LABEL: func.func @conv_transpose
+// CHECK-SAME: (%[[X:.+]]: tensor<?x4x?x?xf32>)
+// CHECK: tensor.dim %[[X]]
+// CHECK: %[[H:.+]] = tensor.dim %[[X]], %{{.+}}
+// CHECK: %[[OH:.+]] = arith.muli %[[H]], %{{.+}} : index
+// CHECK: %[[OUT:.+]] = memref.alloc(%{{.+}}, %[[OH]], %{{.+}}) {alignment = 64 : i64} : memref<?x6x?x?xf32>
+// CHECK: call @blade_rt_conv_transpose2d_f32(%{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}},
+// CHECK-SAME: %c0_i64, %c3_i64, %c2_i64, %c2_i64_{{[0-9]+}}, %c2_i64_{{[0-9]+}}, %c1_i64, %c1_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}})
+// LOOPS-LABEL: func.func @conv_transpose
+// LOOPS-NOT: call
+func.func @conv_transpose(%x: tensor<?x4x?x?xf32>) -> tensor<?x6x?x?xf32> {
+  %w = blade.constant dense<0.5> : tensor<4x3x3x3xf32>
+  %b = blade.constant dense<0.25> : tensor<6xf32>
+  %0 = blade.conv_transpose %x, %w, %b {auto_pad = "SAME_UPPER", dilations = array<i64: 1, 1>, group = 2 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<?x4x?x?xf32>, tensor<4x3x3x3xf32>, tensor<6xf32>) -> tensor<?x6x?x?xf32>
+  return %0 : tensor<?x6x?x?xf32>
+}

@@ -1,0 +1,297 @@
+#!/usr/bin/env python3
+"""Numerics of the oneDNN library calls through blade-run, against numpy.
+
+Each case is a small ONNX text model (MatMul, Gemm, Conv, ConvTranspose, MaxPool) with dynamic batch
+dims, run at two batch sizes through `blade-run` twice: with the default
+lowering (f32 MatMul/Gemm/Conv call oneDNN kernels) and with
+`--no-library-calls` (Blade's own loops). Both must match a numpy reference
+within rtol 1e-4 / atol 1e-5.
+
+    test/kernels/library_calls.py --blade-run build/bin/blade-run --work DIR
+
+Prints one line per case and run, "PASS: ..." last; exits 1 on a mismatch.
+"""
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+
+RTOL, ATOL = 1e-4, 1e-5
+
+
+def fmt_tensor(name, arr):
+    dims = ", ".join(str(d) for d in arr.shape)
+    values = ", ".join(repr(float(v)) for v in arr.reshape(-1))
+    return f"float[{dims}] {name} = {{{values}}}"
+
+
+def model_text(inputs, output, consts, body):
+    """inputs/output: (name, dims) with dims as strings; consts: name->array."""
+    sig_in = ", ".join(f"float[{', '.join(d)}] {n}" for n, d in inputs)
+    sig_out = f"float[{', '.join(output[1])}] {output[0]}"
+    init = ", ".join(fmt_tensor(n, a) for n, a in consts.items())
+    init_line = f"<{init}>\n" if init else ""
+    return (f'<ir_version: 8, opset_import: ["" : 13]>\n'
+            f"case ({sig_in}) => ({sig_out})\n{init_line}{{\n  {body}\n}}\n")
+
+
+def rand(rng, *shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+# --- numpy references -------------------------------------------------------
+
+def conv_ref(x, w, b, strides, dilations, pads, group):
+    n, c, h, wd = x.shape
+    m, cg, kh, kw = w.shape
+    pt, pl, pb, pr = pads
+    xp = np.pad(x, ((0, 0), (0, 0), (pt, pb), (pl, pr)))
+    eh, ew = dilations[0] * (kh - 1) + 1, dilations[1] * (kw - 1) + 1
+    oh = (h + pt + pb - eh) // strides[0] + 1
+    ow = (wd + pl + pr - ew) // strides[1] + 1
+    y = np.zeros((n, m, oh, ow), np.float64)
+    mg = m // group
+    for g in range(group):
+        xs = xp[:, g * cg:(g + 1) * cg].astype(np.float64)
+        ws = w[g * mg:(g + 1) * mg].astype(np.float64)
+        for u in range(kh):
+            for v in range(kw):
+                patch = xs[:, :, u * dilations[0]:u * dilations[0] + strides[0] * (oh - 1) + 1:strides[0],
+                           v * dilations[1]:v * dilations[1] + strides[1] * (ow - 1) + 1:strides[1]]
+                y[:, g * mg:(g + 1) * mg] += np.einsum("nchw,mc->nmhw", patch, ws[:, :, u, v])
+    if b is not None:
+        y += b.reshape(1, -1, 1, 1)
+    return y.astype(np.float32)
+
+
+def conv_transpose_ref(x, w, b, strides, dilations, pads, out_pad, group):
+    n, c, h, wd = x.shape
+    cg, mg, kh, kw = c // group, w.shape[1], w.shape[2], w.shape[3]
+    full = [(h - 1) * strides[0] + dilations[0] * (kh - 1) + 1 + out_pad[0],
+            (wd - 1) * strides[1] + dilations[1] * (kw - 1) + 1 + out_pad[1]]
+    y = np.zeros((n, mg * group, full[0], full[1]), np.float64)
+    for g in range(group):
+        xs = x[:, g * cg:(g + 1) * cg].astype(np.float64)
+        for u in range(kh):
+            for v in range(kw):
+                y[:, g * mg:(g + 1) * mg,
+                  u * dilations[0]:u * dilations[0] + strides[0] * (h - 1) + 1:strides[0],
+                  v * dilations[1]:v * dilations[1] + strides[1] * (wd - 1) + 1:strides[1]] += np.einsum(
+                      "nchw,cm->nmhw", xs, w[g * cg:(g + 1) * cg, :, u, v].astype(np.float64))
+    pt, pl, pb, pr = pads
+    y = y[:, :, pt:full[0] - pb, pl:full[1] - pr]
+    if b is not None:
+        y += b.reshape(1, -1, 1, 1)
+    return y.astype(np.float32)
+
+
+def maxpool_ref(x, k, strides, dilations, pads, ceil):
+    n, c, h, w = x.shape
+    pt, pl, pb, pr = pads
+    out = []
+    for size, kk, s, d, p0, p1 in ((h, k[0], strides[0], dilations[0], pt, pb),
+                                   (w, k[1], strides[1], dilations[1], pl, pr)):
+        ext = d * (kk - 1) + 1
+        o = (size + p0 + p1 - ext) // s + 1
+        if ceil:
+            o = -(-(size + p0 + p1 - ext) // s) + 1
+            if (o - 1) * s >= size + p0:  # last window starts in the end padding
+                o -= 1
+        out.append(o)
+    big = np.full((n, c, h + pt + pb + 2 * max(k) * max(dilations), w + pl + pr + 2 * max(k) * max(dilations)),
+                  -np.inf, np.float32)
+    big[:, :, pt:pt + h, pl:pl + w] = x
+    y = np.full((n, c, out[0], out[1]), -np.inf, np.float32)
+    for u in range(k[0]):
+        for v in range(k[1]):
+            sl = big[:, :, u * dilations[0]:u * dilations[0] + strides[0] * (out[0] - 1) + 1:strides[0],
+                     v * dilations[1]:v * dilations[1] + strides[1] * (out[1] - 1) + 1:strides[1]]
+            y = np.maximum(y, sl)
+    return y
+
+
+def same_pads(in_size, k, s, d, upper):
+    out = -(-in_size // s)
+    total = max((out - 1) * s + d * (k - 1) + 1 - in_size, 0)
+    lo = total // 2 if upper else (total + 1) // 2
+    return lo, total - lo
+
+
+# --- cases ------------------------------------------------------------------
+
+def cases(rng):
+    """Yields (name, model text, {batch: (inputs dict, expected)})."""
+    def batched(make):
+        return {b: make(b) for b in (1, 3)}
+
+    # 2-D MatMul, constant weights.
+    w = rand(rng, 16, 12)
+    yield ("matmul_2d_const", model_text([("X", ["B", "16"])], ("Y", ["B", "12"]),
+                                         {"W": w}, "Y = MatMul(X, W)"),
+           batched(lambda b: (lambda x: ({"X": x}, x @ w))(rand(rng, b, 16))))
+    # Batched MatMul of two inputs (weights not constant).
+    yield ("matmul_batched", model_text([("X", ["B", "3", "5", "8"]), ("Z", ["B", "3", "8", "6"])],
+                                        ("Y", ["B", "3", "5", "6"]), {}, "Y = MatMul(X, Z)"),
+           batched(lambda b: (lambda x, z: ({"X": x, "Z": z}, x @ z))(
+               rand(rng, b, 3, 5, 8), rand(rng, b, 3, 8, 6))))
+    # Broadcast batch: [B, 1, 4, 8] x [3, 8, 5].
+    z = rand(rng, 3, 8, 5)
+    yield ("matmul_broadcast", model_text([("X", ["B", "1", "4", "8"])], ("Y", ["B", "3", "4", "5"]),
+                                          {"Z": z}, "Y = MatMul(X, Z)"),
+           batched(lambda b: (lambda x: ({"X": x}, x @ z))(rand(rng, b, 1, 4, 8))))
+    # Transposed operand (attention-style K^T) as a strided view.
+    yield ("matmul_transposed", model_text(
+        [("Q", ["B", "2", "7", "8"]), ("K", ["B", "2", "9", "8"])], ("Y", ["B", "2", "7", "9"]), {},
+        "KT = Transpose <perm = [0, 1, 3, 2]> (K)\n  Y = MatMul(Q, KT)"),
+           batched(lambda b: (lambda q, k: ({"Q": q, "K": k}, q @ k.transpose(0, 1, 3, 2)))(
+               rand(rng, b, 2, 7, 8), rand(rng, b, 2, 9, 8))))
+    # Gemm: transB with a bias (a Linear layer), transA/alpha/beta with a row bias.
+    wl, bl = rand(rng, 10, 16), rand(rng, 10)
+    yield ("gemm_linear", model_text([("X", ["B", "16"])], ("Y", ["B", "10"]), {"W": wl, "C": bl},
+                                     "Y = Gemm <transB = 1> (X, W, C)"),
+           batched(lambda b: (lambda x: ({"X": x}, x @ wl.T + bl))(rand(rng, b, 16))))
+    wa, ca = rand(rng, 6, 5), rand(rng, 1, 5)
+    yield ("gemm_transA_alpha_beta", model_text(
+        [("A", ["6", "B"])], ("Y", ["B", "5"]), {"W": wa, "C": ca},
+        "Y = Gemm <transA = 1, alpha = 0.5, beta = 2.0> (A, W, C)"),
+           batched(lambda b: (lambda a: ({"A": a}, 0.5 * (a.T @ wa) + 2.0 * ca))(rand(rng, 6, b))))
+
+    # Convolutions: groups, depthwise, strides, dilations, asymmetric pads, bias.
+    def conv_case(name, c, m, k, group, strides, dilations, pads, bias, hw=(9, 8), auto_pad=None,
+                  dynamic_hw=False):
+        w = rand(rng, m, c // group, *k)
+        b = rand(rng, m) if bias else None
+        attrs = [f"group = {group}", f"strides = [{strides[0]}, {strides[1]}]",
+                 f"dilations = [{dilations[0]}, {dilations[1]}]"]
+        if auto_pad:
+            attrs.append(f'auto_pad = "{auto_pad}"')
+        else:
+            attrs.append(f"pads = [{pads[0]}, {pads[1]}, {pads[2]}, {pads[3]}]")
+        consts = {"W": w}
+        args = "X, W"
+        if bias:
+            consts["Bias"] = b
+            args += ", Bias"
+        in_hw = ["H", "W"] if dynamic_hw else [str(hw[0]), str(hw[1])]
+        text = model_text([("X", ["B", str(c)] + in_hw)], ("Y", ["B", str(m), "?", "?"]),
+                          consts, f"Y = Conv <{', '.join(attrs)}> ({args})")
+        text = text.replace(", ?, ?]", ", OH, OW]")
+
+        def make(batch):
+            x = rand(rng, batch, c, *hw)
+            p = pads
+            if auto_pad:
+                ph = same_pads(hw[0], k[0], strides[0], dilations[0], auto_pad == "SAME_UPPER")
+                pw = same_pads(hw[1], k[1], strides[1], dilations[1], auto_pad == "SAME_UPPER")
+                p = (ph[0], pw[0], ph[1], pw[1])
+            return {"X": x}, conv_ref(x, w, b, strides, dilations, p, group)
+        return name, text, batched(make)
+
+    yield conv_case("conv_plain_bias", 4, 8, (3, 3), 1, (1, 1), (1, 1), (1, 1, 1, 1), True)
+    yield conv_case("conv_grouped_strided", 6, 4, (3, 2), 2, (2, 1), (1, 1), (0, 1, 2, 0), True,
+                    dynamic_hw=True)
+    yield conv_case("conv_depthwise_dilated", 5, 5, (3, 3), 5, (1, 1), (2, 2), (2, 2, 2, 2), False)
+    yield conv_case("conv_asym_pads_nobias", 3, 7, (2, 3), 1, (2, 2), (1, 2), (1, 0, 0, 2), False)
+    yield conv_case("conv_same_upper", 4, 6, (3, 3), 1, (2, 2), (1, 1), None, True, auto_pad="SAME_UPPER",
+                    dynamic_hw=True)
+    yield conv_case("conv_same_lower", 4, 6, (2, 2), 2, (1, 1), (1, 1), None, False, auto_pad="SAME_LOWER")
+    def pool_case(name, c, k, strides, dilations, pads, ceil, auto_pad=None, hw=(11, 10), dynamic_hw=False):
+        attrs = [f"kernel_shape = [{k[0]}, {k[1]}]", f"strides = [{strides[0]}, {strides[1]}]",
+                 f"dilations = [{dilations[0]}, {dilations[1]}]", f"ceil_mode = {int(ceil)}"]
+        attrs.append(f'auto_pad = "{auto_pad}"' if auto_pad else f"pads = [{pads[0]}, {pads[1]}, {pads[2]}, {pads[3]}]")
+        in_hw = ["H", "W"] if dynamic_hw else [str(hw[0]), str(hw[1])]
+        text = model_text([("X", ["B", str(c)] + in_hw)], ("Y", ["B", str(c), "OH", "OW"]), {},
+                          f"Y = MaxPool <{', '.join(attrs)}> (X)")
+        text = text.replace('["" : 13]', '["" : 12]')
+
+        def make(batch):
+            x = rand(rng, batch, c, *hw)
+            p = pads
+            if auto_pad:
+                ph = same_pads(hw[0], k[0], strides[0], dilations[0], auto_pad == "SAME_UPPER")
+                pw = same_pads(hw[1], k[1], strides[1], dilations[1], auto_pad == "SAME_UPPER")
+                p = (ph[0], pw[0], ph[1], pw[1])
+            return {"X": x}, maxpool_ref(x, k, strides, dilations, p, ceil)
+        return name, text, batched(make)
+
+    def conv_transpose_case(name, c, mg, k, group, strides, dilations, pads, out_pad, bias, auto_pad=None):
+        w = rand(rng, c, mg, *k)
+        b = rand(rng, mg * group) if bias else None
+        attrs = [f"group = {group}", f"strides = [{strides[0]}, {strides[1]}]",
+                 f"dilations = [{dilations[0]}, {dilations[1]}]",
+                 f"output_padding = [{out_pad[0]}, {out_pad[1]}]"]
+        attrs.append(f'auto_pad = "{auto_pad}"' if auto_pad else f"pads = [{pads[0]}, {pads[1]}, {pads[2]}, {pads[3]}]")
+        consts, args = {"W": w}, "X, W"
+        if bias:
+            consts["Bias"] = b
+            args += ", Bias"
+        text = model_text([("X", ["B", str(c), "H", "W"])], ("Y", ["B", str(mg * group), "OH", "OW"]),
+                          consts, f"Y = ConvTranspose <{', '.join(attrs)}> ({args})")
+
+        def make(batch):
+            x = rand(rng, batch, c, 5, 4)
+            p = pads
+            if auto_pad:
+                tot = [max(out_pad[i] + dilations[i] * (k[i] - 1) + 1 - strides[i], 0) for i in range(2)]
+                lo = [t // 2 if auto_pad == "SAME_UPPER" else t - t // 2 for t in tot]
+                p = (lo[0], lo[1], tot[0] - lo[0], tot[1] - lo[1])
+            return {"X": x}, conv_transpose_ref(x, w, b, strides, dilations, p, out_pad, group)
+        return name, text, batched(make)
+
+    yield conv_transpose_case("convtranspose_grouped_outpad", 4, 3, (3, 2), 2, (2, 2), (1, 1), (1, 0, 0, 1),
+                              (1, 1), True)
+    yield conv_transpose_case("convtranspose_dilated", 3, 2, (2, 3), 1, (1, 2), (2, 1), (0, 1, 1, 0), (0, 0), False)
+    yield conv_transpose_case("convtranspose_same_upper", 2, 4, (3, 3), 1, (2, 2), (1, 1), None, (0, 0), True,
+                              auto_pad="SAME_UPPER")
+    yield pool_case("maxpool_pads_strides", 3, (3, 3), (2, 2), (1, 1), (1, 1, 1, 1), False, dynamic_hw=True)
+    yield pool_case("maxpool_ceil_asym", 2, (3, 2), (2, 3), (1, 1), (0, 1, 1, 0), True)
+    yield pool_case("maxpool_dilated", 2, (2, 2), (1, 2), (2, 2), (0, 0, 1, 1), False)
+    yield pool_case("maxpool_same_lower", 4, (3, 3), (2, 2), (1, 1), None, False, auto_pad="SAME_LOWER",
+                    dynamic_hw=True)
+    yield conv_case("conv_pointwise", 16, 8, (1, 1), 1, (1, 1), (1, 1), (0, 0, 0, 0), True, hw=(5, 5))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--blade-run", required=True)
+    ap.add_argument("--work", required=True)
+    args = ap.parse_args()
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    failures = []
+    for name, text, runs in cases(rng):
+        model = work / f"{name}.onnxtxt"
+        model.write_text(text)
+        for batch, (inputs, expected) in runs.items():
+            for mode, extra in (("onednn", []), ("loops", ["--no-library-calls"])):
+                out = work / f"{name}-b{batch}-{mode}"
+                cmd = [args.blade_run, str(model), "--output-dir", str(out)] + extra
+                for n, a in inputs.items():
+                    path = work / f"{name}-b{batch}-{n}.npy"
+                    np.save(path, a)
+                    cmd += ["--input", f"{n}={path}"]
+                proc = subprocess.run(cmd, capture_output=True, text=True)
+                label = f"{name} batch {batch} {mode}"
+                if proc.returncode != 0:
+                    failures.append(label)
+                    print(f"FAIL {label}: blade-run: {proc.stderr.strip()}")
+                    continue
+                got = np.load(out / "Y.npy")
+                ok = got.shape == expected.shape and np.allclose(got, expected, rtol=RTOL, atol=ATOL)
+                err = float(np.abs(got - expected).max()) if got.shape == expected.shape else float("inf")
+                print(f"{'ok  ' if ok else 'FAIL'} {label}: max abs err {err:.2e}")
+                if not ok:
+                    failures.append(label)
+    if failures:
+        print(f"FAIL: {len(failures)} run(s): {', '.join(failures)}")
+        return 1
+    print("PASS: every case matches numpy with and without library calls")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
