@@ -12,7 +12,8 @@ max |a-b|, max |a-b|/|b| over |b| >= 1e-3, and the test criterion
 |a-b| <= 1e-4 + 1e-3*|b|.  Also recorded: Blade's compile time (JIT: printed by
 blade-run; AOT: blade-compile's wall time) and blade-run's peak RSS
 (/usr/bin/time -v).  Prints a markdown table with per-thread-count and overall
-geomean ratios (Blade / ORT) and writes it to bench/results/<date>.md.
+geomean ratios (Blade / ORT) and writes it to bench/results/<date>.md (and the
+rows as .json).  Exits 1 when a run failed or an output was outside tolerance.
 """
 import argparse
 import datetime
@@ -122,7 +123,7 @@ class Bench:
     def input_args(self, spec, bdir):
         return [f"{i.name}={bdir}/in_{models.sanitize(i.name)}.npy" for i in spec.inputs]
 
-    def run_ort(self, model, spec, bdir, threads, runs, dims):
+    def run_ort(self, model, spec, bdir, threads, runs):
         odir = f"{bdir}/ort_t{threads}"
         shutil.rmtree(odir, ignore_errors=True)
         cmd = [self.a.ort_peer, model, "--threads", str(threads), "--warmup", "2",
@@ -183,7 +184,7 @@ class Bench:
                 row = {"model": name, "batch": b, "threads": t, "runs": runs}
                 ort, blade, aot = [], [], []
                 for _ in range(a.rounds):
-                    ms, odir, err = self.run_ort(onnx_path, spec, bdir, t, runs, spec.dims)
+                    ms, odir, err = self.run_ort(onnx_path, spec, bdir, t, runs)
                     if ms is None:
                         row["error"] = err
                         break
@@ -218,8 +219,12 @@ class Bench:
                 print("   " + self.format_row(row), flush=True)
 
     @staticmethod
-    def fmt(v, spec="{:.3g}"):
-        return "-" if v is None else spec.format(v)
+    def fmt(v, spec=None):
+        if v is None:
+            return "-"
+        if spec is None:   # latencies and ratios: 3 significant digits, no exponent
+            spec = "{:.0f}" if abs(v) >= 100 else "{:.3g}"
+        return spec.format(v)
 
     def format_row(self, r):
         ratio = r["blade"] / r["ort"] if "blade" in r and r.get("ort") else None
@@ -296,7 +301,8 @@ def main(argv=None):
     p.add_argument("--build", default=os.path.join(ROOT, "build"), help="Blade build dir")
     p.add_argument("--blade-run", default=None)
     p.add_argument("--blade-compile", default=None)
-    p.add_argument("--ort-peer", default=os.path.join(ROOT, "..", "shared", "peer", "ort-peer"))
+    p.add_argument("--ort-peer", default=os.path.join(ROOT, "..", "shared", "peer", "ort-peer"),
+                   help="ONNX Runtime driver (exit 77 when it is missing or cannot be set up)")
     p.add_argument("--no-aot", dest="aot", action="store_false", help="skip the AOT path")
     p.add_argument("--workdir", default=None, help="where models/inputs/outputs go (temp)")
     p.add_argument("--results", default=None,
@@ -309,10 +315,13 @@ def main(argv=None):
         a.runs, a.rounds = 3, 1
     a.blade_run = a.blade_run or os.path.join(a.build, "bin", "blade-run")
     a.blade_compile = a.blade_compile or os.path.join(a.build, "bin", "blade-compile")
-    if not os.path.exists("/work/shared/peer/ort-peer") and not os.path.exists(a.ort_peer):
-        p.error(f"ort-peer not found at {a.ort_peer}")
-    if not os.path.exists(a.ort_peer):
-        a.ort_peer = "/work/shared/peer/ort-peer"
+    if not os.access(a.ort_peer, os.X_OK):
+        print(f"SKIP: ort-peer is not an executable file: {a.ort_peer}", file=sys.stderr)
+        return 77
+    rc, out, _ = sh([a.ort_peer, "--help"], a.timeout)
+    if rc != 0:
+        print(f"SKIP: ort-peer cannot be set up: {first_error(out)}", file=sys.stderr)
+        return 77
     for m in a.models:
         models.get_spec(m)
     a.workdir = a.workdir or tempfile.mkdtemp(prefix="blade-bench-")
@@ -347,7 +356,14 @@ def main(argv=None):
             for n in bench.notes:
                 f.write(f"{n}\n\n")
             f.write(table + "\n")
-        print(f"written to {path}")
+        with open(os.path.splitext(path)[0] + ".json", "w") as f:
+            json.dump({"machine": note, "rows": bench.rows}, f, indent=1)
+        print(f"written to {path} (and .json)")
+    bad = [r for r in bench.rows if "error" in r or not r.get("ok")]
+    if bad:
+        print(f"FAIL: {len(bad)} of {len(bench.rows)} measurements failed or had outputs "
+              f"outside tolerance", file=sys.stderr)
+        return 1
     return 0
 
 
