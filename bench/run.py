@@ -262,7 +262,27 @@ def geomean(v):
     return math.exp(sum(math.log(x) for x in v) / len(v))
 
 
-def machine_note():
+def blade_source(build):
+    """Commit of the sources the Blade build was made from ('+dirty' with local changes)."""
+    src = ROOT
+    try:
+        with open(os.path.join(build, "CMakeCache.txt")) as f:
+            m = re.search(r"^CMAKE_HOME_DIRECTORY:INTERNAL=(.*)$", f.read(), re.M)
+            src = m.group(1) if m else src
+    except OSError:
+        pass
+    try:
+        git = ["git", "-C", src]
+        commit = subprocess.run(git + ["rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True).stdout.strip() or "?"
+        dirty = subprocess.run(git + ["status", "--porcelain", "--untracked-files=no"],
+                               capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return f"{src} (no git)"
+    return f"{src} at {commit}{'+dirty' if dirty else ''}"
+
+
+def machine_note(build):
     cpu = platform.processor() or "?"
     try:
         with open("/proc/cpuinfo") as f:
@@ -270,14 +290,9 @@ def machine_note():
             cpu = m.group(1) if m else cpu
     except OSError:
         pass
-    try:
-        commit = subprocess.run(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"],
-                                capture_output=True, text=True).stdout.strip()
-    except OSError:
-        commit = "?"
     load = os.getloadavg()[0]
     return (f"{cpu}, {os.cpu_count()} cores, load average {load:.1f} at start; "
-            f"Blade commit {commit}; ONNX Runtime 1.30 (ort-peer, CPU EP, opt all)")
+            f"Blade built from {blade_source(build)}; ONNX Runtime 1.30 (ort-peer, CPU EP)")
 
 
 def parse_list(text, conv=str):
@@ -329,7 +344,7 @@ def main(argv=None):
     torch.set_num_threads(1)
 
     bench = Bench(a)
-    note = machine_note()
+    note = machine_note(os.path.dirname(os.path.dirname(a.blade_run)))
     print(f"machine: {note}\nworkdir: {a.workdir}", flush=True)
     if a.aot:
         a.aot, why = aot_support(a.blade_compile, a.blade_run, a.workdir, a.timeout)
