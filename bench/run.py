@@ -352,17 +352,19 @@ def main(argv=None):
             bench.notes.append(f"AOT path skipped: {why}.")
             print(f"note: AOT path skipped: {why}", flush=True)
     started = time.time()
-    for m in a.models:
-        bench.model(m)
-    table = bench.table()
-    print(table)
-    if not a.no_results:
-        date = datetime.datetime.utcnow().strftime("%Y-%m-%d")
-        path = a.results or os.path.join(HERE, "results", f"{date}.md")
-        os.makedirs(os.path.dirname(path), exist_ok=True)
+    date = datetime.datetime.utcnow().strftime("%Y-%m-%d")
+    path = a.results or os.path.join(HERE, "results", f"{date}.md")
+    command = f"bench/run.py {' '.join(argv or sys.argv[1:])}"
+
+    def write(done):
+        """(Re)write the results after each model, so a run cut short keeps what it measured."""
+        if a.no_results:
+            return
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        status = "" if done else " (partial: the run was still going or was cut short)"
         with open(path, "w") as f:
-            f.write(f"# Blade vs ONNX Runtime, {date}\n\n"
-                    f"Machine: {note}.\n\nCommand: `bench/run.py {' '.join(argv or sys.argv[1:])}` "
+            f.write(f"# Blade vs ONNX Runtime, {date}{status}\n\n"
+                    f"Machine: {note}.\n\nCommand: `{command}` "
                     f"({a.runs} timed runs per measurement at most, {a.rounds} round(s), "
                     f"{time.time() - started:.0f} s in all). Latencies are medians in ms; "
                     f"ratio = Blade / ORT (lower is better). Errors: Blade vs ORT outputs, "
@@ -370,9 +372,17 @@ def main(argv=None):
                     f"{ATOL:g} + {RTOL:g}*|ORT|.\n\n")
             for n in bench.notes:
                 f.write(f"{n}\n\n")
-            f.write(table + "\n")
+            f.write(bench.table() + "\n")
         with open(os.path.splitext(path)[0] + ".json", "w") as f:
-            json.dump({"machine": note, "rows": bench.rows}, f, indent=1)
+            json.dump({"machine": note, "command": command, "done": done, "rows": bench.rows},
+                      f, indent=1)
+
+    for m in a.models:
+        bench.model(m)
+        write(False)
+    print(bench.table())
+    write(True)
+    if not a.no_results:
         print(f"written to {path} (and .json)")
     bad = [r for r in bench.rows if "error" in r or not r.get("ok")]
     if bad:
