@@ -23,6 +23,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -44,13 +45,18 @@ def sh(cmd, timeout, time_v=False):
     """Run cmd; return (rc, stdout+stderr, peak RSS in MiB or None). rc None on timeout."""
     if time_v and os.path.exists("/usr/bin/time"):
         cmd = ["/usr/bin/time", "-v"] + cmd
+    # Own process group: on a timeout the whole group goes (blade-run under
+    # /usr/bin/time, node under ort-peer), not only the direct child.
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         start_new_session=True)
     try:
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                           timeout=timeout, text=True)
+        out, _ = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.communicate()
         return None, f"timed out after {timeout} s", None
-    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stdout)
-    return p.returncode, p.stdout, (int(rss.group(1)) / 1024 if rss else None)
+    rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", out)
+    return p.returncode, out, (int(rss.group(1)) / 1024 if rss else None)
 
 
 def first_error(text):
