@@ -53,7 +53,7 @@ void buildBufferizePipeline(OpPassManager &pm, bool libraryCalls) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   // Dims of computed tensors in terms of the inputs' dims: the shape-check
   // function then keeps only index math (its compute ops die).
-  funcPm.addPass(memref::createResolveRankedShapeTypeResultDimsPass());
+  funcPm.addPass(createBladeResolveResultDimsPass());
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createLinalgElementwiseOpFusionPass());
   funcPm.addPass(createCanonicalizerPass());

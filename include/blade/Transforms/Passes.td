@@ -163,4 +163,17 @@ def BladeRedirectAllocationsPass
   }];
 }
 
+def BladeResolveResultDimsPass
+    : Pass<"blade-resolve-result-dims", "mlir::func::FuncOp"> {
+  let summary = "Take dims of destination-style results from their inits";
+  let description = [{
+    `tensor.dim` of a result of a destination-style op (every linalg op)
+    becomes `tensor.dim` of the init operand tied to it, which has the same
+    shape and is defined before the op. An op whose results were only
+    measured then dies in canonicalization: a shape-check function keeps
+    the index math of its rules, not the network that produced the dims.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 #endif // BLADE_TRANSFORMS_PASSES_TD

@@ -1,0 +1,51 @@
+// RUN: blade-opt %s --split-input-file --blade-resolve-result-dims --canonicalize | FileCheck %s
+
+// The dim of a linalg result is its init's: in a shape-check function the
+// op, only measured, dies; in other functions only the dim moves.
+// CHECK-LABEL: func.func @main_graph_shape_check
+// CHECK-NOT: linalg.generic
+// CHECK-NOT: tensor.pad
+// CHECK: %[[D:.*]] = tensor.dim %arg0, %c0
+// CHECK: %[[P:.*]] = affine.apply #{{.*}}()[%[[D]]]
+// CHECK: arith.cmpi eq, %[[P]], %{{.*}}
+#id = affine_map<(d0) -> (d0)>
+func.func @main_graph_shape_check(%x: tensor<?xf32>, %n: index) -> i1 {
+  %c0 = arith.constant 0 : index
+  %d = tensor.dim %x, %c0 : tensor<?xf32>
+  %init = tensor.empty(%d) : tensor<?xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : tensor<?xf32>) outs(%init : tensor<?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %e = math.exp %a : f32
+    linalg.yield %e : f32
+  } -> tensor<?xf32>
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %r low[1] high[1] {
+  ^bb0(%i: index):
+    tensor.yield %zero : f32
+  } : tensor<?xf32> to tensor<?xf32>
+  %pd = tensor.dim %p, %c0 : tensor<?xf32>
+  %ok = arith.cmpi eq, %pd, %n : index
+  return %ok : i1
+}
+
+// -----
+
+#id = affine_map<(d0) -> (d0)>
+// CHECK-LABEL: func.func @main_graph(
+// CHECK: %[[D:.*]] = tensor.dim %arg0, %c0
+// CHECK: linalg.generic
+// CHECK: return %{{.*}}, %[[D]]
+func.func @main_graph(%x: tensor<?xf32>) -> (tensor<?xf32>, index) {
+  %c0 = arith.constant 0 : index
+  %d = tensor.dim %x, %c0 : tensor<?xf32>
+  %init = tensor.empty(%d) : tensor<?xf32>
+  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : tensor<?xf32>) outs(%init : tensor<?xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %e = math.exp %a : f32
+    linalg.yield %e : f32
+  } -> tensor<?xf32>
+  %rd = tensor.dim %r, %c0 : tensor<?xf32>
+  return %r, %rd : tensor<?xf32>, index
+}
