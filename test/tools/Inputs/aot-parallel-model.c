@@ -4,10 +4,11 @@
  * RunScope of the loading runtime can have set. library-runtime-calls.test
  * builds it with clang -shared against libblade_runtime. */
 #include <stdint.h>
-#include <stdlib.h>
 
 void blade_rt_parallel_for(int64_t n, int64_t costPerIter,
                            void (*body)(int64_t, int64_t, void *), void *ctx);
+/* Results come from the runtime's allocator, as in compiled models. */
+void *blade_rt_alloc(uint64_t size);
 
 typedef struct {
   int64_t *allocated;
@@ -24,7 +25,7 @@ static void countChunk(int64_t begin, int64_t end, void *ctx) {
 
 void packed_entry(void **args) {
   Result *result = *(Result **)args[0];
-  int64_t *chunks = malloc(sizeof(int64_t));
+  int64_t *chunks = blade_rt_alloc(sizeof(int64_t));
   *chunks = 0;
   blade_rt_parallel_for(1024, 1 << 20, countChunk, chunks);
   result->allocated = result->aligned = chunks;
