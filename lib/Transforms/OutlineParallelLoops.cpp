@@ -37,11 +37,11 @@ int64_t estimateCost(Region &region) {
   for (Block &block : region) {
     for (Operation &op : block) {
       if (auto loop = dyn_cast<scf::ForOp>(op)) {
-        std::optional<int64_t> trips = loop.getStaticTripCount()
-                                           ? std::optional<int64_t>(
-                                                 loop.getStaticTripCount()
-                                                     ->getSExtValue())
-                                           : std::nullopt;
+        std::optional<int64_t> trips =
+            loop.getStaticTripCount()
+                ? std::optional<int64_t>(
+                      loop.getStaticTripCount()->getSExtValue())
+                : std::nullopt;
         cost += trips.value_or(kDynamicTripGuess) *
                 std::max<int64_t>(estimateCost(loop.getRegion()), 1);
         continue;
@@ -53,9 +53,9 @@ int64_t estimateCost(Region &region) {
           std::optional<int64_t> l = getConstantIntValue(lb),
                                  u = getConstantIntValue(ub),
                                  s = getConstantIntValue(step);
-          trips *= (l && u && s && *s > 0) ? std::max<int64_t>(
-                                                 (*u - *l + *s - 1) / *s, 0)
-                                           : kDynamicTripGuess;
+          trips *= (l && u && s && *s > 0)
+                       ? std::max<int64_t>((*u - *l + *s - 1) / *s, 0)
+                       : kDynamicTripGuess;
         }
         cost += trips * std::max<int64_t>(estimateCost(loop.getRegion()), 1);
         continue;
@@ -130,8 +130,7 @@ struct BladeOutlineParallelLoopsPass
     // Values the body uses from outside, and the loop bounds.
     SetVector<Value> used;
     getUsedValuesDefinedAbove(loop.getRegion(), used);
-    for (Value v : llvm::concat<Value>(loop.getLowerBound(),
-                                       loop.getStep()))
+    for (Value v : llvm::concat<Value>(loop.getLowerBound(), loop.getStep()))
       used.insert(v);
     SmallVector<Value> captured, rebuilt;
     for (Value v : used)
@@ -140,8 +139,8 @@ struct BladeOutlineParallelLoopsPass
     // values (upper bounds are only needed for them).
     OpBuilder cb(loop);
     SmallVector<Value> outerTrips;
-    for (auto [lb, ub, step] : llvm::zip(loop.getLowerBound(),
-                                         loop.getUpperBound(), loop.getStep())) {
+    for (auto [lb, ub, step] : llvm::zip(
+             loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
       Value span = arith::SubIOp::create(cb, loc, ub, lb);
       outerTrips.push_back(arith::CeilDivSIOp::create(cb, loc, span, step));
     }
@@ -193,11 +192,12 @@ struct BladeOutlineParallelLoopsPass
     Value rest = forOp.getInductionVar();
     SmallVector<Value> ivs(loop.getNumLoops());
     for (int d = loop.getNumLoops() - 1; d >= 0; --d) {
-      Value pos = d == 0 ? rest : arith::RemSIOp::create(b, loc, rest, trips[d]);
+      Value pos =
+          d == 0 ? rest : arith::RemSIOp::create(b, loc, rest, trips[d]);
       if (d > 0)
         rest = arith::DivSIOp::create(b, loc, rest, trips[d]);
-      Value scaled = arith::MulIOp::create(
-          b, loc, pos, mapping.lookup(loop.getStep()[d]));
+      Value scaled =
+          arith::MulIOp::create(b, loc, pos, mapping.lookup(loop.getStep()[d]));
       ivs[d] = arith::AddIOp::create(b, loc, scaled,
                                      mapping.lookup(loop.getLowerBound()[d]));
     }
@@ -228,13 +228,12 @@ struct BladeOutlineParallelLoopsPass
     Value total = arith::ConstantIndexOp::create(cb, loc, 1);
     for (Value t : outerTrips)
       total = arith::MulIOp::create(cb, loc, total, t);
-    Value total64 =
-        arith::IndexCastOp::create(cb, loc, cb.getI64Type(), total);
+    Value total64 = arith::IndexCastOp::create(cb, loc, cb.getI64Type(), total);
     Value cost = arith::ConstantIntOp::create(
         cb, loc, cb.getI64Type(),
         std::max<int64_t>(estimateCost(loop.getRegion()), 1));
-    Value fnRef = func::ConstantOp::create(cb, loc, bodyType,
-                                           SymbolRefAttr::get(body));
+    Value fnRef =
+        func::ConstantOp::create(cb, loc, bodyType, SymbolRefAttr::get(body));
     func::FuncOp parallelFor = getOrDeclareParallelFor(symbols, loc);
     func::CallOp::create(cb, loc, parallelFor,
                          ValueRange{total64, cost, fnRef, slot});

@@ -36,8 +36,8 @@ struct DimOfDestinationResult : OpRewritePattern<tensor::DimOp> {
     OpOperand *init = dps.getTiedOpOperand(result);
     if (!init)
       return failure();
-    rewriter.modifyOpInPlace(dim,
-                             [&] { dim.getSourceMutable().assign(init->get()); });
+    rewriter.modifyOpInPlace(
+        dim, [&] { dim.getSourceMutable().assign(init->get()); });
     return success();
   }
 };

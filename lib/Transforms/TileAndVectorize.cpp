@@ -11,6 +11,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/SCF/Transforms/Transforms.h"
@@ -18,11 +20,9 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/Dialect/Vector/Transforms/LoweringPatterns.h"
 #include "mlir/Dialect/Vector/Transforms/VectorRewritePatterns.h"
-#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/IR/IRMapping.h"
-#include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Interfaces/TilingInterface.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace blade {
 #define GEN_PASS_DEF_BLADETILEANDVECTORIZEPASS
@@ -74,8 +74,7 @@ bool hasPlainBody(linalg::LinalgOp op) {
   for (Operation &inner : op->getRegion(0).front()) {
     if (inner.getNumRegions() != 0 || isa<tensor::ExtractOp>(inner) ||
         isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
-            arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(
-            inner))
+            arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(inner))
       return false;
   }
   return true;
@@ -97,26 +96,10 @@ struct BladeTileAndVectorizePass
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    {
-      // Tiling and vectorization are attempts: an op they decline (e.g. a
-      // reduction with two results) stays as it is, and the reasons they
-      // report are not errors of the model.
-      ScopedDiagnosticHandler quiet(&getContext(),
-                                    [](Diagnostic &) { return success(); });
-      for (linalg::LinalgOp op : ops)
-        tileAndVectorize(rewriter, op);
-      // Main loops of full vectors, their tiles made static, then vectors.
-      if (peel)
-        peelVectorLoops(rewriter);
-      if (failed(canonicalize(/*lowerVectors=*/false)))
-        return signalPassFailure();
-      vectorizeMarked(rewriter);
-    }
-    // Masked transfers take their mask as an operand from here on, so later
-    // passes (bufferization, hoisting) cannot put other ops into a mask.
-    // Canonical forms first (full-tile slices fold away), so that reads and
-    // writes of a loop's partial results line up for hoisting.
-    if (failed(canonicalize(/*lowerVectors=*/true)))
+    if (failed(tileThenVectorize(rewriter, [&] {
+          for (linalg::LinalgOp op : ops)
+            tileAndVectorize(rewriter, op);
+        })))
       return signalPassFailure();
     // Partial results read and written each iteration become vectors the
     // loop carries.
@@ -189,6 +172,28 @@ struct BladeTileAndVectorizePass
     }
   }
 
+  /// Runs `tile`, which tiles ops and marks the tiles to vectorize, then
+  /// peels the loops of vector steps, makes the tiles canonical (static in
+  /// main loops) and vectorizes the marked ones. Tiling and vectorization
+  /// are attempts: an op they decline (e.g. a reduction with two results)
+  /// stays as it is, and the reasons they report are not errors of the
+  /// model. Finally masks become operands of the transfers (so later passes
+  /// cannot put other ops into a mask) and unit dims of vectors go.
+  LogicalResult tileThenVectorize(IRRewriter &rewriter,
+                                  llvm::function_ref<void()> tile) {
+    {
+      ScopedDiagnosticHandler quiet(&getContext(),
+                                    [](Diagnostic &) { return success(); });
+      tile();
+      if (peel)
+        peelVectorLoops(rewriter);
+      if (failed(canonicalize(/*lowerVectors=*/false)))
+        return failure();
+      vectorizeMarked(rewriter);
+    }
+    return canonicalize(/*lowerVectors=*/true);
+  }
+
   LogicalResult canonicalize(bool lowerVectors) {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
@@ -240,8 +245,8 @@ struct BladeTileAndVectorizePass
       bool any = false;
       for (auto [i, expr] : llvm::enumerate(map.getResults())) {
         auto constant = dyn_cast<AffineConstantExpr>(expr);
-        drop[i] = constant && constant.getValue() == 0 &&
-                  type.getDimSize(i) == 1;
+        drop[i] =
+            constant && constant.getValue() == 0 && type.getDimSize(i) == 1;
         any |= drop[i];
       }
       if (!any)
@@ -269,8 +274,8 @@ struct BladeTileAndVectorizePass
       rewriter.setInsertionPoint(op);
       Value collapsed = tensor::CollapseShapeOp::create(
           rewriter, op.getLoc(),
-          RankedTensorType::get(shape, type.getElementType()),
-          operand->get(), groups);
+          RankedTensorType::get(shape, type.getElementType()), operand->get(),
+          groups);
       rewriter.modifyOpInPlace(op, [&] { operand->set(collapsed); });
       maps[operand->getOperandNumber()] =
           AffineMap::get(map.getNumDims(), 0, results, op.getContext());
@@ -453,21 +458,13 @@ struct BladeTileAndVectorizePass
         rows.push_back(op);
     });
     IRRewriter rewriter(&getContext());
-    {
-      ScopedDiagnosticHandler quiet(&getContext(),
-                                    [](Diagnostic &) { return success(); });
-      for (linalg::LinalgOp op : rows) {
-        rewriter.modifyOpInPlace(op, [&] { op->removeAttr(kVectorRows); });
-        if (op.hasPureBufferSemantics())
-          vectorizeElementwise(rewriter, op);
-      }
-      if (peel)
-        peelVectorLoops(rewriter);
-      if (failed(canonicalize(/*lowerVectors=*/false)))
-        return signalPassFailure();
-      vectorizeMarked(rewriter);
-    }
-    if (failed(canonicalize(/*lowerVectors=*/true)))
+    if (failed(tileThenVectorize(rewriter, [&] {
+          for (linalg::LinalgOp op : rows) {
+            rewriter.modifyOpInPlace(op, [&] { op->removeAttr(kVectorRows); });
+            if (op.hasPureBufferSemantics())
+              vectorizeElementwise(rewriter, op);
+          }
+        })))
       return signalPassFailure();
     approximateVectorMath();
   }
@@ -536,8 +533,7 @@ struct BladeTileAndVectorizePass
       if ((!op.hasPureTensorSemantics() && !op.hasPureBufferSemantics()) ||
           (vectorSizes.empty() && op.hasDynamicShape()))
         continue;
-      if (failed(
-              linalg::vectorizeOpPrecondition(op, vectorSizes, scalable)))
+      if (failed(linalg::vectorizeOpPrecondition(op, vectorSizes, scalable)))
         continue;
       rewriter.setInsertionPoint(op);
       FailureOr<linalg::VectorizationResult> result =

@@ -1,9 +1,9 @@
 //===- RunContext.cpp - Run scopes, kernel caches, parallel loops ---------===//
 //
-// The thread pool is libgomp's (see ThreadPool.h): oneDNN, which runs the compute-bound
-// kernels, is built on it, so parallel loops of compiled code and oneDNN
-// primitives share one set of worker threads instead of two pools competing
-// for the same cores.
+// The thread pool is libgomp's (see ThreadPool.h): oneDNN, which runs the
+// compute-bound kernels, is built on it, so parallel loops of compiled code and
+// oneDNN primitives share one set of worker threads instead of two pools
+// competing for the same cores.
 //
 //===----------------------------------------------------------------------===//
 
@@ -87,9 +87,9 @@ extern "C" void blade_rt_parallel_for(int64_t n, int64_t costPerIter,
   // Below ~32k scalar operations a fork/join costs more than it saves.
   constexpr int64_t kMinWorkPerThread = 1 << 15;
   int64_t work = n * std::max<int64_t>(costPerIter, 1);
-  int64_t threads = std::min<int64_t>(
-      {static_cast<int64_t>(tlsThreads), n,
-       std::max<int64_t>(1, work / kMinWorkPerThread)});
+  int64_t threads =
+      std::min<int64_t>({static_cast<int64_t>(tlsThreads), n,
+                         std::max<int64_t>(1, work / kMinWorkPerThread)});
   if (threads <= 1 || omp_in_parallel()) {
     body(0, n, ctx);
     return;

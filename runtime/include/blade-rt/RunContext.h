@@ -1,4 +1,5 @@
-//===- RunContext.h - What compiled code sees of the run it is in -*- C++ -*-===//
+//===- RunContext.h - What compiled code sees of the run it is in -*- C++
+//-*-===//
 //
 // Compiled models call back into the runtime (parallel loops, library kernels).
 // Those calls carry no context argument: a RunScope placed around the call of
