@@ -250,6 +250,21 @@ Value spatialOutSize(OpBuilder &b, Location loc, Value in, const WindowDim &w,
                                arith::ConstantIndexOp::create(b, loc, 1));
 }
 
+/// The auto_pad of a convolution-like op (Conv, ConvTranspose) that the
+/// kernels take: f32 throughout, 1-D or 2-D, in a model function; none
+/// otherwise.
+template <typename OpTy>
+std::optional<AutoPad> f32ConvLikeAutoPad(OpTy op) {
+  auto resultType = cast<RankedTensorType>(op.getType());
+  int64_t rank = resultType.getRank();
+  if (!isF32Tensor(resultType) || !isF32Tensor(op.getInput().getType()) ||
+      !isF32Tensor(op.getWeight().getType()) ||
+      (op.getBias() && !isF32Tensor(op.getBias().getType())) ||
+      (rank != 3 && rank != 4) || !inModelFunction(op))
+    return std::nullopt;
+  return parseAutoPad(op.getAutoPad());
+}
+
 struct ConvCall : OpConversionPattern<ConvOp> {
   ConvCall(const TypeConverter &converter, MLIRContext *ctx, int64_t *sites)
       : OpConversionPattern(converter, ctx, /*benefit=*/2), sites(sites) {}
@@ -260,11 +275,8 @@ struct ConvCall : OpConversionPattern<ConvOp> {
     auto resultType = cast<RankedTensorType>(op.getType());
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
     int64_t rank = resultType.getRank();
-    std::optional<AutoPad> autoPad = parseAutoPad(op.getAutoPad());
-    if (!isF32Tensor(resultType) || !isF32Tensor(op.getInput().getType()) ||
-        !isF32Tensor(wType) ||
-        (op.getBias() && !isF32Tensor(op.getBias().getType())) ||
-        (rank != 3 && rank != 4) || !autoPad || !inModelFunction(op))
+    std::optional<AutoPad> autoPad = f32ConvLikeAutoPad(op);
+    if (!autoPad)
       return rewriter.notifyMatchFailure(op, "not an f32 1-D/2-D model conv");
     // Output sizes computed here need static kernel sizes.
     for (int64_t i = 2; i < rank; ++i)
@@ -348,11 +360,8 @@ struct ConvTransposeCall : OpConversionPattern<ConvTransposeOp> {
     auto resultType = cast<RankedTensorType>(op.getType());
     auto wType = cast<RankedTensorType>(op.getWeight().getType());
     int64_t rank = resultType.getRank();
-    std::optional<AutoPad> autoPad = parseAutoPad(op.getAutoPad());
-    if (!isF32Tensor(resultType) || !isF32Tensor(op.getInput().getType()) ||
-        !isF32Tensor(wType) ||
-        (op.getBias() && !isF32Tensor(op.getBias().getType())) ||
-        (rank != 3 && rank != 4) || !autoPad || !inModelFunction(op))
+    std::optional<AutoPad> autoPad = f32ConvLikeAutoPad(op);
+    if (!autoPad)
       return rewriter.notifyMatchFailure(op, "not an f32 1-D/2-D conv");
     for (int64_t i = 1; i < rank; ++i)
       if (wType.isDynamicDim(i))
