@@ -8,7 +8,9 @@
 
 #include "blade/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/Transforms/Transforms.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Interfaces/DestinationStyleOpInterface.h"
@@ -42,12 +44,69 @@ struct DimOfDestinationResult : OpRewritePattern<tensor::DimOp> {
   }
 };
 
+/// tensor.dim of a tensor.reshape's result is the entry of its shape
+/// operand (which is defined before the reshape).
+struct DimOfReshape : OpRewritePattern<tensor::DimOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::DimOp dim,
+                                PatternRewriter &rewriter) const override {
+    auto reshape = dim.getSource().getDefiningOp<tensor::ReshapeOp>();
+    std::optional<int64_t> index = dim.getConstantIndex();
+    if (!reshape || !index)
+      return failure();
+    Location loc = dim.getLoc();
+    Value position = arith::ConstantIndexOp::create(rewriter, loc, *index);
+    Value size = tensor::ExtractOp::create(rewriter, loc, reshape.getShape(),
+                                           ValueRange{position});
+    if (!size.getType().isIndex())
+      size = arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(),
+                                        size);
+    rewriter.replaceOp(dim, size);
+    return success();
+  }
+};
+
+/// tensor.dim of an scf.if result becomes a new index result of the if,
+/// each branch yielding the dim of what it yields; the tensor result may
+/// then die with the compute in the branches.
+struct DimOfIf : OpRewritePattern<tensor::DimOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::DimOp dim,
+                                PatternRewriter &rewriter) const override {
+    auto result = dyn_cast<OpResult>(dim.getSource());
+    auto ifOp = result ? dyn_cast<scf::IfOp>(result.getOwner()) : nullptr;
+    std::optional<int64_t> index = dim.getConstantIndex();
+    if (!ifOp || !index || ifOp.getElseRegion().empty())
+      return failure();
+    unsigned n = result.getResultNumber();
+    SmallVector<Type> types(ifOp.getResultTypes());
+    types.push_back(rewriter.getIndexType());
+    rewriter.setInsertionPoint(ifOp);
+    auto newIf = scf::IfOp::create(rewriter, ifOp.getLoc(), types,
+                                   ifOp.getCondition(), /*withElse=*/false);
+    for (auto [from, to] :
+         {std::make_pair(&ifOp.getThenRegion(), &newIf.getThenRegion()),
+          std::make_pair(&ifOp.getElseRegion(), &newIf.getElseRegion())}) {
+      to->takeBody(*from);
+      auto yield = cast<scf::YieldOp>(to->front().getTerminator());
+      rewriter.setInsertionPoint(yield);
+      Value size = tensor::DimOp::create(rewriter, dim.getLoc(),
+                                         yield.getOperand(n), *index);
+      rewriter.modifyOpInPlace(yield,
+                               [&] { yield.getResultsMutable().append(size); });
+    }
+    rewriter.replaceOp(dim, newIf.getResults().back());
+    rewriter.replaceOp(ifOp, newIf.getResults().drop_back());
+    return success();
+  }
+};
+
 struct BladeResolveResultDimsPass
     : blade::impl::BladeResolveResultDimsPassBase<BladeResolveResultDimsPass> {
   void runOnOperation() override {
     func::FuncOp fn = getOperation();
     RewritePatternSet patterns(&getContext());
-    patterns.add<DimOfDestinationResult>(&getContext());
+    patterns.add<DimOfDestinationResult, DimOfReshape>(&getContext());
     FrozenRewritePatternSet dps(std::move(patterns));
     if (failed(applyPatternsGreedily(fn, dps)))
       return signalPassFailure();
@@ -58,7 +117,7 @@ struct BladeResolveResultDimsPass
     // after a use of it; that attempt is made on a copy and kept only if
     // the copy verifies.
     RewritePatternSet reify(&getContext());
-    reify.add<DimOfDestinationResult>(&getContext());
+    reify.add<DimOfDestinationResult, DimOfReshape, DimOfIf>(&getContext());
     memref::populateResolveRankedShapedTypeResultDimsPatterns(reify);
     OwningOpRef<func::FuncOp> copy = cast<func::FuncOp>(fn->clone());
     if (failed(applyPatternsGreedily(*copy, std::move(reify))) ||

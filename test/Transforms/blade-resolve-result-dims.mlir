@@ -49,3 +49,42 @@ func.func @main_graph(%x: tensor<?xf32>) -> (tensor<?xf32>, index) {
   %rd = tensor.dim %r, %c0 : tensor<?xf32>
   return %r, %rd : tensor<?xf32>, index
 }
+
+// -----
+
+// In a shape-check function, a reshape's dims are its shape operand's
+// entries, and an scf.if's (broadcast speculation) are yielded by its
+// branches: the tensor computations die, the index math stays.
+// CHECK-LABEL: func.func @f_shape_check
+// CHECK-NOT: linalg.generic
+// CHECK: %[[S:.*]] = scf.if %arg2 -> (index)
+// CHECK:   %[[E:.*]] = tensor.extract %arg1[%c1]
+// CHECK:   scf.yield %[[E]]
+// CHECK: } else {
+// CHECK:   %[[D:.*]] = tensor.dim %arg0, %c0
+// CHECK:   scf.yield %[[D]]
+// CHECK: arith.cmpi eq, %[[S]], %arg3
+#v = affine_map<(d0) -> (d0)>
+func.func @f_shape_check(%x: tensor<?xf32>, %shape: tensor<2xindex>, %c: i1, %n: index) -> i1 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %r = tensor.reshape %x(%shape) : (tensor<?xf32>, tensor<2xindex>) -> tensor<?x?xf32>
+  %pick = scf.if %c -> (tensor<?xf32>) {
+    %d1 = tensor.dim %r, %c1 : tensor<?x?xf32>
+    %e = tensor.empty(%d1) : tensor<?xf32>
+    scf.yield %e : tensor<?xf32>
+  } else {
+    %d = tensor.dim %x, %c0 : tensor<?xf32>
+    %init = tensor.empty(%d) : tensor<?xf32>
+    %g = linalg.generic {indexing_maps = [#v, #v], iterator_types = ["parallel"]}
+        ins(%x : tensor<?xf32>) outs(%init : tensor<?xf32>) {
+    ^bb0(%a: f32, %o: f32):
+      %m = math.exp %a : f32
+      linalg.yield %m : f32
+    } -> tensor<?xf32>
+    scf.yield %g : tensor<?xf32>
+  }
+  %pd = tensor.dim %pick, %c0 : tensor<?xf32>
+  %ok = arith.cmpi eq, %pd, %n : index
+  return %ok : i1
+}

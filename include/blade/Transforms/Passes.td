@@ -169,9 +169,15 @@ def BladeResolveResultDimsPass
   let description = [{
     `tensor.dim` of a result of a destination-style op (every linalg op)
     becomes `tensor.dim` of the init operand tied to it, which has the same
-    shape and is defined before the op. An op whose results were only
-    measured then dies in canonicalization: a shape-check function keeps
-    the index math of its rules, not the network that produced the dims.
+    shape and is defined before the op; `tensor.dim` of a `tensor.reshape`
+    result becomes the entry of its shape operand. In shape-check functions
+    also: an `scf.if` result's dim (broadcast speculation) is yielded by the
+    branches as a new index result, and other ops report their result
+    shapes through their shape interfaces (that last rewrite is made on a
+    copy and kept only if it verifies: MLIR 22 can break dominance there).
+    An op whose results were only measured then dies in canonicalization:
+    a shape-check function keeps the index math of its rules, not the
+    network that produced the dims.
   }];
   let dependentDialects = ["mlir::tensor::TensorDialect"];
 }
