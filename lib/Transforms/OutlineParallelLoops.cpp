@@ -30,34 +30,35 @@ constexpr llvm::StringLiteral kParallelFor = "blade_rt_parallel_for";
 /// Trip count assumed for a loop whose extent is only known at run time.
 constexpr int64_t kDynamicTripGuess = 64;
 
+/// Iterations of a loop dimension, kDynamicTripGuess unless its bounds and
+/// step are constants.
+int64_t tripCount(Value lb, Value ub, Value step) {
+  std::optional<int64_t> l = getConstantIntValue(lb),
+                         u = getConstantIntValue(ub),
+                         s = getConstantIntValue(step);
+  if (!l || !u || !s || *s <= 0)
+    return kDynamicTripGuess;
+  return std::max<int64_t>((*u - *l + *s - 1) / *s, 0);
+}
+
 /// Scalar operations of one run of `region`, estimated from the static trip
 /// counts of its loops and the lengths of the vectors it computes on.
 int64_t estimateCost(Region &region) {
   int64_t cost = 0;
   for (Block &block : region) {
     for (Operation &op : block) {
+      std::optional<int64_t> trips;
       if (auto loop = dyn_cast<scf::ForOp>(op)) {
-        std::optional<int64_t> trips =
-            loop.getStaticTripCount()
-                ? std::optional<int64_t>(
-                      loop.getStaticTripCount()->getSExtValue())
-                : std::nullopt;
-        cost += trips.value_or(kDynamicTripGuess) *
-                std::max<int64_t>(estimateCost(loop.getRegion()), 1);
-        continue;
-      }
-      if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
-        int64_t trips = 1;
+        trips = tripCount(loop.getLowerBound(), loop.getUpperBound(),
+                          loop.getStep());
+      } else if (auto loop = dyn_cast<scf::ParallelOp>(op)) {
+        trips = 1;
         for (auto [lb, ub, step] : llvm::zip(
-                 loop.getLowerBound(), loop.getUpperBound(), loop.getStep())) {
-          std::optional<int64_t> l = getConstantIntValue(lb),
-                                 u = getConstantIntValue(ub),
-                                 s = getConstantIntValue(step);
-          trips *= (l && u && s && *s > 0)
-                       ? std::max<int64_t>((*u - *l + *s - 1) / *s, 0)
-                       : kDynamicTripGuess;
-        }
-        cost += trips * std::max<int64_t>(estimateCost(loop.getRegion()), 1);
+                 loop.getLowerBound(), loop.getUpperBound(), loop.getStep()))
+          *trips *= tripCount(lb, ub, step);
+      }
+      if (trips) {
+        cost += *trips * std::max<int64_t>(estimateCost(op.getRegion(0)), 1);
         continue;
       }
       int64_t lanes = 1;
