@@ -63,12 +63,12 @@ void buildBufferizePipeline(OpPassManager &pm, bool libraryCalls) {
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
-  // scf.while (blade.loop) yields values that grow each iteration.
-  bufferize.allowReturnAllocsFromLoops = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
-  // Loops may carry freshly computed tensors (a recurrent layer's state once
-  // elementwise fusion has dropped the unread state from a step's outputs).
+  // Loops may return fresh allocations: scf.while (blade.loop) yields values
+  // that grow each iteration, and a recurrent layer's loop carries freshly
+  // computed state once elementwise fusion has dropped the unread state from
+  // a step's outputs.
   bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addPass(createCanonicalizerPass());
