@@ -2,7 +2,8 @@
 //
 // tensor.dim of a destination-style op's result is the dim of the init it
 // is tied to; rewriting it so lets the op die when only its shape was used
-// (a shape-check function then keeps index math only).
+// (a shape-check function then keeps index math only). In shape-check
+// functions, also the dims of reshapes, scf.if and scf.for results.
 //
 //===----------------------------------------------------------------------===//
 
@@ -101,6 +102,51 @@ struct DimOfIf : OpRewritePattern<tensor::DimOp> {
   }
 };
 
+/// Whether iter_arg `n` of `loop` has the same shape in every iteration:
+/// what the body yields for it reaches the iter_arg through inits of
+/// destination-style ops (tensor.insert_slice included) and nested loops.
+bool keepsShape(scf::ForOp loop, unsigned n) {
+  Value v = loop.getBody()->getTerminator()->getOperand(n);
+  while (v != loop.getRegionIterArgs()[n]) {
+    auto result = dyn_cast<OpResult>(v);
+    if (!result)
+      return false;
+    Operation *def = result.getOwner();
+    if (auto inner = dyn_cast<scf::ForOp>(def)) {
+      if (!keepsShape(inner, result.getResultNumber()))
+        return false;
+      v = inner.getInitArgs()[result.getResultNumber()];
+      continue;
+    }
+    auto dps = dyn_cast<DestinationStyleOpInterface>(def);
+    OpOperand *init =
+        dps && dps.hasPureTensorSemantics() ? dps.getTiedOpOperand(result)
+                                            : nullptr;
+    if (!init)
+      return false;
+    v = init->get();
+  }
+  return true;
+}
+
+/// tensor.dim of an scf.for result whose iterations keep its shape (a
+/// recurrent layer's time loop) is the dim of its init.
+struct DimOfLoopResult : OpRewritePattern<tensor::DimOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tensor::DimOp dim,
+                                PatternRewriter &rewriter) const override {
+    auto result = dyn_cast<OpResult>(dim.getSource());
+    auto loop = result ? dyn_cast<scf::ForOp>(result.getOwner()) : nullptr;
+    if (!loop || !keepsShape(loop, result.getResultNumber()))
+      return failure();
+    rewriter.modifyOpInPlace(dim, [&] {
+      dim.getSourceMutable().assign(
+          loop.getInitArgs()[result.getResultNumber()]);
+    });
+    return success();
+  }
+};
+
 struct BladeResolveResultDimsPass
     : blade::impl::BladeResolveResultDimsPassBase<BladeResolveResultDimsPass> {
   void runOnOperation() override {
@@ -117,7 +163,8 @@ struct BladeResolveResultDimsPass
     // after a use of it; that attempt is made on a copy and kept only if
     // the copy verifies.
     RewritePatternSet reify(&getContext());
-    reify.add<DimOfDestinationResult, DimOfReshape, DimOfIf>(&getContext());
+    reify.add<DimOfDestinationResult, DimOfReshape, DimOfIf, DimOfLoopResult>(
+        &getContext());
     memref::populateResolveRankedShapedTypeResultDimsPatterns(reify);
     OwningOpRef<func::FuncOp> copy = cast<func::FuncOp>(fn->clone());
     if (failed(applyPatternsGreedily(*copy, std::move(reify))) ||

@@ -21,6 +21,8 @@ const KernelSymbol *kernelSymbols(size_t &count) {
        reinterpret_cast<void *>(&_mlir_ciface_blade_rt_conv_transpose2d_f32)},
       {"_mlir_ciface_blade_rt_maxpool2d_f32",
        reinterpret_cast<void *>(&_mlir_ciface_blade_rt_maxpool2d_f32)},
+      {"_mlir_ciface_blade_rt_rnn_f32",
+       reinterpret_cast<void *>(&_mlir_ciface_blade_rt_rnn_f32)},
   };
   count = sizeof(symbols) / sizeof(symbols[0]);
   return symbols;

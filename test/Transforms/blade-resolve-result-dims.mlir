@@ -88,3 +88,51 @@ func.func @f_shape_check(%x: tensor<?xf32>, %shape: tensor<2xindex>, %c: i1, %n:
   %ok = arith.cmpi eq, %pd, %n : index
   return %ok : i1
 }
+
+// -----
+
+// A time loop that keeps its carried state's shape (a recurrent layer): the
+// dim of its result is the init's, and the loop dies in the check function.
+// CHECK-LABEL: func.func @rnn_shape_check
+// CHECK-SAME: (%[[X:.+]]: tensor<?x8xf32>, %[[T:.+]]: index, %[[N:.+]]: index)
+// CHECK-NOT: scf.for
+// CHECK: %[[D:.+]] = tensor.dim %[[X]], %c0
+// CHECK: arith.cmpi eq, %[[D]], %[[N]]
+#m = affine_map<(d0, d1) -> (d0, d1)>
+func.func @rnn_shape_check(%x: tensor<?x8xf32>, %t: index, %n: index) -> i1 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %h = scf.for %i = %c0 to %t step %c1 iter_args(%s = %x) -> (tensor<?x8xf32>) {
+    %g = linalg.generic {indexing_maps = [#m, #m], iterator_types = ["parallel", "parallel"]}
+        ins(%x : tensor<?x8xf32>) outs(%s : tensor<?x8xf32>) {
+    ^bb0(%a: f32, %o: f32):
+      %e = math.tanh %a : f32
+      %y = arith.addf %e, %o : f32
+      linalg.yield %y : f32
+    } -> tensor<?x8xf32>
+    scf.yield %g : tensor<?x8xf32>
+  }
+  %d = tensor.dim %h, %c0 : tensor<?x8xf32>
+  %ok = arith.cmpi eq, %d, %n : index
+  return %ok : i1
+}
+
+// -----
+
+// A loop whose body yields a tensor of another size keeps its dim.
+// CHECK-LABEL: func.func @grow_shape_check
+// CHECK: %[[L:.+]] = scf.for
+// CHECK: tensor.dim %[[L]], %c0
+func.func @grow_shape_check(%x: tensor<?xf32>, %t: index, %n: index) -> i1 {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %h = scf.for %i = %c0 to %t step %c1 iter_args(%s = %x) -> (tensor<?xf32>) {
+    %d = tensor.dim %s, %c0 : tensor<?xf32>
+    %d1 = arith.addi %d, %c1 : index
+    %e = tensor.empty(%d1) : tensor<?xf32>
+    scf.yield %e : tensor<?xf32>
+  }
+  %d = tensor.dim %h, %c0 : tensor<?xf32>
+  %ok = arith.cmpi eq, %d, %n : index
+  return %ok : i1
+}

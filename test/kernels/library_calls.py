@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Numerics of the oneDNN library calls through blade-run, against numpy.
+"""Numerics of the runtime's library calls through blade-run, against numpy.
 
-Each case is a small ONNX text model (MatMul, Gemm, Conv, ConvTranspose, MaxPool) with dynamic batch
-dims, run at two batch sizes through `blade-run` twice: with the default
-lowering (f32 MatMul/Gemm/Conv call oneDNN kernels) and with
-`--no-library-calls` (Blade's own loops). Both must match a numpy reference
-within rtol 1e-4 / atol 1e-5.
+Each case is a small ONNX text model (MatMul, Gemm, Conv, ConvTranspose, MaxPool on oneDNN;
+LSTM, GRU, RNN on the runtime's recurrent kernel) with dynamic batch dims, run at two batch
+sizes through `blade-run` with the default lowering (library calls), with
+`--no-library-calls` (Blade's own loops) and, for the recurrent cases, also
+with 2 threads. All must match a numpy reference within rtol 1e-4 / atol 1e-5.
 
     test/kernels/library_calls.py --blade-run build/bin/blade-run --work DIR
 
@@ -29,9 +29,10 @@ def fmt_tensor(name, arr):
 
 
 def model_text(inputs, output, consts, body):
-    """inputs/output: (name, dims) with dims as strings; consts: name->array."""
+    """inputs/output(s): (name, dims) with dims as strings; consts: name->array."""
+    outputs = output if isinstance(output, list) else [output]
     sig_in = ", ".join(f"float[{', '.join(d)}] {n}" for n, d in inputs)
-    sig_out = f"float[{', '.join(output[1])}] {output[0]}"
+    sig_out = ", ".join(f"float[{', '.join(d)}] {n}" for n, d in outputs)
     init = ", ".join(fmt_tensor(n, a) for n, a in consts.items())
     init_line = f"<{init}>\n" if init else ""
     return (f'<ir_version: 8, opset_import: ["" : 13]>\n'
@@ -118,6 +119,53 @@ def same_pads(in_size, k, s, d, upper):
     total = max((out - 1) * s + d * (k - 1) + 1 - in_size, 0)
     lo = total // 2 if upper else (total + 1) // 2
     return lo, total - lo
+
+
+def sigmoid(v):
+    return 1.0 / (1.0 + np.exp(-v))
+
+
+def recurrent_ref(cell, x, w, r, b=None, h0=None, c0=None, p=None, direction="forward",
+                  lbr=False, act="Tanh"):
+    """ONNX LSTM/GRU/RNN (default activations; RNN's own), float64: (Y, Y_h[, Y_c])."""
+    x, w, r = (a.astype(np.float64) for a in (x, w, r))
+    seq, batch, _ = x.shape
+    dirs, hidden = w.shape[0], r.shape[2]
+    gates = {"lstm": 4, "gru": 3, "rnn": 1}[cell]
+    f = {"Tanh": np.tanh, "Relu": lambda v: np.maximum(v, 0), "Sigmoid": sigmoid}[act]
+    y = np.zeros((seq, dirs, batch, hidden))
+    yh, yc = np.zeros((dirs, batch, hidden)), np.zeros((dirs, batch, hidden))
+    for d in range(dirs):
+        wd, rd = w[d], r[d]
+        bd = b[d].astype(np.float64) if b is not None else np.zeros(2 * gates * hidden)
+        wb, rb = bd[:gates * hidden], bd[gates * hidden:]
+        h = h0[d].astype(np.float64) if h0 is not None else np.zeros((batch, hidden))
+        c = c0[d].astype(np.float64) if c0 is not None else np.zeros((batch, hidden))
+        pd = p[d].astype(np.float64) if p is not None else np.zeros(3 * hidden)
+        part = lambda v, k: v[..., k * hidden:(k + 1) * hidden]
+        steps = range(seq - 1, -1, -1) if direction == "reverse" or d == 1 else range(seq)
+        for t in steps:
+            xw = x[t] @ wd.T + wb
+            if cell == "lstm":
+                g = xw + h @ rd.T + rb
+                i = sigmoid(part(g, 0) + part(pd, 0) * c)
+                fg = sigmoid(part(g, 2) + part(pd, 2) * c)
+                c = fg * c + i * np.tanh(part(g, 3))
+                h = sigmoid(part(g, 1) + part(pd, 1) * c) * np.tanh(c)
+            elif cell == "gru":
+                hr = h @ rd.T
+                z = sigmoid(part(xw, 0) + part(hr, 0) + part(rb, 0))
+                rg = sigmoid(part(xw, 1) + part(hr, 1) + part(rb, 1))
+                if lbr:
+                    cand = np.tanh(part(xw, 2) + rg * (part(hr, 2) + part(rb, 2)))
+                else:
+                    cand = np.tanh(part(xw, 2) + (rg * h) @ part(rd.T, 2) + part(rb, 2))
+                h = (1 - z) * cand + z * h
+            else:
+                h = f(xw + h @ rd.T + rb)
+            y[t, d] = h
+        yh[d], yc[d] = h, c
+    return (y, yh, yc) if cell == "lstm" else (y, yh)
 
 
 # --- cases ------------------------------------------------------------------
@@ -254,6 +302,76 @@ def cases(rng):
     yield conv_case("conv_pointwise", 16, 8, (1, 1), 1, (1, 1), (1, 1), (0, 0, 0, 0), True, hw=(5, 5))
 
 
+def recurrent_cases(rng):
+    """Yields (name, model text, {batch: (inputs, {output: expected})}, extra modes)."""
+    def case(name, cell, hidden, direction="forward", seq=5, inp=7, lbr=False, act=None,
+             bias=True, initial=False, peepholes=False, const_weights=True):
+        dirs = 2 if direction == "bidirectional" else 1
+        gates = {"lstm": 4, "gru": 3, "rnn": 1}[cell]
+        w, r = rand(rng, dirs, gates * hidden, inp) * 0.5, rand(rng, dirs, gates * hidden, hidden) * 0.3
+        b = rand(rng, dirs, 2 * gates * hidden) * 0.5 if bias else None
+        p = rand(rng, dirs, 3 * hidden) * 0.5 if peepholes else None
+        consts = {}
+        inputs = [("X", [str(seq), "B", str(inp)])]
+        for n, a in (("W", w), ("R", r), ("Bias", b), ("P", p)):
+            if a is None:
+                continue
+            if const_weights:
+                consts[n] = a
+            else:
+                inputs.append((n, [str(v) for v in a.shape]))
+        if initial:
+            inputs += [("H0", [str(dirs), "B", str(hidden)])]
+            if cell == "lstm":
+                inputs += [("C0", [str(dirs), "B", str(hidden)])]
+        outs = ["Y", "Yh"] + (["Yc"] if cell == "lstm" else [])
+        shapes = {"Y": [str(seq), str(dirs), "B", str(hidden)], "Yh": [str(dirs), "B", str(hidden)],
+                  "Yc": [str(dirs), "B", str(hidden)]}
+        attrs = [f"hidden_size = {hidden}", f'direction = "{direction}"']
+        if lbr:
+            attrs.append("linear_before_reset = 1")
+        if act:
+            attrs.append(f'activations = [{", ".join(chr(34) + act + chr(34) for _ in range(dirs))}]')
+        args = ["X", "W", "R", "Bias" if bias else "", "", "H0" if initial else "",
+                "C0" if initial and cell == "lstm" else "", "P" if peepholes else ""]
+        while args[-1] == "":
+            args.pop()
+        op = {"lstm": "LSTM", "gru": "GRU", "rnn": "RNN"}[cell]
+        body = f"{', '.join(outs)} = {op} <{', '.join(attrs)}> ({', '.join(args)})"
+        text = model_text(inputs, [(o, shapes[o]) for o in outs], consts, body)
+
+        def make(batch):
+            x = rand(rng, seq, batch, inp)
+            h0 = rand(rng, dirs, batch, hidden) if initial else None
+            c0 = rand(rng, dirs, batch, hidden) if initial and cell == "lstm" else None
+            feed = {"X": x}
+            if not const_weights:
+                feed.update({n: a for n, a in (("W", w), ("R", r), ("Bias", b), ("P", p))
+                             if a is not None})
+            if initial:
+                feed["H0"] = h0
+                if c0 is not None:
+                    feed["C0"] = c0
+            ref = recurrent_ref(cell, x, w, r, b, h0, c0, p, direction, lbr, act or "Tanh")
+            return feed, dict(zip(outs, ref))
+        return (name, text, {bt: make(bt) for bt in (1, 5)}, [("library-2threads", ["--threads", "2"])])
+
+    # Hidden sizes off the 16-lane panels, batches off the 4-row blocks.
+    yield case("lstm_forward", "lstm", 20)
+    yield case("lstm_bidirectional_peepholes_initial", "lstm", 24, "bidirectional", initial=True,
+               peepholes=True)
+    yield case("lstm_reverse_inputs_weights", "lstm", 16, "reverse", const_weights=False, initial=True)
+    yield case("gru_reverse", "gru", 33, "reverse")
+    yield case("gru_lbr_bidirectional_initial", "gru", 40, "bidirectional", lbr=True, initial=True)
+    yield case("gru_no_bias", "gru", 18, bias=False, seq=3)
+    yield case("rnn_relu", "rnn", 16, act="Relu")
+    yield case("rnn_tanh_bidirectional", "rnn", 35, "bidirectional", initial=True)
+    yield case("rnn_sigmoid_wide", "rnn", 70, act="Sigmoid", seq=2, inp=3)
+    # Steps big enough (batch 5) for the kernel to split the panels over 2 threads.
+    yield case("lstm_threads", "lstm", 72, "bidirectional", seq=4, initial=True)
+    yield case("gru_threads", "gru", 80, seq=4)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--blade-run", required=True)
@@ -263,11 +381,15 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(0)
     failures = []
-    for name, text, runs in cases(rng):
+    all_cases = [(n, t, runs, []) for n, t, runs in cases(rng)] + list(recurrent_cases(rng))
+    for name, text, runs, more_modes in all_cases:
         model = work / f"{name}.onnxtxt"
         model.write_text(text)
         for batch, (inputs, expected) in runs.items():
-            for mode, extra in (("onednn", []), ("loops", ["--no-library-calls"])):
+            if not isinstance(expected, dict):
+                expected = {"Y": expected}
+            modes = [("library", []), ("loops", ["--no-library-calls"])] + more_modes
+            for mode, extra in modes:
                 out = work / f"{name}-b{batch}-{mode}"
                 cmd = [args.blade_run, str(model), "--output-dir", str(out)] + extra
                 for n, a in inputs.items():
@@ -280,9 +402,12 @@ def main():
                     failures.append(label)
                     print(f"FAIL {label}: blade-run: {proc.stderr.strip()}")
                     continue
-                got = np.load(out / "Y.npy")
-                ok = got.shape == expected.shape and np.allclose(got, expected, rtol=RTOL, atol=ATOL)
-                err = float(np.abs(got - expected).max()) if got.shape == expected.shape else float("inf")
+                ok, err = True, 0.0
+                for out_name, want in expected.items():
+                    got = np.load(out / f"{out_name}.npy")
+                    same = got.shape == want.shape
+                    ok = ok and same and np.allclose(got, want, rtol=RTOL, atol=ATOL)
+                    err = max(err, float(np.abs(got - want).max()) if same else float("inf"))
                 print(f"{'ok  ' if ok else 'FAIL'} {label}: max abs err {err:.2e}")
                 if not ok:
                     failures.append(label)

@@ -1,11 +1,12 @@
-//===- DnnlKernelsTest.cpp - The oneDNN kernels called directly -----------===//
+//===- DnnlKernelsTest.cpp - The library kernels called directly ----------===//
 //
 // Calls the C-interface kernels with hand-built memref descriptors, as
 // compiled code does, and compares with naive loops: shapes changing at one
 // call site (one cached primitive each), strided (transposed) operands,
 // broadcast batches, bias and alpha, grouped/strided/dilated/padded
-// convolutions, concurrent runs sharing one cache, and errors reported
-// through the run scope instead of thrown.
+// convolutions, LSTM layers (1 and 2 threads, strided initial state, no
+// steps), concurrent runs sharing one cache, and errors reported through the
+// run scope instead of thrown.
 //
 //===----------------------------------------------------------------------===//
 
@@ -228,6 +229,150 @@ TEST(DnnlKernels, ErrorsAreReportedNotThrown) {
                                    0, 0, 0);
   EXPECT_NE(inner.kernelError().find("conv2d"), std::string::npos)
       << inner.kernelError();
+}
+
+/// A forward ONNX LSTM layer, naive: x [seq, n, in], w [4h, in], r [4h, h],
+/// b [8h], h0 [n, h]; returns Y [seq, n, h] followed by Y_c [n, h].
+std::vector<float> naiveLstm(const std::vector<float> &x,
+                             const std::vector<float> &w,
+                             const std::vector<float> &r,
+                             const std::vector<float> &b,
+                             const std::vector<float> &h0, int64_t seq,
+                             int64_t n, int64_t in, int64_t h) {
+  auto sig = [](float v) { return 1.0f / (1.0f + std::exp(-v)); };
+  std::vector<float> hs = h0, cs(n * h, 0.0f), y;
+  for (int64_t t = 0; t < seq; ++t) {
+    std::vector<float> next(n * h);
+    for (int64_t row = 0; row < n; ++row)
+      for (int64_t j = 0; j < h; ++j) {
+        float g[4];
+        for (int k = 0; k < 4; ++k) {
+          int64_t unit = k * h + j;
+          float acc = b[unit] + b[4 * h + unit];
+          for (int64_t i = 0; i < in; ++i)
+            acc += x[(t * n + row) * in + i] * w[unit * in + i];
+          for (int64_t i = 0; i < h; ++i)
+            acc += hs[row * h + i] * r[unit * h + i];
+          g[k] = acc;
+        }
+        float &c = cs[row * h + j];
+        c = sig(g[2]) * c + sig(g[0]) * std::tanh(g[3]);
+        next[row * h + j] = sig(g[1]) * std::tanh(c);
+      }
+    hs = next;
+    y.insert(y.end(), hs.begin(), hs.end());
+  }
+  y.insert(y.end(), cs.begin(), cs.end());
+  return y;
+}
+
+/// Runs a forward LSTM through the kernel (initial h stored transposed,
+/// [h, n], to pass a strided view) and compares Y, Y_h and Y_c.
+void runLstm(int64_t seq, int64_t n, int64_t in, int64_t h, int64_t site) {
+  std::vector<float> x = filled(seq * n * in, 1), w = filled(4 * h * in, 2),
+                     r = filled(4 * h * h, 3), b = filled(8 * h, 4),
+                     h0t = filled(h * n, 5);
+  for (float &v : r)
+    v *= 0.2f;
+  std::vector<float> h0(n * h);
+  for (int64_t row = 0; row < n; ++row)
+    for (int64_t j = 0; j < h; ++j)
+      h0[row * h + j] = h0t[j * n + row];
+  std::vector<float> y(seq * n * h, -1), yh(n * h, -1), yc(n * h, -1);
+  Desc dx(x.data(), {seq, n, in}), dw(w.data(), {1, 4 * h, in}),
+      dr(r.data(), {1, 4 * h, h}), db(b.data(), {1, 8 * h}),
+      dh0(h0t.data(), {1, n, h}, {n * h, 1, n}), dy(y.data(), {seq, 1, n, h}),
+      dyh(yh.data(), {1, n, h}), dyc(yc.data(), {1, n, h});
+  _mlir_ciface_blade_rt_rnn_f32(
+      &dx, &dw, &dr, &db, &dh0, &dy, &dy, &dy, &dyh, &dyc, site,
+      BLADE_KERNEL_HAS_BIAS | BLADE_KERNEL_CONST_WEIGHTS |
+          BLADE_KERNEL_HAS_INITIAL_H,
+      BLADE_RNN_LSTM, BLADE_RNN_FORWARD);
+  std::vector<float> want = naiveLstm(x, w, r, b, h0, seq, n, in, h);
+  expectNear(y, std::vector<float>(want.begin(), want.begin() + seq * n * h));
+  expectNear(yh, std::vector<float>(want.begin() + (seq - 1) * n * h,
+                                    want.begin() + seq * n * h));
+  expectNear(yc, std::vector<float>(want.end() - n * h, want.end()));
+}
+
+TEST(RecurrentKernel, LstmOneAndTwoThreads) {
+  KernelCache cache;
+  {
+    RunScope scope(&cache, RunOptions{1});
+    runLstm(4, 3, 5, 20, 0);
+    EXPECT_EQ(scope.kernelError(), "");
+  }
+  {
+    // Big enough steps (8 x 256 x 64) for two threads on 4 panels.
+    RunScope scope(&cache, RunOptions{2});
+    runLstm(3, 8, 7, 64, 1);
+    EXPECT_EQ(scope.kernelError(), "");
+  }
+}
+
+TEST(RecurrentKernel, ConcurrentRuns) {
+  KernelCache cache;
+  std::vector<std::thread> threads;
+  std::vector<std::string> errors(3);
+  for (int t = 0; t < 3; ++t)
+    threads.emplace_back([&, t] {
+      RunScope scope(&cache, RunOptions{1 + t % 2});
+      for (int i = 0; i < 5; ++i)
+        runLstm(3, 8, 7, 64, 2);
+      errors[t] = scope.kernelError();
+    });
+  for (std::thread &t : threads)
+    t.join();
+  for (const std::string &e : errors)
+    EXPECT_EQ(e, "");
+}
+
+TEST(RecurrentKernel, NoStepsKeepsTheInitialState) {
+  KernelCache cache;
+  RunScope scope(&cache, RunOptions{1});
+  std::vector<float> x, w(4 * 2 * 3), r(4 * 2 * 2), h0 = {1, 2, 3, 4},
+                                                   yh(4, -1), yc(4, -1), y;
+  Desc dx(x.data(), {0, 2, 3}), dw(w.data(), {1, 8, 3}), dr(r.data(), {1, 8, 2}),
+      dh0(h0.data(), {1, 2, 2}), dy(y.data(), {0, 1, 2, 2}),
+      dyh(yh.data(), {1, 2, 2}), dyc(yc.data(), {1, 2, 2});
+  _mlir_ciface_blade_rt_rnn_f32(&dx, &dw, &dr, &dy, &dh0, &dy, &dy, &dy, &dyh,
+                                &dyc, 0, BLADE_KERNEL_HAS_INITIAL_H,
+                                BLADE_RNN_LSTM, BLADE_RNN_FORWARD);
+  EXPECT_EQ(scope.kernelError(), "");
+  EXPECT_EQ(yh, h0);
+  EXPECT_EQ(yc, std::vector<float>(4, 0.0f));
+}
+
+TEST(RecurrentKernel, ErrorsAreReportedNotThrown) {
+  KernelCache cache;
+  std::vector<float> x(2 * 1 * 3), w(3 * 4 * 3), r(3 * 4 * 4), y(2 * 4),
+      yh(4);
+  Desc dx(x.data(), {2, 1, 3}), dw(w.data(), {1, 12, 3}),
+      dr(r.data(), {1, 12, 4}), dy(y.data(), {2, 1, 1, 4}),
+      dyh(yh.data(), {1, 1, 4});
+  {
+    // GRU weights given for an LSTM.
+    RunScope scope(&cache, RunOptions{1});
+    _mlir_ciface_blade_rt_rnn_f32(&dx, &dw, &dr, &dy, &dy, &dy, &dy, &dy, &dyh,
+                                  &dyh, 0, 0, BLADE_RNN_LSTM,
+                                  BLADE_RNN_FORWARD);
+    EXPECT_NE(scope.kernelError().find("W is"), std::string::npos)
+        << scope.kernelError();
+  }
+  {
+    RunScope scope(&cache, RunOptions{1});
+    _mlir_ciface_blade_rt_rnn_f32(&dx, &dw, &dr, &dy, &dy, &dy, &dy, &dy, &dyh,
+                                  &dyh, 0, 0, /*cell=*/9, BLADE_RNN_FORWARD);
+    EXPECT_NE(scope.kernelError().find("cell kind 9"), std::string::npos)
+        << scope.kernelError();
+  }
+  {
+    RunScope scope(&cache, RunOptions{1});
+    _mlir_ciface_blade_rt_rnn_f32(&dx, &dw, &dr, &dy, &dy, &dy, &dy, &dy, &dyh,
+                                  &dyh, 0, 0, BLADE_RNN_GRU, /*direction=*/5);
+    EXPECT_NE(scope.kernelError().find("direction 5"), std::string::npos)
+        << scope.kernelError();
+  }
 }
 
 } // namespace

@@ -32,6 +32,26 @@ enum BladeKernelFlags : int64_t {
   BLADE_KERNEL_CONST_WEIGHTS = 2, ///< Weights are compile-time constants.
   BLADE_KERNEL_SAME_UPPER = 4,    ///< Conv pads follow ONNX SAME_UPPER.
   BLADE_KERNEL_SAME_LOWER = 8,    ///< Conv pads follow ONNX SAME_LOWER.
+  BLADE_KERNEL_HAS_INITIAL_H = 16, ///< Recurrent: initial_h is used.
+  BLADE_KERNEL_HAS_INITIAL_C = 32, ///< Recurrent: initial_c is used (LSTM).
+  BLADE_KERNEL_HAS_PEEPHOLES = 64, ///< Recurrent: P is used (LSTM).
+};
+
+/// Cells of blade_rt_rnn_f32 (ONNX's default activations only).
+enum BladeRnnCell : int64_t {
+  BLADE_RNN_LSTM = 0,                    ///< Sigmoid, Tanh, Tanh.
+  BLADE_RNN_GRU = 1,                     ///< Sigmoid, Tanh.
+  BLADE_RNN_GRU_LINEAR_BEFORE_RESET = 2, ///< GRU, linear_before_reset = 1.
+  BLADE_RNN_TANH = 3,                    ///< RNN cells by activation.
+  BLADE_RNN_RELU = 4,
+  BLADE_RNN_SIGMOID = 5,
+};
+
+/// Directions of blade_rt_rnn_f32.
+enum BladeRnnDirection : int64_t {
+  BLADE_RNN_FORWARD = 0,
+  BLADE_RNN_REVERSE = 1,
+  BLADE_RNN_BIDIRECTIONAL = 2,
 };
 
 /// f32 `c = alpha * (a x b + bias)` (oneDNN's order: the scale applies to
@@ -74,6 +94,21 @@ void _mlir_ciface_blade_rt_maxpool2d_f32(
     BladeUnrankedMemRef *x, BladeUnrankedMemRef *y, int64_t site, int64_t flags,
     int64_t kernelH, int64_t kernelW, int64_t strideH, int64_t strideW,
     int64_t dilationH, int64_t dilationW, int64_t padTop, int64_t padLeft);
+
+/// An f32 ONNX LSTM/GRU/RNN layer without sequence_lens, clip or
+/// input_forget, with the cell's default activations: x [seq, batch, input],
+/// w [D, G * H, input], r [D, G * H, H], b [D, 2 * G * H], h0 and c0
+/// [D, batch, H], p [D, 3 * H] (ONNX gate orders and layouts); results y
+/// [seq, D, batch, H], yh and yc [D, batch, H]. D is 2 for
+/// BLADE_RNN_BIDIRECTIONAL, else 1. Operands without their flag (b, h0, c0,
+/// p) and yc of a GRU/RNN are ignored. BLADE_KERNEL_CONST_WEIGHTS means w,
+/// r, b and p are all constants.
+void _mlir_ciface_blade_rt_rnn_f32(
+    BladeUnrankedMemRef *x, BladeUnrankedMemRef *w, BladeUnrankedMemRef *r,
+    BladeUnrankedMemRef *b, BladeUnrankedMemRef *h0, BladeUnrankedMemRef *c0,
+    BladeUnrankedMemRef *p, BladeUnrankedMemRef *y, BladeUnrankedMemRef *yh,
+    BladeUnrankedMemRef *yc, int64_t site, int64_t flags, int64_t cell,
+    int64_t direction);
 }
 
 #endif // BLADE_RT_KERNELS_H
