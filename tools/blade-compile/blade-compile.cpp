@@ -88,6 +88,17 @@ int main(int argc, char **argv) {
   // --mlir-print-debuginfo, --mlir-elide-elementsattrs-if-larger=N, ...
   mlir::registerAsmPrinterCLOptions();
   mlir::registerMLIRContextCLOptions();
+  // --help lists Blade's options and MLIR's printing ones, not the ones
+  // libLLVM registers.
+  static cl::OptionCategory options("blade-compile options");
+  for (cl::Option *o : std::initializer_list<cl::Option *>{
+           &inputPath, &outputPath, &emitName, &mcpu, &mattr, &headerPath,
+           &runtimeLib, &linkerName, &optLevel})
+    o->addCategory(options);
+  for (auto &entry : cl::getRegisteredOptions())
+    if (entry.first.starts_with("mlir-"))
+      entry.second->addCategory(options);
+  cl::HideUnrelatedOptions(options);
   std::string errors;
   raw_string_ostream errorStream(errors);
   if (!cl::ParseCommandLineOptions(argc, argv, "Blade ONNX compiler\n",

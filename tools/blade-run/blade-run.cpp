@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <memory>
 
 using namespace llvm;
 
@@ -61,8 +62,9 @@ cl::opt<std::string>
               cl::value_desc("N"));
 cl::opt<bool> noLibraryCalls(
     "no-library-calls",
-    cl::desc("Lower f32 MatMul/Gemm/Conv to Blade's own loops instead of "
-             "calling oneDNN kernels (to compare)"));
+    cl::desc("Lower f32 MatMul/Gemm/Conv/MaxPool and LSTM/GRU/RNN layers "
+             "to Blade's own loops instead of calling the runtime's kernels "
+             "(to compare)"));
 
 cl::opt<bool>
     printStats("memory-stats",
@@ -104,6 +106,14 @@ int main(int argc, char **argv) {
   static cl::opt<std::string> threadCount(
       "threads", cl::desc("Threads a run may use (default 0: one per core)"),
       cl::value_desc("N"), cl::init("0"));
+  // --help lists Blade's options, not the ones libLLVM registers.
+  static cl::OptionCategory options("blade-run options");
+  for (cl::Option *o : std::initializer_list<cl::Option *>{
+           &modelPath, std::addressof(inputArgs), &outputDir, &optLevel, &mcpu, &mattr,
+           &benchRuns, &noLibraryCalls, &printStats, &noBufferReuse,
+           &threadCount})
+    o->addCategory(options);
+  cl::HideUnrelatedOptions(options);
   std::string errors;
   raw_string_ostream errorStream(errors);
   const char *overview =
