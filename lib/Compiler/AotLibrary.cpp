@@ -2,6 +2,7 @@
 
 #include "blade/Compiler/AotLibrary.h"
 
+#include "blade-rt/CpuFeatures.h"
 #include "blade-rt/RunContext.h"
 #include "blade/Frontend/ONNX/Importer.h"
 #include "blade/Transforms/Passes.h"
@@ -13,6 +14,7 @@
 #include "llvm/IR/IRBuilder.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
+#include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -230,6 +232,12 @@ llvm::Error writeModelLibrary(ModuleOp llvmModule,
   info.signature = signature;
   info.targetCpu = (*tm)->getTargetCPU().str();
   info.targetFeatures = options.target.features;
+  // The ISA extensions of the target (its CPU with the feature changes):
+  // the runtime refuses to load the library on a CPU without them.
+  if (const llvm::MCSubtargetInfo *sti = (*tm)->getMCSubtargetInfo())
+    for (const std::string &feature : rt::knownCpuFeatures())
+      if (sti->checkFeatures("+" + feature))
+        info.cpuFeatures.push_back(feature);
   llvm::Function *entryFn = module->getFunction(entry);
   if (!entryFn || entryFn->isDeclaration())
     return fail("the module has no function '" + entry + "'");

@@ -1,6 +1,7 @@
 //===- AotModel.cpp - A model compiled ahead of time into a library -------===//
 
 #include "blade-rt/AotModel.h"
+#include "blade-rt/CpuFeatures.h"
 
 #include <dlfcn.h>
 
@@ -31,6 +32,10 @@ Status AotModel::load(const std::string &path, std::unique_ptr<AotModel> &out) {
                          kModelInfoSymbol + " returned NULL)");
   if (Status s = parseModelInfo(text, model->info); !s)
     return Status::error("'" + path + "': " + s.message());
+  if (Status s = checkCpuFeatures(model->info.cpuFeatures); !s)
+    return Status::error("'" + path + "' was compiled for CPU '" +
+                         model->info.targetCpu + "' and " + s.message() +
+                         " (compile it again with --mcpu for this machine)");
   auto lookup = [&](const std::string &name, PackedFunction &fn) -> Status {
     fn = reinterpret_cast<PackedFunction>(dlsym(handle, name.c_str()));
     if (!fn)

@@ -2,6 +2,7 @@
 
 #include "blade-rt/ModelInfo.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 
@@ -127,6 +128,14 @@ std::string serializeModelInfo(const ModelInfo &info) {
   out += ' ';
   putString(out, info.targetFeatures);
   out += '\n';
+  if (!info.cpuFeatures.empty()) {
+    std::string list;
+    for (const std::string &f : info.cpuFeatures)
+      list += (list.empty() ? "" : ",") + f;
+    out += "requires ";
+    putString(out, list);
+    out += '\n';
+  }
   for (const TensorSpec &spec : info.signature.inputs)
     putSpec(out, "input", spec);
   for (const TensorSpec &spec : info.signature.outputs)
@@ -167,6 +176,14 @@ Status parseModelInfo(std::string_view text, ModelInfo &info) {
       ok = in.string(info.shapeCheckSymbol);
     } else if (record == "target") {
       ok = in.string(info.targetCpu) && in.string(info.targetFeatures);
+    } else if (record == "requires") {
+      std::string list;
+      ok = in.string(list);
+      for (size_t begin = 0; ok && begin < list.size();) {
+        size_t end = std::min(list.find(',', begin), list.size());
+        info.cpuFeatures.push_back(list.substr(begin, end - begin));
+        begin = end + 1;
+      }
     } else if (record == "input" || record == "output") {
       TensorSpec spec;
       ok = readSpec(in, spec);

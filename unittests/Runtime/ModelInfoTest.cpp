@@ -2,6 +2,7 @@
 
 #include "blade-rt/ModelInfo.h"
 #include "blade-rt/AotModel.h"
+#include "blade-rt/CpuFeatures.h"
 
 #include <gtest/gtest.h>
 
@@ -30,13 +31,14 @@ ModelInfo sampleInfo() {
   info.checkMessages = {"node 'mm' (MatMul): dims differ", ""};
   info.targetCpu = "x86-64-v3";
   info.targetFeatures = "+avx2,-avx512f";
+  info.cpuFeatures = {"sse4.2", "avx2", "fma"};
   return info;
 }
 
 TEST(ModelInfoTest, RoundTrips) {
   ModelInfo info = sampleInfo(), back;
   std::string text = serializeModelInfo(info);
-  EXPECT_EQ(text.rfind("blade-model-library 1\n", 0), 0u) << text;
+  EXPECT_EQ(text.rfind("blade-model-library 2\n", 0), 0u) << text;
   ASSERT_TRUE(parseModelInfo(text, back).isOk());
   ASSERT_EQ(back.signature.inputs.size(), 2u);
   EXPECT_EQ(back.signature.inputs[0].name, "input ids:\n 7");
@@ -53,6 +55,25 @@ TEST(ModelInfoTest, RoundTrips) {
   EXPECT_EQ(back.checkMessages, info.checkMessages);
   EXPECT_EQ(back.targetCpu, "x86-64-v3");
   EXPECT_EQ(back.targetFeatures, "+avx2,-avx512f");
+  EXPECT_EQ(back.cpuFeatures, info.cpuFeatures);
+}
+
+TEST(ModelInfoTest, CpuFeatureCheckNamesWhatIsMissing) {
+  auto hasAvx2Only = [](const std::string &f) {
+    return f == "avx2" || f == "sse4.2";
+  };
+  EXPECT_TRUE(checkCpuFeatures({"sse4.2", "avx2"}, hasAvx2Only).isOk());
+  EXPECT_TRUE(checkCpuFeatures({}, hasAvx2Only).isOk());
+  Status s = checkCpuFeatures({"avx2", "avx512f", "avx512bf16"}, hasAvx2Only);
+  ASSERT_FALSE(s.isOk());
+  EXPECT_NE(s.message().find("lacks: avx512f, avx512bf16"), std::string::npos)
+      << s.message();
+  Status unknown = checkCpuFeatures({"avx9000"}, hasAvx2Only);
+  ASSERT_FALSE(unknown.isOk());
+  EXPECT_NE(unknown.message().find("avx9000 (unknown to this runtime)"),
+            std::string::npos)
+      << unknown.message();
+  EXPECT_FALSE(hostHasCpuFeature("avx9000"));
 }
 
 TEST(ModelInfoTest, RejectsOtherVersionsAndGarbage) {
@@ -70,7 +91,7 @@ TEST(ModelInfoTest, RejectsOtherVersionsAndGarbage) {
   EXPECT_FALSE(parseModelInfo(text.substr(0, 60), info).isOk());
   EXPECT_FALSE(parseModelInfo(text.substr(0, text.size() - 4), info).isOk());
   EXPECT_FALSE(
-      parseModelInfo("blade-model-library 1\ninput 3:abc f99 0\nend", info)
+      parseModelInfo("blade-model-library 2\ninput 3:abc f99 0\nend", info)
           .isOk());
 }
 

@@ -12,6 +12,8 @@
 //   entry S          packed entry symbol (void fn(void **args))
 //   check S          packed shape-check symbol (absent when none)
 //   target S S       CPU and feature changes the code was generated for
+//   requires S       ISA extensions the code may use, comma-separated (see
+//                    CpuFeatures.h; absent when none)
 //   input S DTYPE RANK DIM... S...   name, dtype name, dims (-1 dynamic),
 //   output ...                       one dim_param name per dim ("" if none)
 //   message S        the shape rules' messages, in index order
@@ -36,7 +38,7 @@
 namespace blade::rt {
 
 /// The model library ABI this runtime reads and blade-compile writes.
-constexpr uint32_t kModelLibraryAbiVersion = 1;
+constexpr uint32_t kModelLibraryAbiVersion = 2;
 /// The exported function returning the info text.
 constexpr const char *kModelInfoSymbol = "blade_model_info";
 /// The first word of the info text.
@@ -50,6 +52,8 @@ struct ModelInfo {
   std::vector<std::string> checkMessages;
   std::string targetCpu;
   std::string targetFeatures;
+  /// ISA extensions the code may use (checked at load).
+  std::vector<std::string> cpuFeatures;
 };
 
 /// The info text of `info` (at kModelLibraryAbiVersion).

@@ -35,7 +35,7 @@ void packed_entry(void **args) {
 }
 
 const char *blade_model_info(void) {
-  return "blade-model-library 1\n"
+  return "blade-model-library 2\n"
          "entry 12:packed_entry\n"
          "target 4:test 0:\n"
          "output 6:chunks i64 1 1 0:\n"
