@@ -17,10 +17,18 @@ def BladeLowerToLinalgPass : Pass<"blade-lower-to-linalg", "mlir::ModuleOp"> {
     become calls of the runtime's oneDNN kernels instead (declared as private
     functions with `llvm.emit_c_interface`; see LibraryCalls.cpp). It runs on
     the module because it adds those declarations.
+
+    With `symbolic-dims` (the default), elementwise broadcasts consult Blade's
+    shape system (`SymbolicDims`): an operand dim proven equal to the result
+    dim needs neither a run-time comparison nor the explicitly broadcasting
+    second version of the op.
   }];
   let options = [
     Option<"libraryCalls", "library-calls", "bool", /*default=*/"true",
-           "Lower f32 matmul and 1-D/2-D conv to runtime kernel calls">
+           "Lower f32 matmul and 1-D/2-D conv to runtime kernel calls">,
+    Option<"symbolicDims", "symbolic-dims", "bool", /*default=*/"true",
+           "Use the symbolic-dims analysis: broadcasts between dims it proves "
+           "equal get no run-time check and no broadcasting second version">
   ];
   let dependentDialects = [
     "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",

@@ -26,6 +26,19 @@ def BladePrepareBufferizationPass
   ];
 }
 
+def BladeTestSymbolicDimsPass
+    : Pass<"blade-test-symbolic-dims", "mlir::ModuleOp"> {
+  let summary = "Print the symbolic-dims analysis as attributes (tests)";
+  let description = [{
+    Runs Blade's shape system (`SymbolicDims`, see
+    include/blade/Dialect/Blade/Analysis/SymbolicDims.h) and writes what it
+    knows onto every op with ranked tensor results: `blade.dims` holds one
+    string per result, its dims as static sizes or symbols (`s<n>`; equal
+    symbols mean equal sizes in every run that passes the shape rules). For
+    lit tests and debugging only.
+  }];
+}
+
 def BladeFormCompositeOpsPass
     : Pass<"blade-form-composite-ops", "mlir::func::FuncOp"> {
   let summary = "Recognise activations ONNX spells as formulas";

@@ -3,6 +3,7 @@
 #include "blade/Conversion/Passes.h"
 #include "PatternsPrivate.h"
 
+#include "blade/Dialect/Blade/Analysis/SymbolicDims.h"
 #include "blade/Dialect/Blade/IR/BladeDialect.h"
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -59,7 +60,11 @@ struct BladeLowerToLinalgPass
                                                  &nextSite);
     }
     blade::detail::populateControlFlowPatterns(converter, patterns);
-    blade::detail::populateElementwisePatterns(converter, patterns);
+    std::optional<blade::SymbolicDims> dims;
+    if (symbolicDims)
+      dims.emplace(getOperation());
+    blade::detail::populateElementwisePatterns(converter, patterns,
+                                               dims ? &*dims : nullptr);
     blade::detail::populateLinearAlgebraPatterns(converter, patterns);
     blade::detail::populateDataMovementPatterns(converter, patterns);
     blade::detail::populateMatrixPatterns(converter, patterns);

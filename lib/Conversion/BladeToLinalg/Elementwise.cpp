@@ -10,6 +10,8 @@
 
 #include "PatternsPrivate.h"
 
+#include "blade/Dialect/Blade/Analysis/SymbolicDims.h"
+
 #include "blade/Dialect/Blade/IR/BladeOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -89,13 +91,40 @@ Value materializeBroadcast(OpBuilder &b, Location loc, Value operand,
       });
 }
 
+/// Per operand of `op`, per dim: whether the shape system proves the dim
+/// equal to the result dim it aligns with (empty without `dims`).
+SmallVector<SmallVector<bool>> provenEqualDims(Operation *op,
+                                               const SymbolicDims *dims) {
+  SmallVector<SmallVector<bool>> out;
+  auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!dims || !resultType)
+    return out;
+  int64_t rank = resultType.getRank();
+  for (Value operand : op->getOperands()) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    SmallVector<bool> equal;
+    for (int64_t j = 0; j < type.getRank(); ++j)
+      equal.push_back(dims->equal(operand, j, op->getResult(0),
+                                  j + rank - type.getRank()));
+    out.push_back(equal);
+  }
+  return out;
+}
+
 /// Builds the linalg.generic that applies `fn` to the (broadcast) operands.
 /// A dynamic operand dim that may be 1 at run time while the result dim is
 /// not makes two versions (speculation on shapes): the common one, where
 /// every such dim equals the result dim, with plain indexing; and a general
-/// one that broadcasts those operands explicitly first.
+/// one that broadcasts those operands explicitly first. Dims in `proven`
+/// (per operand, per dim; see provenEqualDims) equal the result's: they
+/// need neither.
 Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
-                       ValueRange operands, ScalarBuilder fn) {
+                       ValueRange operands, ScalarBuilder fn,
+                       ArrayRef<SmallVector<bool>> proven = {}) {
+  auto isProven = [&](size_t o, int64_t j) {
+    return o < proven.size() && j < static_cast<int64_t>(proven[o].size()) &&
+           proven[o][j];
+  };
   int64_t rank = resultType.getRank();
   // Run-time result sizes: a dynamic operand dim of 1 defers to the others.
   SmallVector<Value> sizes(rank);
@@ -104,6 +133,17 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
       sizes[i] = arith::ConstantIndexOp::create(b, loc, resultType.getDimSize(i));
       continue;
     }
+    // An operand dim proven equal to the result's is its size.
+    for (auto [o, operand] : llvm::enumerate(operands)) {
+      auto type = cast<RankedTensorType>(operand.getType());
+      int64_t j = i - (rank - type.getRank());
+      if (j >= 0 && isProven(o, j)) {
+        sizes[i] = tensor::DimOp::create(b, loc, operand, j);
+        break;
+      }
+    }
+    if (sizes[i])
+      continue;
     Value size;
     for (Value operand : operands) {
       auto type = cast<RankedTensorType>(operand.getType());
@@ -140,7 +180,8 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
     auto type = cast<RankedTensorType>(operand.getType());
     for (int64_t j = 0; j < type.getRank(); ++j) {
       int64_t i = j + rank - type.getRank();
-      if (!type.isDynamicDim(j) || resultType.getDimSize(i) == 1)
+      if (!type.isDynamicDim(j) || resultType.getDimSize(i) == 1 ||
+          isProven(o, j))
         continue;
       bool shared = llvm::any_of(llvm::enumerate(operands), [&](auto other) {
         if (other.index() == o)
@@ -354,7 +395,9 @@ Value scalarMath(OpBuilder &b, Location loc, ValueRange a, Type) {
 
 template <typename OpTy, ScalarFn Fn>
 struct ElementwiseLowering : OpConversionPattern<OpTy> {
-  using OpConversionPattern<OpTy>::OpConversionPattern;
+  ElementwiseLowering(const TypeConverter &converter, MLIRContext *ctx,
+                      const SymbolicDims *dims = nullptr)
+      : OpConversionPattern<OpTy>(converter, ctx), dims(dims) {}
   LogicalResult
   matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -369,10 +412,13 @@ struct ElementwiseLowering : OpConversionPattern<OpTy> {
         rewriter, op.getLoc(), resultType, adaptor.getOperands(),
         [&](OpBuilder &b, Location loc, ValueRange args) {
           return Fn(b, loc, args, bladeType);
-        });
+        },
+        provenEqualDims(op, dims));
     rewriter.replaceOp(op, result);
     return success();
   }
+
+  const SymbolicDims *dims;
 };
 
 /// 0.5 * x * (1 + erf(x / sqrt(2))), or the tanh approximation.
@@ -414,7 +460,9 @@ struct GeluLowering : OpConversionPattern<GeluOp> {
 };
 
 struct CompareLowering : OpConversionPattern<CompareOp> {
-  using OpConversionPattern::OpConversionPattern;
+  CompareLowering(const TypeConverter &converter, MLIRContext *ctx,
+                  const SymbolicDims *dims)
+      : OpConversionPattern(converter, ctx), dims(dims) {}
   LogicalResult
   matchAndRewrite(CompareOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -449,10 +497,13 @@ struct CompareLowering : OpConversionPattern<CompareOp> {
           if (isa<FloatType>(t))
             return arith::CmpFOp::create(b, loc, *fp, a[0], a[1]);
           return arith::CmpIOp::create(b, loc, *ip, a[0], a[1]);
-        });
+        },
+        provenEqualDims(op, dims));
     rewriter.replaceOp(op, result);
     return success();
   }
+
+  const SymbolicDims *dims;
 };
 
 /// Converts one scalar from blade element type `from` to `to`; `target` is
@@ -519,8 +570,10 @@ struct ConvertLowering : OpConversionPattern<ConvertOp> {
 } // namespace
 
 void blade::detail::populateElementwisePatterns(const TypeConverter &converter,
-                                                RewritePatternSet &patterns) {
+                                                RewritePatternSet &patterns,
+                                                const SymbolicDims *dims) {
   MLIRContext *ctx = patterns.getContext();
+  // Broadcasting ops consult the shape system.
   patterns.add<ElementwiseLowering<AddOp, scalarAdd>,
                ElementwiseLowering<SubOp, scalarSub>,
                ElementwiseLowering<MulOp, scalarMul>,
@@ -535,9 +588,10 @@ void blade::detail::populateElementwisePatterns(const TypeConverter &converter,
                ElementwiseLowering<AndOp, scalarAnd>,
                ElementwiseLowering<OrOp, scalarOr>,
                ElementwiseLowering<XorOp, scalarXor>,
-               ElementwiseLowering<NotOp, scalarNot>,
-               ElementwiseLowering<SelectOp, scalarSelect>, CompareLowering,
-               ConvertLowering, GeluLowering>(converter, ctx);
+               ElementwiseLowering<SelectOp, scalarSelect>, CompareLowering>(
+      converter, ctx, dims);
+  patterns.add<ElementwiseLowering<NotOp, scalarNot>, ConvertLowering,
+               GeluLowering>(converter, ctx);
   patterns.add<ElementwiseLowering<ReluOp, scalarRelu>,
                ElementwiseLowering<SigmoidOp, scalarSigmoid>,
                ElementwiseLowering<TanhOp, scalarMath<math::TanhOp>>,

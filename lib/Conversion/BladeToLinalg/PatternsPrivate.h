@@ -15,6 +15,10 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/DialectConversion.h"
 
+namespace blade {
+class SymbolicDims;
+} // namespace blade
+
 namespace blade::detail {
 
 /// Tensor types as linalg/arith see them: unsigned integer element types
@@ -27,8 +31,10 @@ public:
 
 void populateControlFlowPatterns(const mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns);
+/// `dims` (may be null) proves broadcast dims equal (see SymbolicDims.h).
 void populateElementwisePatterns(const mlir::TypeConverter &converter,
-                                 mlir::RewritePatternSet &patterns);
+                                 mlir::RewritePatternSet &patterns,
+                                 const SymbolicDims *dims);
 void populateLinearAlgebraPatterns(const mlir::TypeConverter &converter,
                                    mlir::RewritePatternSet &patterns);
 void populateDataMovementPatterns(const mlir::TypeConverter &converter,

@@ -1,0 +1,369 @@
+//===- SymbolicDims.cpp - Equalities between dynamic dims -----------------===//
+
+#include "blade/Dialect/Blade/Analysis/SymbolicDims.h"
+
+#include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace blade;
+
+namespace {
+
+RankedTensorType ranked(Value v) {
+  return dyn_cast<RankedTensorType>(v.getType());
+}
+
+/// A 1-D integer tensor short enough to be a shape.
+bool isShapeTensor(Value v) {
+  RankedTensorType t = ranked(v);
+  return t && t.getRank() == 1 && t.hasStaticShape() && t.getDimSize(0) <= 16 &&
+         isa<IntegerType>(t.getElementType());
+}
+
+} // namespace
+
+SymbolicDims::SymbolicDims(Operation *root) {
+  root->walk([&](func::FuncOp fn) {
+    // Graph inputs sharing an ONNX dim_param share a symbol.
+    llvm::StringMap<int> named;
+    for (BlockArgument arg : fn.getArguments()) {
+      auto names = fn.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(),
+                                                  "blade.dim_names");
+      RankedTensorType t = ranked(arg);
+      if (!names || !t || names.size() != static_cast<size_t>(t.getRank()))
+        continue;
+      for (auto [i, a] : llvm::enumerate(names)) {
+        auto name = dyn_cast<StringAttr>(a);
+        if (!name || name.getValue().empty() || !t.isDynamicDim(i))
+          continue;
+        int node = dimOfOrCreate(arg, i).node;
+        auto [it, inserted] = named.try_emplace(name.getValue(), node);
+        if (!inserted)
+          unite(it->second, node);
+      }
+    }
+    fn.walk([&](Operation *op) { visit(op); });
+  });
+}
+
+int SymbolicDims::newNode() {
+  nodes.push_back({static_cast<int>(nodes.size()), std::nullopt});
+  return nodes.size() - 1;
+}
+
+int SymbolicDims::find(int n) const {
+  while (nodes[n].parent != n)
+    n = nodes[n].parent;
+  return n;
+}
+
+void SymbolicDims::unite(int a, int b) {
+  a = find(a);
+  b = find(b);
+  if (a == b)
+    return;
+  // The smaller id is the root: symbols print in order of first use.
+  if (b < a)
+    std::swap(a, b);
+  nodes[b].parent = a;
+}
+
+bool SymbolicDims::sameSymbol(int a, int b) const { return find(a) == find(b); }
+
+bool SymbolicDims::broadcastEqual(int a, int b) const {
+  if (sameSymbol(a, b))
+    return true;
+  // min(x, D) against x: equal unless the broadcast rule fails.
+  for (int n = 0, e = nodes.size(); n < e; ++n) {
+    if (!nodes[n].minOf)
+      continue;
+    int of = nodes[n].minOf->first;
+    if ((sameSymbol(n, a) && sameSymbol(of, b)) ||
+        (sameSymbol(n, b) && sameSymbol(of, a)))
+      return true;
+  }
+  return false;
+}
+
+SymbolicDims::Dim SymbolicDims::dimOf(Value v, int64_t i) const {
+  RankedTensorType t = ranked(v);
+  if (!t || i < 0 || i >= t.getRank())
+    return {};
+  if (!t.isDynamicDim(i))
+    return {t.getDimSize(i), -1};
+  auto it = dims.find({v, i});
+  return it == dims.end() ? Dim{} : Dim{-1, it->second};
+}
+
+SymbolicDims::Dim SymbolicDims::dimOfOrCreate(Value v, int64_t i) {
+  Dim d = dimOf(v, i);
+  if (d.known() || !ranked(v) || i < 0 || i >= ranked(v).getRank())
+    return d;
+  int n = newNode();
+  dims[{v, i}] = n;
+  return {-1, n};
+}
+
+void SymbolicDims::setDim(Value v, int64_t i, Dim d) {
+  RankedTensorType t = ranked(v);
+  if (!t || i < 0 || i >= t.getRank() || !t.isDynamicDim(i) || d.node < 0)
+    return;
+  auto it = dims.find({v, i});
+  if (it == dims.end())
+    dims[{v, i}] = d.node;
+  else
+    unite(it->second, d.node);
+}
+
+std::optional<SmallVector<SymbolicDims::Dim>>
+SymbolicDims::shapeOf(Value v) const {
+  auto it = shapes.find(v);
+  if (it == shapes.end())
+    return std::nullopt;
+  return it->second;
+}
+
+bool SymbolicDims::equal(Value a, int64_t i, Value b, int64_t j) const {
+  Dim x = dimOf(a, i), y = dimOf(b, j);
+  if (x.size >= 0 || y.size >= 0)
+    return x.size >= 0 && x.size == y.size;
+  return x.node >= 0 && y.node >= 0 && sameSymbol(x.node, y.node);
+}
+
+std::string SymbolicDims::describe(Value v, int64_t i) const {
+  Dim d = dimOf(v, i);
+  if (d.size >= 0)
+    return std::to_string(d.size);
+  if (d.node < 0)
+    return "?";
+  return "s" + std::to_string(find(d.node));
+}
+
+void SymbolicDims::visitBroadcast(Operation *op) {
+  Value result = op->getResult(0);
+  RankedTensorType rt = ranked(result);
+  if (!rt)
+    return;
+  int64_t rank = rt.getRank();
+  for (int64_t i = 0; i < rank; ++i) {
+    SmallVector<int> symbols;
+    bool staticSize = false;
+    for (Value operand : op->getOperands()) {
+      RankedTensorType t = ranked(operand);
+      if (!t)
+        return;
+      int64_t j = i - (rank - t.getRank());
+      if (j < 0)
+        continue;
+      Dim d = dimOfOrCreate(operand, j);
+      if (d.size == 1)
+        continue;
+      if (d.size > 1)
+        staticSize = true;
+      else if (d.node >= 0)
+        symbols.push_back(d.node);
+    }
+    // Against a static size the dynamic dims must match it or be 1: the
+    // result is static then; with symbols only, it is theirs when they are
+    // all equal, else a symbol of its own (lowering checks at run time).
+    if (staticSize || symbols.empty())
+      continue;
+    if (!llvm::all_of(symbols,
+                      [&](int s) { return broadcastEqual(symbols[0], s); }))
+      continue;
+    for (int s : symbols)
+      unite(symbols[0], s);
+    setDim(result, i, {-1, symbols[0]});
+  }
+}
+
+void SymbolicDims::visit(Operation *op) {
+  if (isa<AddOp, SubOp, MulOp, DivOp, MinOp, MaxOp, PowOp, RemOp, ModOp,
+          ShiftLeftOp, ShiftRightOp, AndOp, OrOp, XorOp, CompareOp, SelectOp>(
+          op)) {
+    visitBroadcast(op);
+    return;
+  }
+  if ((op->hasTrait<OpTrait::SameOperandsAndResultType>() ||
+       op->hasTrait<OpTrait::SameOperandsAndResultShape>() ||
+       isa<ConvertOp>(op)) &&
+      op->getNumOperands() >= 1) {
+    Value in = op->getOperand(0);
+    for (Value r : op->getResults())
+      if (RankedTensorType t = ranked(r))
+        for (int64_t i = 0; i < t.getRank(); ++i)
+          setDim(r, i, dimOfOrCreate(in, i));
+    return;
+  }
+  if (auto ln = dyn_cast<LayerNormOp>(op)) {
+    // The statistics keep the dims before the axis (the others are 1).
+    for (Value r : op->getResults())
+      if (RankedTensorType t = ranked(r))
+        for (int64_t i = 0; i < t.getRank(); ++i)
+          if (r == ln.getResult() || i < ln.getAxis())
+            setDim(r, i, dimOfOrCreate(ln.getOperand(), i));
+    return;
+  }
+  if (auto mm = dyn_cast<MatMulOp>(op)) {
+    RankedTensorType l = ranked(mm.getLhs()), r = ranked(mm.getRhs()),
+                     res = ranked(mm.getResult());
+    if (!l || !r || !res || l.getRank() < 2 || r.getRank() < 2)
+      return;
+    int64_t lr = l.getRank(), rr = r.getRank(), n = res.getRank();
+    setDim(mm.getResult(), n - 2, dimOfOrCreate(mm.getLhs(), lr - 2));
+    setDim(mm.getResult(), n - 1, dimOfOrCreate(mm.getRhs(), rr - 1));
+    // The contraction dims must be equal (a checked shape rule).
+    Dim kl = dimOfOrCreate(mm.getLhs(), lr - 1),
+        kr = dimOfOrCreate(mm.getRhs(), rr - 2);
+    if (kl.node >= 0 && kr.node >= 0)
+      unite(kl.node, kr.node);
+    // Batch dims broadcast.
+    for (int64_t i = 0; i < n - 2; ++i) {
+      SmallVector<int> symbols;
+      bool staticSize = false;
+      for (auto [v, rank] :
+           {std::make_pair(mm.getLhs(), lr), std::make_pair(mm.getRhs(), rr)}) {
+        int64_t j = i - (n - 2 - (rank - 2));
+        if (j < 0)
+          continue;
+        Dim d = dimOfOrCreate(v, j);
+        if (d.size == 1)
+          continue;
+        if (d.size > 1)
+          staticSize = true;
+        else
+          symbols.push_back(d.node);
+      }
+      if (staticSize || symbols.empty() ||
+          !llvm::all_of(symbols,
+                        [&](int s) { return broadcastEqual(symbols[0], s); }))
+        continue;
+      for (int s : symbols)
+        unite(symbols[0], s);
+      setDim(mm.getResult(), i, {-1, symbols[0]});
+    }
+    return;
+  }
+  if (auto tr = dyn_cast<TransposeOp>(op)) {
+    for (auto [i, p] : llvm::enumerate(tr.getPermutation()))
+      setDim(tr.getResult(), i, dimOfOrCreate(tr.getOperand(), p));
+    return;
+  }
+  if (auto g = dyn_cast<GatherOp>(op)) {
+    RankedTensorType d = ranked(g.getData()), ix = ranked(g.getIndices());
+    int64_t axis = g.getAxis();
+    if (!d || !ix || axis < 0 || axis >= d.getRank())
+      return;
+    int64_t k = 0;
+    for (int64_t i = 0; i < axis; ++i)
+      setDim(g.getResult(), k++, dimOfOrCreate(g.getData(), i));
+    for (int64_t i = 0; i < ix.getRank(); ++i)
+      setDim(g.getResult(), k++, dimOfOrCreate(g.getIndices(), i));
+    for (int64_t i = axis + 1; i < d.getRank(); ++i)
+      setDim(g.getResult(), k++, dimOfOrCreate(g.getData(), i));
+    return;
+  }
+  if (auto s = dyn_cast<ShapeOfOp>(op)) {
+    SmallVector<Dim> elems;
+    for (int64_t i = s.getStart(); i < s.getEnd(); ++i)
+      elems.push_back(dimOfOrCreate(s.getOperand(), i));
+    shapes[s.getResult()] = elems;
+    return;
+  }
+  if (auto c = dyn_cast<ConstantOp>(op)) {
+    auto values = dyn_cast<DenseIntElementsAttr>(c.getValue());
+    if (!values || !isShapeTensor(c.getResult()))
+      return;
+    SmallVector<Dim> elems;
+    for (const APInt &v : values.getValues<APInt>()) {
+      int64_t x = v.getSExtValue();
+      elems.push_back(x >= 0 ? Dim{x, -1} : Dim{});
+    }
+    shapes[c.getResult()] = elems;
+    return;
+  }
+  if (auto c = dyn_cast<ConcatOp>(op)) {
+    if (isShapeTensor(c.getResult())) {
+      SmallVector<Dim> elems;
+      for (Value in : c.getInputs()) {
+        std::optional<SmallVector<Dim>> part = shapeOf(in);
+        if (!part)
+          return;
+        elems.append(*part);
+      }
+      shapes[c.getResult()] = elems;
+      return;
+    }
+    // Every dim but the axis is the same in the inputs and the result.
+    RankedTensorType t = ranked(c.getResult());
+    if (!t)
+      return;
+    for (int64_t i = 0; i < t.getRank(); ++i) {
+      if (i == c.getAxis())
+        continue;
+      Dim first = dimOfOrCreate(c.getResult(), i);
+      for (Value in : c.getInputs()) {
+        Dim d = dimOfOrCreate(in, i);
+        if (first.node >= 0 && d.node >= 0)
+          unite(first.node, d.node);
+      }
+    }
+    return;
+  }
+  if (auto r = dyn_cast<DynamicReshapeOp>(op)) {
+    std::optional<SmallVector<Dim>> elems = shapeOf(r.getShape());
+    RankedTensorType t = ranked(r.getResult());
+    if (!elems || !t || static_cast<int64_t>(elems->size()) != t.getRank())
+      return;
+    for (auto [i, e] : llvm::enumerate(*elems)) {
+      // Without allow_zero, 0 copies the input's dim.
+      if (e.size == 0 && !r.getAllowZero())
+        e = dimOfOrCreate(r.getOperand(), i);
+      setDim(r.getResult(), i, e);
+    }
+    return;
+  }
+  if (auto s = dyn_cast<DynamicSliceOp>(op)) {
+    std::optional<SmallVector<Dim>> starts = shapeOf(s.getStarts()),
+                                    ends = shapeOf(s.getEnds()),
+                                    axes = shapeOf(s.getAxes()),
+                                    steps = shapeOf(s.getSteps());
+    RankedTensorType t = ranked(s.getOperand());
+    if (!starts || !ends || !axes || !steps || !t)
+      return;
+    int64_t rank = t.getRank();
+    SmallVector<bool> sliced(rank, false);
+    for (size_t k = 0; k < axes->size(); ++k) {
+      int64_t a = (*axes)[k].size;
+      if (a < 0 || a >= rank || k >= starts->size() || k >= ends->size() ||
+          k >= steps->size())
+        return;
+      sliced[a] = true;
+      Dim start = (*starts)[k], end = (*ends)[k], step = (*steps)[k];
+      if (start.size != 0 || step.size != 1)
+        continue;
+      Dim in = dimOfOrCreate(s.getOperand(), a);
+      if (end.size >= std::numeric_limits<int32_t>::max()) {
+        setDim(s.getResult(), a, in); // to the end
+      } else if (end.node >= 0 && in.node >= 0) {
+        if (sameSymbol(end.node, in.node))
+          setDim(s.getResult(), a, in);
+      } else if (end.node >= 0 && in.size >= 0) {
+        // The first `end` rows of a static dim: min(end, D).
+        int n = newNode();
+        nodes[n].minOf = std::make_pair(end.node, in.size);
+        setDim(s.getResult(), a, {-1, n});
+      }
+    }
+    for (int64_t i = 0; i < rank; ++i)
+      if (!sliced[i])
+        setDim(s.getResult(), i, dimOfOrCreate(s.getOperand(), i));
+    return;
+  }
+}

@@ -1,0 +1,55 @@
+// RUN: blade-opt %s --split-input-file --blade-test-symbolic-dims | FileCheck %s
+
+// A BERT-style front: token ids and mask share the dim_params batch (s0) and
+// seq (s1); the embedding gather keeps the ids' dims; the position table
+// sliced to seq is min(seq, 512), which the add makes seq; the mask's
+// reshapes take their sizes from shape_of pieces; the attention product and
+// its transposes keep the symbols, so the mask add is between equal dims.
+// CHECK-LABEL: func.func @encoder
+// CHECK: blade.gather {{.*}}blade.dims = ["s0xs1x8"]
+// CHECK: blade.dynamic_slice {{.*}}blade.dims = ["s1x8"]
+// CHECK: blade.add {{.*}}blade.dims = ["s0xs1x8"]
+// CHECK: blade.dynamic_reshape {{.*}}blade.dims = ["s0x1x1xs1"]
+// CHECK: blade.transpose {{.*}}blade.dims = ["s0x8xs1"]
+// CHECK: blade.matmul {{.*}}blade.dims = ["s0xs1xs1"]
+// CHECK: blade.add {{.*}}blade.dims = ["s0xs1xs1"]
+// CHECK: blade.softmax {{.*}}blade.dims = ["s0xs1xs1"]
+func.func @encoder(%ids: tensor<?x?xi64> {blade.dim_names = ["batch", "seq"]},
+                   %mask: tensor<?x?xf32> {blade.dim_names = ["batch", "seq"]}) -> tensor<?x?x?xf32> {
+  %table = blade.constant dense<0.5> : tensor<100x8xf32>
+  %pos = blade.constant dense<0.25> : tensor<512x8xf32>
+  %zero = blade.constant dense<0> : tensor<1xi64>
+  %one = blade.constant dense<1> : tensor<1xi64>
+  %tok = blade.gather %table, %ids {axis = 0 : i64} : (tensor<100x8xf32>, tensor<?x?xi64>) -> tensor<?x?x8xf32>
+  %seq = blade.shape_of %ids[1 : 2] : tensor<?x?xi64> -> tensor<1xi64>
+  %p = blade.dynamic_slice %pos, %zero, %seq, %zero, %one : (tensor<512x8xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x8xf32>
+  %x = blade.add %tok, %p : (tensor<?x?x8xf32>, tensor<?x8xf32>) -> tensor<?x?x8xf32>
+  %b = blade.shape_of %mask[0 : 1] : tensor<?x?xf32> -> tensor<1xi64>
+  %s = blade.shape_of %mask[1 : 2] : tensor<?x?xf32> -> tensor<1xi64>
+  %shape = blade.concat %b, %one, %one, %s {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<4xi64>
+  %m4 = blade.dynamic_reshape %mask, %shape : (tensor<?x?xf32>, tensor<4xi64>) -> tensor<?x1x1x?xf32>
+  %shape3 = blade.concat %b, %one, %s {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<3xi64>
+  %m = blade.dynamic_reshape %m4, %shape3 : (tensor<?x1x1x?xf32>, tensor<3xi64>) -> tensor<?x1x?xf32>
+  %xt = blade.transpose %x, [0, 2, 1] : (tensor<?x?x8xf32>) -> tensor<?x8x?xf32>
+  %scores = blade.matmul %x, %xt : (tensor<?x?x8xf32>, tensor<?x8x?xf32>) -> tensor<?x?x?xf32>
+  %masked = blade.add %scores, %m : (tensor<?x?x?xf32>, tensor<?x1x?xf32>) -> tensor<?x?x?xf32>
+  %probs = blade.softmax %masked {axis = 2 : i64} : tensor<?x?x?xf32>
+  return %probs : tensor<?x?x?xf32>
+}
+
+// -----
+
+// Unrelated dims stay apart: the add of two independent inputs (different
+// dim_params) has a dim equal to neither ('?': its lowering checks them at
+// run time); a static size wins over a dynamic operand dim.
+// CHECK-LABEL: func.func @unrelated
+// CHECK: blade.add {{.*}}blade.dims = ["?"]
+// CHECK: blade.add {{.*}}blade.dims = ["4"]
+// CHECK: blade.mul {{.*}}blade.dims = ["s0"]
+func.func @unrelated(%a: tensor<?xf32> {blade.dim_names = ["n"]}, %b: tensor<?xf32> {blade.dim_names = ["m"]},
+                     %c: tensor<4xf32>) -> (tensor<?xf32>, tensor<4xf32>, tensor<?xf32>) {
+  %0 = blade.add %a, %b : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32>
+  %1 = blade.add %a, %c : (tensor<?xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %2 = blade.mul %a, %a : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32>
+  return %0, %1, %2 : tensor<?xf32>, tensor<4xf32>, tensor<?xf32>
+}
