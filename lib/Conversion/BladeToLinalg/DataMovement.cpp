@@ -396,6 +396,24 @@ struct ConcatLowering : OpConversionPattern<ConcatOp> {
         convertedResultType(*getTypeConverter(), op.getOperation());
     int64_t axis = op.getAxis();
     ValueRange inputs = adaptor.getInputs();
+    // A small static 1-D result (a shape being assembled from pieces) is
+    // its elements: the reshapes reading it then fold to index math instead
+    // of copies through memory.
+    if (type.getRank() == 1 && type.hasStaticShape() &&
+        type.getDimSize(0) <= 16 &&
+        llvm::all_of(inputs, [](Value in) {
+          return cast<RankedTensorType>(in.getType()).hasStaticShape();
+        })) {
+      SmallVector<Value> elements;
+      for (Value in : inputs)
+        for (int64_t i = 0,
+                     e = cast<RankedTensorType>(in.getType()).getDimSize(0);
+             i < e; ++i)
+          elements.push_back(tensor::ExtractOp::create(
+              rewriter, loc, in, ValueRange{indexConst(rewriter, loc, i)}));
+      rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, type, elements);
+      return success();
+    }
     SmallVector<Value> sizes;
     for (int64_t i = 0; i < type.getRank(); ++i) {
       if (!type.isDynamicDim(i))

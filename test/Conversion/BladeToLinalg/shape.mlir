@@ -210,3 +210,25 @@ func.func @assert(%ok: tensor<i1>) {
   blade.assert %ok, "axes out of range" : tensor<i1>
   return
 }
+
+// -----
+
+// A shape assembled from shape_of pieces and constants is a list of
+// elements, not a buffer filled by copies: the reshape's sizes are scalar
+// math on the input's dims.
+// CHECK-LABEL: func.func @assembled_shape
+// CHECK-SAME: (%[[X:.+]]: tensor<?x?xf32>)
+// CHECK-NOT: linalg.copy
+// CHECK-NOT: tensor.insert_slice
+// CHECK: tensor.dim %[[X]]
+// CHECK-NOT: linalg.copy
+// CHECK: %[[S:.+]] = tensor.from_elements %{{.+}}, %c1, %{{.+}} : tensor<3xindex>
+// CHECK: tensor.reshape %[[X]](%[[S]])
+func.func @assembled_shape(%x: tensor<?x?xf32>) -> tensor<?x1x?xf32> {
+  %one = blade.constant dense<1> : tensor<1xi64>
+  %b = blade.shape_of %x[0 : 1] : tensor<?x?xf32> -> tensor<1xi64>
+  %s = blade.shape_of %x[1 : 2] : tensor<?x?xf32> -> tensor<1xi64>
+  %shape = blade.concat %b, %one, %s {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<3xi64>
+  %r = blade.dynamic_reshape %x, %shape : (tensor<?x?xf32>, tensor<3xi64>) -> tensor<?x1x?xf32>
+  return %r : tensor<?x1x?xf32>
+}
