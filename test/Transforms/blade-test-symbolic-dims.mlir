@@ -27,9 +27,9 @@ func.func @encoder(%ids: tensor<?x?xi64> {blade.dim_names = ["batch", "seq"]},
   %b = blade.shape_of %mask[0 : 1] : tensor<?x?xf32> -> tensor<1xi64>
   %s = blade.shape_of %mask[1 : 2] : tensor<?x?xf32> -> tensor<1xi64>
   %shape = blade.concat %b, %one, %one, %s {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<4xi64>
-  %m4 = blade.dynamic_reshape %mask, %shape : (tensor<?x?xf32>, tensor<4xi64>) -> tensor<?x1x1x?xf32>
+  %m4 = blade.dynamic_reshape %mask, %shape {allow_zero} : (tensor<?x?xf32>, tensor<4xi64>) -> tensor<?x1x1x?xf32>
   %shape3 = blade.concat %b, %one, %s {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<3xi64>
-  %m = blade.dynamic_reshape %m4, %shape3 : (tensor<?x1x1x?xf32>, tensor<3xi64>) -> tensor<?x1x?xf32>
+  %m = blade.dynamic_reshape %m4, %shape3 {allow_zero} : (tensor<?x1x1x?xf32>, tensor<3xi64>) -> tensor<?x1x?xf32>
   %xt = blade.transpose %x, [0, 2, 1] : (tensor<?x?x8xf32>) -> tensor<?x8x?xf32>
   %scores = blade.matmul %x, %xt : (tensor<?x?x8xf32>, tensor<?x8x?xf32>) -> tensor<?x?x?xf32>
   %masked = blade.add %scores, %m : (tensor<?x?x?xf32>, tensor<?x1x?xf32>) -> tensor<?x?x?xf32>
@@ -41,15 +41,23 @@ func.func @encoder(%ids: tensor<?x?xi64> {blade.dim_names = ["batch", "seq"]},
 
 // Unrelated dims stay apart: the add of two independent inputs (different
 // dim_params) has a dim equal to neither ('?': its lowering checks them at
-// run time); a static size wins over a dynamic operand dim.
+// run time); a static size wins over a dynamic operand dim. A reshape
+// without allow_zero takes a symbol only at the input dim it came from (a
+// size of 0 would copy the input's dim instead).
 // CHECK-LABEL: func.func @unrelated
 // CHECK: blade.add {{.*}}blade.dims = ["?"]
 // CHECK: blade.add {{.*}}blade.dims = ["4"]
 // CHECK: blade.mul {{.*}}blade.dims = ["s0"]
+// CHECK: blade.dynamic_reshape {{.*}}blade.dims = ["s0x?"]
 func.func @unrelated(%a: tensor<?xf32> {blade.dim_names = ["n"]}, %b: tensor<?xf32> {blade.dim_names = ["m"]},
-                     %c: tensor<4xf32>) -> (tensor<?xf32>, tensor<4xf32>, tensor<?xf32>) {
+                     %c: tensor<4xf32>, %d: tensor<?x?xf32> {blade.dim_names = ["n", "k"]})
+    -> (tensor<?xf32>, tensor<4xf32>, tensor<?xf32>, tensor<?x?xf32>) {
   %0 = blade.add %a, %b : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32>
   %1 = blade.add %a, %c : (tensor<?xf32>, tensor<4xf32>) -> tensor<4xf32>
   %2 = blade.mul %a, %a : (tensor<?xf32>, tensor<?xf32>) -> tensor<?xf32>
-  return %0, %1, %2 : tensor<?xf32>, tensor<4xf32>, tensor<?xf32>
+  %n = blade.shape_of %d[0 : 1] : tensor<?x?xf32> -> tensor<1xi64>
+  %k = blade.shape_of %b[0 : 1] : tensor<?xf32> -> tensor<1xi64>
+  %shape = blade.concat %n, %k {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
+  %3 = blade.dynamic_reshape %d, %shape : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %0, %1, %2, %3 : tensor<?xf32>, tensor<4xf32>, tensor<?xf32>, tensor<?x?xf32>
 }

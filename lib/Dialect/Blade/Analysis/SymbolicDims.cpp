@@ -322,9 +322,16 @@ void SymbolicDims::visit(Operation *op) {
     if (!elems || !t || static_cast<int64_t>(elems->size()) != t.getRank())
       return;
     for (auto [i, e] : llvm::enumerate(*elems)) {
-      // Without allow_zero, 0 copies the input's dim.
-      if (e.size == 0 && !r.getAllowZero())
-        e = dimOfOrCreate(r.getOperand(), i);
+      // Without allow_zero, 0 copies the input's dim: a constant 0 is that
+      // dim, and a symbol only when it is that dim's own (else it would be
+      // wrong in a run where the symbol is 0).
+      if (!r.getAllowZero()) {
+        Dim in = dimOfOrCreate(r.getOperand(), i);
+        if (e.size == 0)
+          e = in;
+        else if (e.node >= 0 && !(in.node >= 0 && sameSymbol(e.node, in.node)))
+          continue;
+      }
       setDim(r.getResult(), i, e);
     }
     return;
