@@ -193,7 +193,9 @@ void SymbolicDims::visit(Operation *op) {
   if ((op->hasTrait<OpTrait::SameOperandsAndResultType>() ||
        op->hasTrait<OpTrait::SameOperandsAndResultShape>() ||
        isa<ConvertOp>(op)) &&
-      op->getNumOperands() >= 1) {
+      op->getNumOperands() == 1) {
+    // (Same static types do not make several operands' dynamic sizes
+    // equal: only one-operand ops pass their dims on.)
     Value in = op->getOperand(0);
     for (Value r : op->getResults())
       if (RankedTensorType t = ranked(r))
