@@ -145,41 +145,43 @@ std::string SymbolicDims::describe(Value v, int64_t i) const {
   return "s" + std::to_string(find(d.node));
 }
 
+void SymbolicDims::broadcastDim(Value result, int64_t i,
+                                ArrayRef<Dim> operandDims) {
+  SmallVector<int> symbols;
+  for (Dim d : operandDims) {
+    // Against a static size the dynamic dims must match it or be 1: the
+    // result dim is static then.
+    if (d.size > 1)
+      return;
+    if (d.node >= 0)
+      symbols.push_back(d.node);
+  }
+  // With symbols only, the result dim is theirs when they are all equal,
+  // else a symbol of its own (lowering checks at run time).
+  if (symbols.empty() ||
+      !llvm::all_of(symbols,
+                    [&](int s) { return broadcastEqual(symbols[0], s); }))
+    return;
+  for (int s : symbols)
+    unite(symbols[0], s);
+  setDim(result, i, {-1, symbols[0]});
+}
+
 void SymbolicDims::visitBroadcast(Operation *op) {
   Value result = op->getResult(0);
   RankedTensorType rt = ranked(result);
-  if (!rt)
+  if (!rt || !llvm::all_of(op->getOperands(),
+                           [](Value v) { return bool(ranked(v)); }))
     return;
   int64_t rank = rt.getRank();
   for (int64_t i = 0; i < rank; ++i) {
-    SmallVector<int> symbols;
-    bool staticSize = false;
+    SmallVector<Dim> aligned;
     for (Value operand : op->getOperands()) {
-      RankedTensorType t = ranked(operand);
-      if (!t)
-        return;
-      int64_t j = i - (rank - t.getRank());
-      if (j < 0)
-        continue;
-      Dim d = dimOfOrCreate(operand, j);
-      if (d.size == 1)
-        continue;
-      if (d.size > 1)
-        staticSize = true;
-      else if (d.node >= 0)
-        symbols.push_back(d.node);
+      int64_t j = i - (rank - ranked(operand).getRank());
+      if (j >= 0)
+        aligned.push_back(dimOfOrCreate(operand, j));
     }
-    // Against a static size the dynamic dims must match it or be 1: the
-    // result is static then; with symbols only, it is theirs when they are
-    // all equal, else a symbol of its own (lowering checks at run time).
-    if (staticSize || symbols.empty())
-      continue;
-    if (!llvm::all_of(symbols,
-                      [&](int s) { return broadcastEqual(symbols[0], s); }))
-      continue;
-    for (int s : symbols)
-      unite(symbols[0], s);
-    setDim(result, i, {-1, symbols[0]});
+    broadcastDim(result, i, aligned);
   }
 }
 
@@ -227,28 +229,14 @@ void SymbolicDims::visit(Operation *op) {
       unite(kl.node, kr.node);
     // Batch dims broadcast.
     for (int64_t i = 0; i < n - 2; ++i) {
-      SmallVector<int> symbols;
-      bool staticSize = false;
+      SmallVector<Dim> aligned;
       for (auto [v, rank] :
            {std::make_pair(mm.getLhs(), lr), std::make_pair(mm.getRhs(), rr)}) {
-        int64_t j = i - (n - 2 - (rank - 2));
-        if (j < 0)
-          continue;
-        Dim d = dimOfOrCreate(v, j);
-        if (d.size == 1)
-          continue;
-        if (d.size > 1)
-          staticSize = true;
-        else
-          symbols.push_back(d.node);
+        int64_t j = i - (n - rank);
+        if (j >= 0)
+          aligned.push_back(dimOfOrCreate(v, j));
       }
-      if (staticSize || symbols.empty() ||
-          !llvm::all_of(symbols,
-                        [&](int s) { return broadcastEqual(symbols[0], s); }))
-        continue;
-      for (int s : symbols)
-        unite(symbols[0], s);
-      setDim(mm.getResult(), i, {-1, symbols[0]});
+      broadcastDim(mm.getResult(), i, aligned);
     }
     return;
   }

@@ -71,6 +71,10 @@ private:
 
   void visit(mlir::Operation *op);
   void visitBroadcast(mlir::Operation *op);
+  /// Dim `i` of `result`, a broadcast of `operandDims` (the operands' dims
+  /// aligned with it; absent ones left out).
+  void broadcastDim(mlir::Value result, int64_t i,
+                    llvm::ArrayRef<Dim> operandDims);
 
   llvm::SmallVector<Node> nodes;
   llvm::DenseMap<std::pair<mlir::Value, int64_t>, int> dims;
