@@ -34,7 +34,6 @@
 #include <cmath>
 #include <cstring>
 #include <atomic>
-#include <chrono>
 #include <memory>
 #include <thread>
 
@@ -193,60 +192,32 @@ struct RnnEntry {
 // The time loop
 //===----------------------------------------------------------------------===//
 
-/// Until when (steady-clock nanoseconds) time loops run on one thread: set
-/// when a loop found the machine oversubscribed.
-std::atomic<int64_t> serialUntilNs{0};
-
-int64_t nowNs() {
-  return std::chrono::duration_cast<std::chrono::nanoseconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-      .count();
-}
-
 /// A barrier for the time loop's threads: spins briefly, then yields the
 /// core. libgomp's barrier spins far longer; with more runnable threads
 /// than cores (a busy machine) each of a layer's hundred barriers could then
-/// cost a scheduler time slice. A thread that waits longer than a step
-/// should take asks the loop to go on with one thread (`switched`).
+/// cost a scheduler time slice.
 class StepBarrier {
 public:
   /// Every thread of the team calls this with the team's size first.
   void join(int teamSize) { threads.store(teamSize, std::memory_order_relaxed); }
-
-  /// Waits for the team; returns the generation this barrier completed.
-  unsigned wait() {
+  void wait() {
     unsigned gen = generation.load(std::memory_order_acquire);
     if (arrived.fetch_add(1, std::memory_order_acq_rel) + 1 ==
         threads.load(std::memory_order_relaxed)) {
       arrived.store(0, std::memory_order_relaxed);
       generation.fetch_add(1, std::memory_order_release);
-      return gen + 1;
+      return;
     }
-    int64_t start = nowNs();
     for (int spin = 0; generation.load(std::memory_order_acquire) == gen;
          ++spin) {
-      if (spin < 1024)
+      if (spin < 4096)
         pause();
       else
         std::this_thread::yield();
     }
-    if (nowNs() - start > kSlowWaitNs) {
-      // Switch after the next barrier: every thread reaches it, and sees
-      // this request there, before any goes on alone.
-      unsigned none = 0;
-      switchAt.compare_exchange_strong(none, gen + 2);
-    }
-    return gen + 1;
-  }
-
-  /// Whether the loop goes on with one thread after completing `gen`.
-  bool switched(unsigned gen) const {
-    unsigned at = switchAt.load(std::memory_order_acquire);
-    return at != 0 && gen >= at;
   }
 
 private:
-  static constexpr int64_t kSlowWaitNs = 200'000;
   static void pause() {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
@@ -255,7 +226,6 @@ private:
   std::atomic<int> threads{1};
   std::atomic<int> arrived{0};
   std::atomic<unsigned> generation{0};
-  std::atomic<unsigned> switchAt{0};
 };
 
 /// What every thread of the time loop shares.
@@ -570,11 +540,8 @@ void forBlocks(const Loop &c, int64_t t, int64_t pBegin, int64_t pEnd,
   }
 }
 
-/// Panels [pBegin, pEnd) of steps [sBegin, seq), on one thread of the
-/// loop. Returns the step where the loop is to go on with one thread, or
-/// seq when done.
-int64_t runPanels(const Loop &c, int64_t pBegin, int64_t pEnd,
-                  int64_t sBegin) {
+/// Panels [pBegin, pEnd) of every step, on one thread of the loop.
+void runPanels(const Loop &c, int64_t pBegin, int64_t pEnd) {
   const Layer &l = *c.l;
   const DirectionWeights &w = *c.w;
   bool separate = l.cell == BLADE_RNN_GRU;
@@ -589,7 +556,7 @@ int64_t runPanels(const Loop &c, int64_t pBegin, int64_t pEnd,
     updateScalar(c, row, u0, count, pre, xCand, hPrev + row * c.hp,
                  hNext + row * c.hp);
   };
-  for (int64_t s = sBegin; s < l.seq; ++s) {
+  for (int64_t s = 0; s < l.seq; ++s) {
     int64_t t = c.reverse ? l.seq - 1 - s : s;
     const float *hPrev = c.state[s % 2];
     float *hNext = c.state[(s + 1) % 2];
@@ -636,16 +603,15 @@ int64_t runPanels(const Loop &c, int64_t pBegin, int64_t pEnd,
         std::memcpy(y.data + t * y.strides[0] + c.d * y.strides[1] +
                         row * y.strides[2] + u0,
                     hNext + row * c.hp + u0, (u1 - u0) * sizeof(float));
-    if (c.barrier && c.barrier->switched(c.barrier->wait()))
-      return s + 1;
+    if (c.barrier)
+      c.barrier->wait();
   }
-  return l.seq;
 }
 
 /// The time loop of direction d on `threads` threads.
 void runLoop(Loop &c) {
   if (c.threads <= 1) {
-    runPanels(c, 0, c.panels, 0);
+    runPanels(c, 0, c.panels);
     return;
   }
   StepBarrier barrier;
@@ -658,16 +624,7 @@ void runLoop(Loop &c) {
         int64_t per = c.panels / n, extra = c.panels % n;
         int64_t begin = t * per + std::min<int64_t>(t, extra);
         int64_t end = begin + per + (t < extra ? 1 : 0);
-        int64_t s = runPanels(c, begin, end, 0);
-        if (s < c.l->seq && t == 0) {
-          // The machine is busier than its cores: thread 0 finishes alone,
-          // and loops stay on one thread for a while.
-          serialUntilNs.store(nowNs() + 100'000'000,
-                              std::memory_order_relaxed);
-          Loop alone = c;
-          alone.barrier = nullptr;
-          runPanels(alone, 0, c.panels, s);
-        }
+        runPanels(c, begin, end);
       },
       &c, c.threads, 0);
 }
@@ -788,8 +745,7 @@ void runDirection(const Layer &l, int64_t d, bool reverse, int64_t site) {
   c.threads = static_cast<int>(std::clamp<int64_t>(
       stepMacs / (int64_t(1) << 15), 1,
       std::min<int64_t>(currentThreads(), panels)));
-  if (omp_in_parallel() ||
-      nowNs() < serialUntilNs.load(std::memory_order_relaxed))
+  if (omp_in_parallel())
     c.threads = 1;
   runLoop(c);
 
