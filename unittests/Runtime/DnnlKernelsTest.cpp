@@ -216,9 +216,11 @@ std::vector<int64_t> nhwcStrides(int64_t c, int64_t h, int64_t w) {
 }
 
 /// The conv of runConv's shapes on channels-last x, y and addend (or NCHW
-/// ones), with an epilogue: y = act(conv + bias + addend).
+/// ones; with `nchwAddend` the addend is NCHW either way), with an
+/// epilogue: y = act(conv + bias + addend).
 void runConvEpilogue(int64_t group, int64_t kh, int64_t kw, bool nhwc,
-                     int64_t flags, float alpha, float beta) {
+                     int64_t flags, float alpha, float beta,
+                     bool nchwAddend = false) {
   int64_t n = 2, c = 4, h = 9, wd = 8, m = 6;
   const int64_t p[8] = {1, 1, 1, 1, kh / 2, kw / 2, kh / 2, kw / 2};
   int64_t oh = h + 2 * (kh / 2) - kh + 1, ow = wd + 2 * (kw / 2) - kw + 1;
@@ -239,11 +241,13 @@ void runConvEpilogue(int64_t group, int64_t kh, int64_t kw, bool nhwc,
   };
   if (nhwc) {
     toMem(x, xMem, c, h, wd);
-    toMem(addend, addMem, m, oh, ow);
+    if (!nchwAddend)
+      toMem(addend, addMem, m, oh, ow);
   }
   Desc dx(xMem.data(), {n, c, h, wd}, sx), dw(w.data(), {m, c / group, kh, kw}),
       db(bias.data(), {m}), dy(y.data(), {n, m, oh, ow}, sy),
-      da(addMem.data(), {n, m, oh, ow}, sy);
+      da(addMem.data(), {n, m, oh, ow},
+         nchwAddend ? std::vector<int64_t>{} : sy);
   _mlir_ciface_blade_rt_conv2d_f32(
       &dx, &dw, &db, &dy, &da, 0, flags | BLADE_KERNEL_HAS_BIAS, group, p[0],
       p[1], p[2], p[3], p[4], p[5], p[6], p[7], alpha, beta);
@@ -267,6 +271,9 @@ void runConvEpilogue(int64_t group, int64_t kh, int64_t kw, bool nhwc,
           got[(b * m + k) * oh * ow + i] = y[(b * oh * ow + i) * m + k];
     y = got;
   }
+  SCOPED_TRACE(testing::Message()
+               << "group " << group << " k " << kh << "x" << kw << " nhwc "
+               << nhwc << " flags " << flags << " nchwAddend " << nchwAddend);
   expectNear(y, want);
 }
 
@@ -283,6 +290,8 @@ TEST(DnnlKernels, ConvEpiloguesChannelsLastAndNCHW) {
       runConvEpilogue(group, k, k, nhwc,
                       BLADE_KERNEL_ADD | BLADE_KERNEL_LEAKY_RELU, 0.1f, 0);
       runConvEpilogue(group, k, k, nhwc, 0, 0, 0);
+      // An addend laid out unlike y: binary_add instead of sum.
+      runConvEpilogue(group, k, k, nhwc, BLADE_KERNEL_ADD, 0, 0, true);
     }
   }
   EXPECT_EQ(scope.kernelError(), "");
