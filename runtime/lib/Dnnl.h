@@ -55,7 +55,7 @@ enum ScratchSlot : unsigned { SrcSlot, DstSlot, WeightsSlot, PadSlot };
 /// Builds cache keys from integers (binary, not printable).
 class KeyBuilder {
 public:
-  explicit KeyBuilder(const char *kind) : key(kind) {}
+  explicit KeyBuilder(const char *kind) : key(kind) { key.reserve(512); }
   KeyBuilder &add(int64_t v) {
     key.append(reinterpret_cast<const char *>(&v), sizeof(v));
     return *this;

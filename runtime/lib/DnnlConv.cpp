@@ -44,6 +44,9 @@ namespace {
 using tag = dnnl::memory::format_tag;
 
 struct ConvEntry {
+  /// The caller's operands as plain descriptors (a function of the key; kept
+  /// so that a call finding its entry builds none).
+  dnnl::memory::desc xDesc, yDesc, wDesc, biasDesc, addendDesc;
   /// A forward convolution or deconvolution.
   dnnl::primitive_desc pd;
   dnnl::primitive prim;
@@ -233,36 +236,41 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
       key.add(epi.addend.strides);
   }
 
-  dnnl::memory::desc xDesc = plainDesc(X.sizes, X.strides);
-  dnnl::memory::desc yDesc = plainDesc(Y.sizes, Y.strides);
-  dnnl::memory::desc wDesc = plainDesc(W.sizes, W.strides);
-  if (transposed) {
-    // [C, M/G, KH, KW] seen as [G, M/G, C/G, KH, KW] (or [M, C, KH, KW]).
-    int64_t cg = X.sizes[1] / group;
-    std::vector<int64_t> sizes = {group, m / group, cg, W.sizes[2], W.sizes[3]};
-    std::vector<int64_t> st = {W.strides[0] * cg, W.strides[1], W.strides[0],
-                               W.strides[2], W.strides[3]};
-    if (group == 1) {
-      sizes.erase(sizes.begin());
-      st.erase(st.begin());
-    }
-    wDesc = plainDesc(sizes, st);
-  } else if (group > 1) {
-    // [M, C/G, KH, KW] seen as [G, M/G, C/G, KH, KW].
-    std::vector<int64_t> sizes = {group, m / group, W.sizes[1], W.sizes[2],
-                                  W.sizes[3]};
-    std::vector<int64_t> st = {W.strides[0] * (m / group), W.strides[0],
-                               W.strides[1], W.strides[2], W.strides[3]};
-    wDesc = plainDesc(sizes, st);
-  }
-  dnnl::memory::desc biasDesc =
-      hasBias ? plainDesc(Bias.sizes, Bias.strides) : dnnl::memory::desc();
-  dnnl::memory::desc addendDesc =
-      epi.add() ? plainDesc(epi.addend.sizes, epi.addend.strides)
-                : dnnl::memory::desc();
-
   std::shared_ptr<ConvEntry> entry = cached<ConvEntry>(key.str(), [&]() {
     auto e = std::make_shared<ConvEntry>();
+    dnnl::memory::desc xDesc = plainDesc(X.sizes, X.strides);
+    dnnl::memory::desc yDesc = plainDesc(Y.sizes, Y.strides);
+    dnnl::memory::desc wDesc = plainDesc(W.sizes, W.strides);
+    if (transposed) {
+      // [C, M/G, KH, KW] seen as [G, M/G, C/G, KH, KW] (or [M, C, KH, KW]).
+      int64_t cg = X.sizes[1] / group;
+      std::vector<int64_t> sizes = {group, m / group, cg, W.sizes[2],
+                                    W.sizes[3]};
+      std::vector<int64_t> st = {W.strides[0] * cg, W.strides[1], W.strides[0],
+                                 W.strides[2], W.strides[3]};
+      if (group == 1) {
+        sizes.erase(sizes.begin());
+        st.erase(st.begin());
+      }
+      wDesc = plainDesc(sizes, st);
+    } else if (group > 1) {
+      // [M, C/G, KH, KW] seen as [G, M/G, C/G, KH, KW].
+      std::vector<int64_t> sizes = {group, m / group, W.sizes[1], W.sizes[2],
+                                    W.sizes[3]};
+      std::vector<int64_t> st = {W.strides[0] * (m / group), W.strides[0],
+                                 W.strides[1], W.strides[2], W.strides[3]};
+      wDesc = plainDesc(sizes, st);
+    }
+    dnnl::memory::desc biasDesc =
+        hasBias ? plainDesc(Bias.sizes, Bias.strides) : dnnl::memory::desc();
+    dnnl::memory::desc addendDesc =
+        epi.add() ? plainDesc(epi.addend.sizes, epi.addend.strides)
+                  : dnnl::memory::desc();
+    e->xDesc = xDesc;
+    e->yDesc = yDesc;
+    e->wDesc = wDesc;
+    e->biasDesc = biasDesc;
+    e->addendDesc = addendDesc;
     auto any = [](const dnnl::memory::desc &d) {
       return dnnl::memory::desc(d.dims(), dnnl::memory::data_type::f32,
                                 tag::any);
@@ -323,6 +331,9 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
     return e;
   });
 
+  const dnnl::memory::desc &xDesc = entry->xDesc, &yDesc = entry->yDesc,
+                           &wDesc = entry->wDesc, &biasDesc = entry->biasDesc,
+                           &addendDesc = entry->addendDesc;
   dnnl::memory src(xDesc, engine(), X.data);
   if (entry->srcReorder)
     src = reorderInto(*entry->srcReorder, *entry->srcPd, src, SrcSlot);
