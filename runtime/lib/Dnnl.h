@@ -106,7 +106,7 @@ template <typename Body> void guarded(const char *name, Body body) {
 /// primitives by it.
 class KernelThreads {
 public:
-  explicit KernelThreads(int64_t macs);
+  explicit KernelThreads(int64_t macs, int64_t minMacsPerThread = 1 << 20);
   ~KernelThreads();
   KernelThreads(const KernelThreads &) = delete;
   KernelThreads &operator=(const KernelThreads &) = delete;

@@ -217,7 +217,8 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
     return;
   }
 
-  KernelThreads threads(Y.numElements() * W.sizes[1] * W.sizes[2] * W.sizes[3]);
+  KernelThreads threads(Y.numElements() * W.sizes[1] * W.sizes[2] * W.sizes[3],
+                        int64_t(1) << 18);
   KeyBuilder key(transposed ? "deconv" : "conv");
   key.add(site).add(threads.count()).add(flags).add(group);
   key.add(X.sizes).add(X.strides).add(W.sizes).add(W.strides);
