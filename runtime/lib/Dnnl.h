@@ -100,8 +100,9 @@ template <typename Body> void guarded(const char *name, Body body) {
 }
 
 /// The threads a kernel of `macs` multiply-adds uses: the run's thread
-/// count, but one thread per ~1M multiply-adds at most (a fork/join costs
-/// more than it saves on smaller products, and far more on a busy machine).
+/// count, but one thread per `minMacsPerThread` (~1M for matmuls, 256K for
+/// convolutions) at most (a fork/join costs more than it saves on smaller
+/// products, and far more on a busy machine).
 /// While alive, makes that OpenMP's thread count (oneDNN reads it); keys
 /// primitives by it.
 class KernelThreads {
