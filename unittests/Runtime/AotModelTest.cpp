@@ -68,7 +68,7 @@ TEST(AotModelTest, RefusesOtherAbiVersionsAndForeignLibraries) {
   Status v99 = AotModel::load(BLADE_TEST_MODEL_V99, model);
   ASSERT_FALSE(v99.isOk());
   EXPECT_EQ(model, nullptr);
-  EXPECT_NE(v99.message().find("ABI version 99, this runtime reads 1"),
+  EXPECT_NE(v99.message().find("ABI version 99, this runtime reads 2"),
             std::string::npos)
       << v99.message();
   Status foreign = AotModel::load(BLADE_RUNTIME_LIBRARY, model);

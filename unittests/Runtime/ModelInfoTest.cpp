@@ -36,7 +36,7 @@ ModelInfo sampleInfo() {
 TEST(ModelInfoTest, RoundTrips) {
   ModelInfo info = sampleInfo(), back;
   std::string text = serializeModelInfo(info);
-  EXPECT_EQ(text.rfind("blade-model-library 1\n", 0), 0u) << text;
+  EXPECT_EQ(text.rfind("blade-model-library 2\n", 0), 0u) << text;
   ASSERT_TRUE(parseModelInfo(text, back).isOk());
   ASSERT_EQ(back.signature.inputs.size(), 2u);
   EXPECT_EQ(back.signature.inputs[0].name, "input ids:\n 7");
@@ -70,7 +70,7 @@ TEST(ModelInfoTest, RejectsOtherVersionsAndGarbage) {
   EXPECT_FALSE(parseModelInfo(text.substr(0, 60), info).isOk());
   EXPECT_FALSE(parseModelInfo(text.substr(0, text.size() - 4), info).isOk());
   EXPECT_FALSE(
-      parseModelInfo("blade-model-library 1\ninput 3:abc f99 0\nend", info)
+      parseModelInfo("blade-model-library 2\ninput 3:abc f99 0\nend", info)
           .isOk());
 }
 

@@ -35,8 +35,10 @@
 
 namespace blade::rt {
 
-/// The model library ABI this runtime reads and blade-compile writes.
-constexpr uint32_t kModelLibraryAbiVersion = 1;
+/// The model library ABI this runtime reads and blade-compile writes; 2
+/// since blade_rt_conv2d_f32 takes a residual addend and alpha/beta (a
+/// library of version 1 would call it with too few arguments).
+constexpr uint32_t kModelLibraryAbiVersion = 2;
 /// The exported function returning the info text.
 constexpr const char *kModelInfoSymbol = "blade_model_info";
 /// The first word of the info text.

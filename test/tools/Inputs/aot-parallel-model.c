@@ -1,4 +1,4 @@
-/* A hand-written model library (ABI 1) whose entry calls the runtime's
+/* A hand-written model library (ABI 2) whose entry calls the runtime's
  * blade_rt_parallel_for, as compiled parallel loops do, and returns the
  * number of chunks it ran: the thread count of the run, which only the
  * RunScope of the loading runtime can have set. library-runtime-calls.test
@@ -35,7 +35,7 @@ void packed_entry(void **args) {
 }
 
 const char *blade_model_info(void) {
-  return "blade-model-library 1\n"
+  return "blade-model-library 2\n"
          "entry 12:packed_entry\n"
          "target 4:test 0:\n"
          "output 6:chunks i64 1 1 0:\n"
