@@ -46,6 +46,10 @@ void buildGraphPipeline(OpPassManager &pm) {
 
 void buildBufferizePipeline(OpPassManager &pm, bool libraryCalls) {
   pm.addPass(createBladeEmitShapeChecksPass());
+  // Convs run NHWC only through the oneDNN kernels; the linalg lowering
+  // would materialize the transposes.
+  if (libraryCalls)
+    pm.nest<func::FuncOp>().addPass(createBladeTransposeToChannelsLastPass());
   // A module pass: it declares the runtime kernels it calls.
   BladeLowerToLinalgPassOptions lowering;
   lowering.libraryCalls = libraryCalls;

@@ -81,10 +81,9 @@ void *scratch(unsigned slot, size_t bytes) {
   return b.data;
 }
 
-KernelThreads::KernelThreads(int64_t macs) {
-  constexpr int64_t kMinMacsPerThread = int64_t(1) << 20;
+KernelThreads::KernelThreads(int64_t macs, int64_t minMacsPerThread) {
   threads = static_cast<int>(
-      std::clamp<int64_t>(macs / kMinMacsPerThread, 1, currentThreads()));
+      std::clamp<int64_t>(macs / minMacsPerThread, 1, currentThreads()));
   if (threads != currentThreads())
     omp_set_num_threads(threads);
 }

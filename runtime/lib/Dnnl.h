@@ -55,7 +55,7 @@ enum ScratchSlot : unsigned { SrcSlot, DstSlot, WeightsSlot, PadSlot };
 /// Builds cache keys from integers (binary, not printable).
 class KeyBuilder {
 public:
-  explicit KeyBuilder(const char *kind) : key(kind) {}
+  explicit KeyBuilder(const char *kind) : key(kind) { key.reserve(512); }
   KeyBuilder &add(int64_t v) {
     key.append(reinterpret_cast<const char *>(&v), sizeof(v));
     return *this;
@@ -100,13 +100,14 @@ template <typename Body> void guarded(const char *name, Body body) {
 }
 
 /// The threads a kernel of `macs` multiply-adds uses: the run's thread
-/// count, but one thread per ~1M multiply-adds at most (a fork/join costs
-/// more than it saves on smaller products, and far more on a busy machine).
+/// count, but one thread per `minMacsPerThread` (~1M for matmuls, 256K for
+/// convolutions) at most (a fork/join costs more than it saves on smaller
+/// products, and far more on a busy machine).
 /// While alive, makes that OpenMP's thread count (oneDNN reads it); keys
 /// primitives by it.
 class KernelThreads {
 public:
-  explicit KernelThreads(int64_t macs);
+  explicit KernelThreads(int64_t macs, int64_t minMacsPerThread = 1 << 20);
   ~KernelThreads();
   KernelThreads(const KernelThreads &) = delete;
   KernelThreads &operator=(const KernelThreads &) = delete;

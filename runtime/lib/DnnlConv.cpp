@@ -1,16 +1,39 @@
 //===- DnnlConv.cpp - f32 2-D convolutions on oneDNN ----------------------===//
 //
 // blade_rt_conv2d_f32: one oneDNN forward convolution per call site and
-// operand layout, cached in the model's KernelCache. The primitive picks its
-// own (blocked) layouts: NCHW activations are reordered in and out through
-// per-thread scratch buffers, which still measured about 1.5x faster than
-// running on NCHW directly. Constant weights are reordered once.
+// operand layout, cached in the model's KernelCache. Constant weights are
+// reordered once.
+//
+// Layouts (measured on mobilenet_v2's convs, oneDNN 2.6, AVX-512, one
+// thread, batch 1 / 8, the sum over 18 shapes: 1x1 expand/project, 3x3
+// depthwise stride 1 and 2, 16..1280 channels, 112x112..7x7, with a ReLU6
+// post-op): the blocked layout oneDNN picks (nChw16c) with reorders of x in
+// and y out 4.1 / 63 ms; blocked without the reorders 1.47 / 16.9 ms;
+// channels-last (nhwc) src and dst 1.52 / 20.7 ms; plain NCHW ~15x slower
+// than nhwc on depthwise. So an activation whose strides are channels-last
+// (channel stride 1; the compiler runs chains of convs that way, see
+// blade-convs-channels-last) is handed to the primitive as is; an NCHW one
+// still goes through a reorder into the layout the primitive picks (which
+// measured about 1.5x faster than running on NCHW directly), except for
+// pointwise convolutions, which are a matrix product per image.
+//
+// Epilogues (residual add, ReLU/ReLU6/clip, LeakyRelu) are oneDNN post-ops:
+// the addend is copied (or reordered) into dst and added by a `sum`, then an
+// eltwise. A binary_add post-op reading the addend in place sent oneDNN 2.6
+// from brgconv to its older jit kernels (mobilenet_v2/resnet18 residual
+// convs, nhwc, 1 thread: 3x3 at 56..7 px 4.42 ms with binary_add, 3.96 ms
+// with copy + sum at batch 1, 37.3 / 35.3 ms at batch 8; 1x1 even), and gave
+// wrong sums when the addend's layout was not dst's. Writing into the
+// addend's own buffer would save the copy but needs the compiler to prove
+// that buffer dead.
 //
 //===----------------------------------------------------------------------===//
 
 #include "Dnnl.h"
 
 #include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <optional>
 
 using namespace blade::rt;
@@ -21,6 +44,9 @@ namespace {
 using tag = dnnl::memory::format_tag;
 
 struct ConvEntry {
+  /// The caller's operands as plain descriptors (a function of the key; kept
+  /// so that a call finding its entry builds none).
+  dnnl::memory::desc xDesc, yDesc, wDesc, biasDesc, addendDesc;
   /// A forward convolution or deconvolution.
   dnnl::primitive_desc pd;
   dnnl::primitive prim;
@@ -30,6 +56,10 @@ struct ConvEntry {
   std::optional<dnnl::reorder> srcReorder, dstReorder, weightsReorder;
   /// Constant weights in the primitive's layout, or empty.
   dnnl::memory packedWeights;
+  /// Puts a residual addend into dst (for the `sum` post-op) where a plain
+  /// copy does not: its layout differs from dst's or has gaps.
+  std::optional<dnnl::reorder::primitive_desc> addendPd;
+  std::optional<dnnl::reorder> addendReorder;
 };
 
 /// Views a 1-D convolution operand [N, C, W] as [N, C, 1, W].
@@ -48,13 +78,56 @@ dnnl::memory reorderInto(const dnnl::reorder &r,
   return out;
 }
 
+/// Whether a 4-D activation is laid out channels-last (NHWC).
+bool channelsLast(const Operand &op) {
+  return op.sizes[1] > 1 && op.strides[1] == 1;
+}
+
+/// The epilogue after the biased sum (BLADE_KERNEL_ADD, _CLIP, _LEAKY_RELU).
+struct Epilogue {
+  int64_t flags = 0;
+  float alpha = 0, beta = 0;
+  Operand addend;
+  bool add() const { return flags & BLADE_KERNEL_ADD; }
+  bool clip() const { return flags & BLADE_KERNEL_CLIP; }
+  bool leaky() const { return flags & BLADE_KERNEL_LEAKY_RELU; }
+  bool any() const { return add() || clip() || leaky(); }
+  /// One output value `v` with addend element `at` (an offset).
+  float apply(float v, int64_t at) const {
+    if (add())
+      v += addend.data[at];
+    if (clip())
+      v = std::min(std::max(v, alpha), beta);
+    if (leaky() && v < 0)
+      v *= alpha;
+    return v;
+  }
+};
+
+/// oneDNN post-ops for `epi`: the addend as a `sum` with what dst holds
+/// (post-op 0), then an eltwise.
+dnnl::post_ops postOps(const Epilogue &epi) {
+  dnnl::post_ops ops;
+  if (epi.add())
+    ops.append_sum(1.0f);
+  if (epi.clip() && epi.alpha == 0 && std::isinf(epi.beta) && epi.beta > 0)
+    ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f, 0.0f);
+  else if (epi.clip())
+    ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_clip, epi.alpha,
+                       epi.beta);
+  else if (epi.leaky())
+    ops.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, epi.alpha, 0.0f);
+  return ops;
+}
+
 /// A convolution, or with `transposed` a transposed convolution (ONNX
 /// ConvTranspose: w [C, M / group, KH, KW]; params[6..7] unused, the end
-/// pads follow from y's size, which includes output_padding).
+/// pads follow from y's size, which includes output_padding). `epi` is
+/// empty for transposed convolutions.
 void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
             BladeUnrankedMemRef *bias, BladeUnrankedMemRef *y, int64_t site,
             int64_t flags, int64_t group, const int64_t (&params)[8],
-            bool transposed) {
+            bool transposed, Epilogue epi) {
   Operand X = decode(x), W = decode(w), Y = decode(y);
   bool hasBias = flags & BLADE_KERNEL_HAS_BIAS;
   bool constWeights = flags & BLADE_KERNEL_CONST_WEIGHTS;
@@ -63,10 +136,16 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
       (X.rank() != 3 && X.rank() != 4) || (hasBias && Bias.rank() != 1) ||
       group < 1)
     throw std::invalid_argument("operands do not fit a 1-D or 2-D convolution");
+  if (epi.clip() && epi.leaky())
+    throw std::invalid_argument("both clip and leaky relu epilogues");
+  if (epi.add() && epi.addend.sizes != Y.sizes)
+    throw std::invalid_argument("the addend's sizes differ from the result's");
   if (X.rank() == 3) {
     addUnitHeight(X);
     addUnitHeight(W);
     addUnitHeight(Y);
+    if (epi.add())
+      addUnitHeight(epi.addend);
   }
   if (Y.numElements() == 0)
     return;
@@ -116,19 +195,30 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
     Operand c{Y.data, {Y.sizes[0], m, hw}, {Y.strides[0], Y.strides[1], 1}};
     matmul(a, b, Operand(), c, site, 0, 1.0f);
     // A per-row bias sends oneDNN's matmul to its reference code: add it
-    // here instead.
-    if (hasBias)
+    // (and the epilogue) here instead.
+    if (hasBias || epi.any())
       for (int64_t n = 0; n < Y.sizes[0]; ++n)
         for (int64_t o = 0; o < m; ++o) {
           float *row = Y.data + n * Y.strides[0] + o * Y.strides[1];
-          float v = Bias.data[o * Bias.strides[0]];
-          for (int64_t i = 0; i < hw; ++i)
-            row[i] += v;
+          float v = hasBias ? Bias.data[o * Bias.strides[0]] : 0.0f;
+          if (!epi.any()) {
+            for (int64_t i = 0; i < hw; ++i)
+              row[i] += v;
+            continue;
+          }
+          const std::vector<int64_t> &as = epi.addend.strides;
+          for (int64_t h = 0, i = 0; h < Y.sizes[2]; ++h)
+            for (int64_t x = 0; x < Y.sizes[3]; ++x, ++i) {
+              int64_t at =
+                  epi.add() ? n * as[0] + o * as[1] + h * as[2] + x * as[3] : 0;
+              row[i] = epi.apply(row[i] + v, at);
+            }
         }
     return;
   }
 
-  KernelThreads threads(Y.numElements() * W.sizes[1] * W.sizes[2] * W.sizes[3]);
+  KernelThreads threads(Y.numElements() * W.sizes[1] * W.sizes[2] * W.sizes[3],
+                        int64_t(1) << 18);
   KeyBuilder key(transposed ? "deconv" : "conv");
   key.add(site).add(threads.count()).add(flags).add(group);
   key.add(X.sizes).add(X.strides).add(W.sizes).add(W.strides);
@@ -138,43 +228,62 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
     key.add(Bias.strides);
   if (constWeights)
     key.add(reinterpret_cast<intptr_t>(W.data));
-
-  dnnl::memory::desc xDesc = plainDesc(X.sizes, X.strides);
-  dnnl::memory::desc yDesc = plainDesc(Y.sizes, Y.strides);
-  dnnl::memory::desc wDesc = plainDesc(W.sizes, W.strides);
-  if (transposed) {
-    // [C, M/G, KH, KW] seen as [G, M/G, C/G, KH, KW] (or [M, C, KH, KW]).
-    int64_t cg = X.sizes[1] / group;
-    std::vector<int64_t> sizes = {group, m / group, cg, W.sizes[2], W.sizes[3]};
-    std::vector<int64_t> st = {W.strides[0] * cg, W.strides[1], W.strides[0],
-                               W.strides[2], W.strides[3]};
-    if (group == 1) {
-      sizes.erase(sizes.begin());
-      st.erase(st.begin());
-    }
-    wDesc = plainDesc(sizes, st);
-  } else if (group > 1) {
-    // [M, C/G, KH, KW] seen as [G, M/G, C/G, KH, KW].
-    std::vector<int64_t> sizes = {group, m / group, W.sizes[1], W.sizes[2],
-                                  W.sizes[3]};
-    std::vector<int64_t> st = {W.strides[0] * (m / group), W.strides[0],
-                               W.strides[1], W.strides[2], W.strides[3]};
-    wDesc = plainDesc(sizes, st);
+  if (epi.any()) {
+    int32_t bits[2];
+    std::memcpy(bits, &epi.alpha, 4);
+    std::memcpy(bits + 1, &epi.beta, 4);
+    key.add(bits[0]).add(bits[1]);
+    if (epi.add())
+      key.add(epi.addend.strides);
   }
-  dnnl::memory::desc biasDesc =
-      hasBias ? plainDesc(Bias.sizes, Bias.strides) : dnnl::memory::desc();
 
   std::shared_ptr<ConvEntry> entry = cached<ConvEntry>(key.str(), [&]() {
     auto e = std::make_shared<ConvEntry>();
+    dnnl::memory::desc xDesc = plainDesc(X.sizes, X.strides);
+    dnnl::memory::desc yDesc = plainDesc(Y.sizes, Y.strides);
+    dnnl::memory::desc wDesc = plainDesc(W.sizes, W.strides);
+    if (transposed) {
+      // [C, M/G, KH, KW] seen as [G, M/G, C/G, KH, KW] (or [M, C, KH, KW]).
+      int64_t cg = X.sizes[1] / group;
+      std::vector<int64_t> sizes = {group, m / group, cg, W.sizes[2],
+                                    W.sizes[3]};
+      std::vector<int64_t> st = {W.strides[0] * cg, W.strides[1], W.strides[0],
+                                 W.strides[2], W.strides[3]};
+      if (group == 1) {
+        sizes.erase(sizes.begin());
+        st.erase(st.begin());
+      }
+      wDesc = plainDesc(sizes, st);
+    } else if (group > 1) {
+      // [M, C/G, KH, KW] seen as [G, M/G, C/G, KH, KW].
+      std::vector<int64_t> sizes = {group, m / group, W.sizes[1], W.sizes[2],
+                                    W.sizes[3]};
+      std::vector<int64_t> st = {W.strides[0] * (m / group), W.strides[0],
+                                 W.strides[1], W.strides[2], W.strides[3]};
+      wDesc = plainDesc(sizes, st);
+    }
+    dnnl::memory::desc biasDesc =
+        hasBias ? plainDesc(Bias.sizes, Bias.strides) : dnnl::memory::desc();
+    dnnl::memory::desc addendDesc =
+        epi.add() ? plainDesc(epi.addend.sizes, epi.addend.strides)
+                  : dnnl::memory::desc();
+    e->xDesc = xDesc;
+    e->yDesc = yDesc;
+    e->wDesc = wDesc;
+    e->biasDesc = biasDesc;
+    e->addendDesc = addendDesc;
     auto any = [](const dnnl::memory::desc &d) {
       return dnnl::memory::desc(d.dims(), dnnl::memory::data_type::f32,
                                 tag::any);
     };
+    // Channels-last activations are taken as they are (see the header).
+    dnnl::memory::desc srcDesc = channelsLast(X) ? xDesc : any(xDesc);
+    dnnl::memory::desc dstDesc = channelsLast(Y) ? yDesc : any(yDesc);
     if (transposed) {
       dnnl::deconvolution_forward::desc desc(
           dnnl::prop_kind::forward_inference,
-          dnnl::algorithm::deconvolution_direct, any(xDesc), any(wDesc),
-          biasDesc, any(yDesc), strides, dilations, padL, padR);
+          dnnl::algorithm::deconvolution_direct, srcDesc, any(wDesc), biasDesc,
+          dstDesc, strides, dilations, padL, padR);
       dnnl::deconvolution_forward::primitive_desc pd(desc, baseAttr(),
                                                      engine());
       e->prim = dnnl::deconvolution_forward(pd);
@@ -182,9 +291,12 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
     } else {
       dnnl::convolution_forward::desc desc(
           dnnl::prop_kind::forward_inference,
-          dnnl::algorithm::convolution_direct, any(xDesc), any(wDesc), biasDesc,
-          any(yDesc), strides, dilations, padL, padR);
-      dnnl::convolution_forward::primitive_desc pd(desc, baseAttr(), engine());
+          dnnl::algorithm::convolution_direct, srcDesc, any(wDesc), biasDesc,
+          dstDesc, strides, dilations, padL, padR);
+      dnnl::primitive_attr attr = baseAttr();
+      if (epi.any())
+        attr.set_post_ops(postOps(epi));
+      dnnl::convolution_forward::primitive_desc pd(desc, attr, engine());
       e->prim = dnnl::convolution_forward(pd);
       e->pd = pd;
     }
@@ -197,6 +309,14 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
       e->dstPd.emplace(engine(), e->pd.dst_desc(0), engine(), yDesc,
                        baseAttr());
       e->dstReorder.emplace(*e->dstPd);
+    }
+    if (epi.add() &&
+        (e->pd.dst_desc(0) != addendDesc ||
+         addendDesc.get_size() !=
+             static_cast<size_t>(Y.numElements()) * sizeof(float))) {
+      e->addendPd.emplace(engine(), addendDesc, engine(), e->pd.dst_desc(0),
+                          baseAttr());
+      e->addendReorder.emplace(*e->addendPd);
     }
     if (e->pd.weights_desc(0) != wDesc) {
       e->weightsPd.emplace(engine(), wDesc, engine(), e->pd.weights_desc(0),
@@ -212,6 +332,9 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
     return e;
   });
 
+  const dnnl::memory::desc &xDesc = entry->xDesc, &yDesc = entry->yDesc,
+                           &wDesc = entry->wDesc, &biasDesc = entry->biasDesc,
+                           &addendDesc = entry->addendDesc;
   dnnl::memory src(xDesc, engine(), X.data);
   if (entry->srcReorder)
     src = reorderInto(*entry->srcReorder, *entry->srcPd, src, SrcSlot);
@@ -231,6 +354,17 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
       {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
   if (hasBias)
     args.emplace(DNNL_ARG_BIAS, dnnl::memory(biasDesc, engine(), Bias.data));
+  if (epi.add()) {
+    // The `sum` post-op adds what dst holds: put the addend there.
+    if (entry->addendReorder)
+      execute(
+          *entry->addendReorder, *entry->addendPd,
+          {{DNNL_ARG_FROM, dnnl::memory(addendDesc, engine(), epi.addend.data)},
+           {DNNL_ARG_TO, dst}});
+    else if (epi.addend.data != dst.get_data_handle())
+      std::memcpy(dst.get_data_handle(), epi.addend.data,
+                  addendDesc.get_size());
+  }
   execute(entry->prim, entry->pd, std::move(args));
   if (entry->dstReorder)
     execute(*entry->dstReorder, *entry->dstPd,
@@ -241,13 +375,22 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
 
 extern "C" void _mlir_ciface_blade_rt_conv2d_f32(
     BladeUnrankedMemRef *x, BladeUnrankedMemRef *w, BladeUnrankedMemRef *bias,
-    BladeUnrankedMemRef *y, int64_t site, int64_t flags, int64_t group,
-    int64_t strideH, int64_t strideW, int64_t dilationH, int64_t dilationW,
-    int64_t padTop, int64_t padLeft, int64_t padBottom, int64_t padRight) {
+    BladeUnrankedMemRef *y, BladeUnrankedMemRef *addend, int64_t site,
+    int64_t flags, int64_t group, int64_t strideH, int64_t strideW,
+    int64_t dilationH, int64_t dilationW, int64_t padTop, int64_t padLeft,
+    int64_t padBottom, int64_t padRight, float alpha, float beta) {
   const int64_t params[8] = {strideH, strideW, dilationH, dilationW,
                              padTop,  padLeft, padBottom, padRight};
-  guarded("conv2d (oneDNN)",
-          [&] { conv2d(x, w, bias, y, site, flags, group, params, false); });
+  guarded("conv2d (oneDNN)", [&] {
+    Epilogue epi;
+    epi.flags = flags & (BLADE_KERNEL_ADD | BLADE_KERNEL_CLIP |
+                         BLADE_KERNEL_LEAKY_RELU);
+    epi.alpha = alpha;
+    epi.beta = beta;
+    if (epi.add())
+      epi.addend = decode(addend);
+    conv2d(x, w, bias, y, site, flags, group, params, false, epi);
+  });
 }
 
 extern "C" void _mlir_ciface_blade_rt_conv_transpose2d_f32(
@@ -258,5 +401,5 @@ extern "C" void _mlir_ciface_blade_rt_conv_transpose2d_f32(
   const int64_t params[8] = {strideH, strideW, dilationH, dilationW,
                              padTop,  padLeft, 0,         0};
   guarded("conv_transpose2d (oneDNN)",
-          [&] { conv2d(x, w, bias, y, site, flags, group, params, true); });
+          [&] { conv2d(x, w, bias, y, site, flags, group, params, true, {}); });
 }

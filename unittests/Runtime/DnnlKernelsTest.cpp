@@ -173,9 +173,9 @@ void runConv(int64_t group, int64_t flags) {
                      bias = filled(m, 3), y(n * m * oh * ow);
   Desc dx(x.data(), {n, c, h, wd}), dw(w.data(), {m, c / group, kh, kw}),
       db(bias.data(), {m}), dy(y.data(), {n, m, oh, ow});
-  _mlir_ciface_blade_rt_conv2d_f32(&dx, &dw, &db, &dy, group, flags, group,
+  _mlir_ciface_blade_rt_conv2d_f32(&dx, &dw, &db, &dy, &dy, group, flags, group,
                                    p[0], p[1], p[2], p[3], p[4], p[5], p[6],
-                                   p[7]);
+                                   p[7], 0.0f, 0.0f);
   expectNear(y,
              naiveConv(x, w, bias, n, c, h, wd, m, kh, kw, group, p, oh, ow));
 }
@@ -211,6 +211,93 @@ TEST(DnnlKernels, ConcurrentRunsShareOneCache) {
     EXPECT_EQ(e, "");
 }
 
+/// Strides of an NCHW-sized operand laid out channels-last (NHWC).
+std::vector<int64_t> nhwcStrides(int64_t c, int64_t h, int64_t w) {
+  return {h * w * c, 1, w * c, c};
+}
+
+/// The conv of runConv's shapes on channels-last x, y and addend (or NCHW
+/// ones; with `nchwAddend` the addend is NCHW either way), with an
+/// epilogue: y = act(conv + bias + addend).
+void runConvEpilogue(int64_t group, int64_t kh, int64_t kw, bool nhwc,
+                     int64_t flags, float alpha, float beta,
+                     bool nchwAddend = false) {
+  int64_t n = 2, c = 4, h = 9, wd = 8, m = 6;
+  const int64_t p[8] = {1, 1, 1, 1, kh / 2, kw / 2, kh / 2, kw / 2};
+  int64_t oh = h + 2 * (kh / 2) - kh + 1, ow = wd + 2 * (kw / 2) - kw + 1;
+  std::vector<float> x = filled(n * c * h * wd, 1),
+                     w = filled(m * (c / group) * kh * kw, 2),
+                     bias = filled(m, 3), addend = filled(n * m * oh * ow, 4),
+                     y(n * m * oh * ow);
+  // Buffers hold NHWC data when `nhwc`; the reference works on NCHW.
+  std::vector<float> xMem = x, addMem = addend;
+  auto sx = nhwc ? nhwcStrides(c, h, wd) : std::vector<int64_t>{};
+  auto sy = nhwc ? nhwcStrides(m, oh, ow) : std::vector<int64_t>{};
+  auto toMem = [&](const std::vector<float> &src, std::vector<float> &dst,
+                   int64_t ch, int64_t hh, int64_t ww) {
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t k = 0; k < ch; ++k)
+        for (int64_t i = 0; i < hh * ww; ++i)
+          dst[(b * hh * ww + i) * ch + k] = src[(b * ch + k) * hh * ww + i];
+  };
+  if (nhwc) {
+    toMem(x, xMem, c, h, wd);
+    if (!nchwAddend)
+      toMem(addend, addMem, m, oh, ow);
+  }
+  Desc dx(xMem.data(), {n, c, h, wd}, sx), dw(w.data(), {m, c / group, kh, kw}),
+      db(bias.data(), {m}), dy(y.data(), {n, m, oh, ow}, sy),
+      da(addMem.data(), {n, m, oh, ow},
+         nchwAddend ? std::vector<int64_t>{} : sy);
+  _mlir_ciface_blade_rt_conv2d_f32(
+      &dx, &dw, &db, &dy, &da, 0, flags | BLADE_KERNEL_HAS_BIAS, group, p[0],
+      p[1], p[2], p[3], p[4], p[5], p[6], p[7], alpha, beta);
+  std::vector<float> want =
+      naiveConv(x, w, bias, n, c, h, wd, m, kh, kw, group, p, oh, ow);
+  for (size_t i = 0; i < want.size(); ++i) {
+    float v = want[i];
+    if (flags & BLADE_KERNEL_ADD)
+      v += addend[i];
+    if (flags & BLADE_KERNEL_CLIP)
+      v = std::min(std::max(v, alpha), beta);
+    if ((flags & BLADE_KERNEL_LEAKY_RELU) && v < 0)
+      v *= alpha;
+    want[i] = v;
+  }
+  if (nhwc) {
+    std::vector<float> got(y.size());
+    for (int64_t b = 0; b < n; ++b)
+      for (int64_t k = 0; k < m; ++k)
+        for (int64_t i = 0; i < oh * ow; ++i)
+          got[(b * m + k) * oh * ow + i] = y[(b * oh * ow + i) * m + k];
+    y = got;
+  }
+  SCOPED_TRACE(testing::Message()
+               << "group " << group << " k " << kh << "x" << kw << " nhwc "
+               << nhwc << " flags " << flags << " nchwAddend " << nchwAddend);
+  expectNear(y, want);
+}
+
+TEST(DnnlKernels, ConvEpiloguesChannelsLastAndNCHW) {
+  KernelCache cache;
+  RunScope scope(&cache, RunOptions{2});
+  float inf = INFINITY;
+  for (bool nhwc : {true, false}) {
+    // 3x3 grouped and 1x1 (NCHW: the matrix-product path) convolutions.
+    for (auto [group, k] : {std::pair<int64_t, int64_t>{2, 3}, {1, 1}}) {
+      runConvEpilogue(group, k, k, nhwc, BLADE_KERNEL_ADD, 0, 0);
+      runConvEpilogue(group, k, k, nhwc, BLADE_KERNEL_CLIP, 0, inf);
+      runConvEpilogue(group, k, k, nhwc, BLADE_KERNEL_CLIP, -0.5f, 0.25f);
+      runConvEpilogue(group, k, k, nhwc,
+                      BLADE_KERNEL_ADD | BLADE_KERNEL_LEAKY_RELU, 0.1f, 0);
+      runConvEpilogue(group, k, k, nhwc, 0, 0, 0);
+      // An addend laid out unlike y: binary_add instead of sum.
+      runConvEpilogue(group, k, k, nhwc, BLADE_KERNEL_ADD, 0, 0, true);
+    }
+  }
+  EXPECT_EQ(scope.kernelError(), "");
+}
+
 TEST(DnnlKernels, ErrorsAreReportedNotThrown) {
   KernelCache cache;
   RunScope scope(&cache, RunOptions{1});
@@ -225,10 +312,19 @@ TEST(DnnlKernels, ErrorsAreReportedNotThrown) {
   Desc dx(x.data(), {2, 3, 4, 4}), dw(w.data(), {4, 2, 1, 1}),
       dy(y.data(), {2, 4, 4, 4});
   RunScope inner(&cache, RunOptions{1});
-  _mlir_ciface_blade_rt_conv2d_f32(&dx, &dw, &dy, &dy, 0, 0, 2, 1, 1, 1, 1, 0,
-                                   0, 0, 0);
+  _mlir_ciface_blade_rt_conv2d_f32(&dx, &dw, &dy, &dy, &dy, 0, 0, 2, 1, 1, 1, 1,
+                                   0, 0, 0, 0, 0.0f, 0.0f);
   EXPECT_NE(inner.kernelError().find("conv2d"), std::string::npos)
       << inner.kernelError();
+  // An addend whose sizes differ from the result's.
+  std::vector<float> w1(4 * 3), small(2 * 4 * 4 * 3);
+  Desc dw1(w1.data(), {4, 3, 1, 1}), dsmall(small.data(), {2, 4, 4, 3});
+  RunScope third(&cache, RunOptions{1});
+  _mlir_ciface_blade_rt_conv2d_f32(&dx, &dw1, &dy, &dy, &dsmall, 0,
+                                   BLADE_KERNEL_ADD, 1, 1, 1, 1, 1, 0, 0, 0, 0,
+                                   0.0f, 0.0f);
+  EXPECT_NE(third.kernelError().find("addend"), std::string::npos)
+      << third.kernelError();
 }
 
 /// A forward ONNX LSTM layer, naive: x [seq, n, in], w [4h, in], r [4h, h],

@@ -59,6 +59,31 @@ def BladeFormCompositeOpsPass
   }];
 }
 
+def BladeTransposeToChannelsLastPass
+    : Pass<"blade-transpose-to-channels-last", "mlir::func::FuncOp"> {
+  let summary = "Run chains of 2-D convolutions and max poolings channels-last";
+  let description = [{
+    Brackets every f32 2-D `blade.conv` (static kernel sizes) and max
+    `blade.pool` (without indices) with transposes to NHWC and back, sinks
+    the transposes back to NCHW below elementwise ops (unary math, and
+    binary ops whose other operands are transposed too or constants, which
+    are permuted) and cancels NHWC(NCHW(x)) pairs. The library calls of
+    `blade-lower-to-linalg` then pass an anchor's input `T_nchw(a)` as a
+    transposed view of `a` and write a result whose only user is `T_nhwc`
+    into an NHWC buffer, so the oneDNN kernels run on NHWC without reorders;
+    a CNN keeps one transpose at its input and one where its activations
+    leave the elementwise chain. Only useful with library calls.
+
+    Example:
+
+    ```mlir
+    %t = blade.transpose %x, [0, 3, 1, 2] : (tensor<1x8x8x4xf32>) -> tensor<1x4x8x8xf32>
+    %y = blade.conv %t, %w {...} : (...) -> tensor<1x4x8x8xf32>
+    %n = blade.transpose %y, [0, 2, 3, 1] : (tensor<1x4x8x8xf32>) -> tensor<1x8x8x4xf32>
+    ```
+  }];
+}
+
 def BladeEmitShapeChecksPass
     : Pass<"blade-emit-shape-checks", "mlir::ModuleOp"> {
   let summary = "Build a function that checks run-time dims before a run";

@@ -35,6 +35,8 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/StringSwitch.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace blade;
 using namespace blade::detail;
@@ -43,8 +45,8 @@ namespace {
 
 // Keep in sync with BladeKernelFlags in runtime/include/blade-rt/Kernels.h.
 constexpr int64_t kHasBias = 1, kConstWeights = 2, kSameUpper = 4,
-                  kSameLower = 8, kHasInitialH = 16, kHasInitialC = 32,
-                  kHasPeepholes = 64;
+                  kSameLower = 8, kAdd = 16, kClip = 32, kHasInitialH = 128,
+                  kHasInitialC = 256, kHasPeepholes = 512;
 // Keep in sync with BladeRnnCell and BladeRnnDirection there.
 constexpr int64_t kRnnLstm = 0, kRnnGru = 1, kRnnGruLinearBeforeReset = 2,
                   kRnnTanh = 3, kRnnRelu = 4, kRnnSigmoid = 5;
@@ -271,6 +273,148 @@ std::optional<AutoPad> f32ConvLikeAutoPad(OpTy op) {
   return parseAutoPad(op.getAutoPad());
 }
 
+/// Channels-last operands (blade-transpose-to-channels-last): an input
+/// `blade.transpose %a, [0, 3, 1, 2]` is passed as a view of `a`'s NHWC
+/// buffer, and a result whose only user is `blade.transpose [0, 2, 3, 1]`
+/// is written into an NHWC buffer through a view; the kernels see NCHW
+/// sizes with channels-last strides.
+constexpr int64_t kToNHWC[] = {0, 2, 3, 1};
+constexpr int64_t kToNCHW[] = {0, 3, 1, 2};
+
+bool isTransposeBy(Operation *op, ArrayRef<int64_t> perm) {
+  auto t = dyn_cast_if_present<TransposeOp>(op);
+  return t && t.getPermutation() == perm;
+}
+
+/// If `v` is a transpose from NHWC to NCHW, its input.
+Value peelToNCHW(Value v) {
+  return isTransposeBy(v.getDefiningOp(), kToNCHW)
+             ? v.getDefiningOp<TransposeOp>().getOperand()
+             : Value();
+}
+
+/// An NHWC memref (or tensor, made a strided buffer) viewed as NCHW.
+Value nchwView(OpBuilder &b, Location loc, Value nhwc) {
+  if (isa<RankedTensorType>(nhwc.getType()))
+    nhwc = toStridedBuffer(b, loc, nhwc);
+  SmallVector<unsigned> perm(std::begin(kToNCHW), std::end(kToNCHW));
+  return memref::TransposeOp::create(
+      b, loc, nhwc,
+      AffineMapAttr::get(AffineMap::getPermutationMap(perm, b.getContext())));
+}
+
+/// The operand `original` (remapped: `converted`) of a kernel call as an
+/// unranked memref: a transpose NHWC -> NCHW becomes a view of its input.
+/// Null if that input is not converted yet.
+Value activationOperand(ConversionPatternRewriter &rewriter, Location loc,
+                        Value original, Value converted) {
+  if (Value nhwc = peelToNCHW(original)) {
+    Value remapped = rewriter.getRemappedValue(nhwc);
+    return remapped
+               ? toUnranked(rewriter, loc, nchwView(rewriter, loc, remapped))
+               : Value();
+  }
+  return toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, converted));
+}
+
+/// The dynamic sizes of an NHWC result from `sizes`, those of the NCHW
+/// `type`'s dynamic dims in order.
+SmallVector<Value> nhwcSizes(RankedTensorType type, ArrayRef<Value> sizes) {
+  SmallVector<Value> byDim(type.getRank());
+  for (int64_t i = 0, next = 0; i < type.getRank(); ++i)
+    if (type.isDynamicDim(i))
+      byDim[i] = sizes[next++];
+  SmallVector<Value> result;
+  for (int64_t d : kToNHWC)
+    if (byDim[d])
+      result.push_back(byDim[d]);
+  return result;
+}
+
+/// Whether `v` is available where `op` stands (for a call replacing `op`).
+bool definedBefore(Value v, Operation *op) {
+  if (Operation *def = v.getDefiningOp())
+    return def->getBlock() != op->getBlock() || def->isBeforeInBlock(op);
+  auto arg = cast<BlockArgument>(v);
+  return arg.getOwner() == op->getBlock() ||
+         arg.getOwner()->getParent()->isAncestor(op->getParentRegion());
+}
+
+/// The value of a one-element f32 constant.
+std::optional<float> splatF32(Value v) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
+      !attr.getElementType().isF32())
+    return std::nullopt;
+  return attr.getSplatValue<APFloat>().convertToFloat();
+}
+
+/// The ops a conv call absorbs after the conv, each the only user of the
+/// one before, in this order: a transpose to NHWC (the result is written
+/// channels-last), an Add of a same-typed tensor available at the conv (a
+/// residual: oneDNN binary_add post-op), then Relu, or Clip's max and/or min
+/// by constants (eltwise post-op). LeakyRelu arrives decomposed into a
+/// select and is not matched.
+struct ConvEpilogue {
+  SmallVector<Operation *> ops;
+  bool nhwc = false;
+  Value addend; // In the result's layout (NHWC with `nhwc`).
+  int64_t flags = 0;
+  float lo = -INFINITY, hi = INFINITY;
+
+  Value last(Value conv) const {
+    return ops.empty() ? conv : ops.back()->getResult(0);
+  }
+  static Operation *onlyUser(Value v) {
+    return v.hasOneUse() ? *v.user_begin() : nullptr;
+  }
+
+  ConvEpilogue(Operation *conv, int64_t rank) {
+    Value cur = conv->getResult(0);
+    if (rank == 4 && isTransposeBy(onlyUser(cur), kToNHWC)) {
+      nhwc = true;
+      ops.push_back(onlyUser(cur));
+      cur = last(cur);
+    }
+    if (auto add = dyn_cast_if_present<AddOp>(onlyUser(cur))) {
+      Value other = add.getLhs() == cur ? add.getRhs() : add.getLhs();
+      if (other != cur && other.getType() == cur.getType() &&
+          add.getType() == cur.getType() && definedBefore(other, conv)) {
+        addend = other;
+        flags |= kAdd;
+        ops.push_back(add);
+        cur = last(cur);
+      }
+    }
+    auto clipBy = [&](Operation *user, bool isMax) {
+      if (!user || user->getResult(0).getType() != cur.getType())
+        return false;
+      Value other = user->getOperand(0) == cur ? user->getOperand(1)
+                                               : user->getOperand(0);
+      std::optional<float> bound = splatF32(other);
+      if (other == cur || !bound || std::isnan(*bound))
+        return false;
+      (isMax ? lo : hi) = *bound;
+      flags |= kClip;
+      ops.push_back(user);
+      cur = last(cur);
+      return true;
+    };
+    Operation *user = onlyUser(cur);
+    if (isa_and_present<ReluOp>(user) &&
+        user->getResult(0).getType() == cur.getType()) {
+      lo = 0;
+      flags |= kClip;
+      ops.push_back(user);
+    } else if (isa_and_present<MaxOp>(user) && clipBy(user, true)) {
+      if (isa_and_present<MinOp>(onlyUser(cur)))
+        clipBy(onlyUser(cur), false);
+    } else if (isa_and_present<MinOp>(user)) {
+      clipBy(user, false);
+    }
+  }
+};
+
 struct ConvCall : OpConversionPattern<ConvOp> {
   ConvCall(const TypeConverter &converter, MLIRContext *ctx, int64_t *sites)
       : OpConversionPattern(converter, ctx, /*benefit=*/2), sites(sites) {}
@@ -320,7 +464,8 @@ struct ConvCall : OpConversionPattern<ConvOp> {
       padBegin.insert(padBegin.begin(), 0);
       padEnd.insert(padEnd.begin(), 0);
     }
-    int64_t flags = 0;
+    ConvEpilogue epi(op, rank);
+    int64_t flags = epi.flags;
     if (matchPattern(op.getWeight(), m_Constant()))
       flags |= kConstWeights;
     if (*autoPad == AutoPad::SameUpper)
@@ -332,20 +477,59 @@ struct ConvCall : OpConversionPattern<ConvOp> {
       flags |= kHasBias;
       bias = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, b));
     }
-    Value xBuf = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, x));
+    Value xBuf = activationOperand(rewriter, loc, op.getInput(), x);
+    if (!xBuf)
+      return rewriter.notifyMatchFailure(op, "input not converted yet");
     Value wBuf = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, w));
-    SmallVector<Value> scalars = {i64(rewriter, loc, (*sites)++),
-                                  i64(rewriter, loc, flags),
-                                  i64(rewriter, loc, op.getGroup())};
+    Value addend;
+    if (epi.addend) {
+      Value converted = rewriter.getRemappedValue(epi.addend);
+      if (!converted)
+        return rewriter.notifyMatchFailure(op, "addend not converted yet");
+      addend =
+          epi.nhwc
+              ? toUnranked(rewriter, loc, nchwView(rewriter, loc, converted))
+              : activationOperand(rewriter, loc, epi.addend, converted);
+      if (!addend)
+        return rewriter.notifyMatchFailure(op, "addend not converted yet");
+    }
+    // The result buffer: NHWC when the epilogue starts with a transpose to
+    // it (the kernel gets an NCHW view), else NCHW.
+    auto outType = cast<RankedTensorType>(epi.last(op.getResult()).getType());
+    SmallVector<Value> outSizes =
+        epi.nhwc ? nhwcSizes(resultType, sizes) : sizes;
+    Value alloc = memref::AllocOp::create(
+        rewriter, loc,
+        MemRefType::get(outType.getShape(), outType.getElementType()), outSizes,
+        rewriter.getI64IntegerAttr(64));
+    Value out = toUnranked(rewriter, loc,
+                           epi.nhwc ? nchwView(rewriter, loc, alloc) : alloc);
+    SmallVector<Value> args = {xBuf, wBuf, bias ? bias : out, out,
+                               addend ? addend : out};
+    for (int64_t v : {(*sites)++, flags, int64_t(op.getGroup())})
+      args.push_back(i64(rewriter, loc, v));
     for (ArrayRef<int64_t> values :
          {ArrayRef<int64_t>(strides), ArrayRef<int64_t>(dilations)})
       for (int64_t v : values)
-        scalars.push_back(i64(rewriter, loc, v));
+        args.push_back(i64(rewriter, loc, v));
     for (int64_t v : {padBegin[0], padBegin[1], padEnd[0], padEnd[1]})
-      scalars.push_back(i64(rewriter, loc, v));
-    Value result = emitCall(rewriter, loc, kConvFn, resultType, sizes,
-                            {xBuf, wBuf}, bias, scalars);
-    rewriter.replaceOp(op, result);
+      args.push_back(i64(rewriter, loc, v));
+    for (float v : {epi.lo, epi.hi})
+      args.push_back(arith::ConstantOp::create(rewriter, loc,
+                                               rewriter.getF32FloatAttr(v)));
+    func::CallOp::create(rewriter, loc, kConvFn, TypeRange{}, args);
+    Value result = bufferization::ToTensorOp::create(
+        rewriter, loc, outType, alloc, /*restrict=*/true, /*writable=*/true);
+    // The absorbed ops go, last first; the last one's users get the result.
+    if (epi.ops.empty()) {
+      rewriter.replaceOp(op, result);
+      return success();
+    }
+    rewriter.replaceOp(epi.ops.back(), result);
+    epi.ops.pop_back();
+    for (Operation *absorbed : llvm::reverse(epi.ops))
+      rewriter.eraseOp(absorbed);
+    rewriter.eraseOp(op);
     return success();
   }
 
@@ -500,7 +684,9 @@ struct MaxPoolCall : OpConversionPattern<PoolOp> {
     int64_t flags = *autoPad == AutoPad::SameUpper   ? kSameUpper
                     : *autoPad == AutoPad::SameLower ? kSameLower
                                                      : 0;
-    Value xBuf = toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, x));
+    Value xBuf = activationOperand(rewriter, loc, op.getInput(), x);
+    if (!xBuf)
+      return rewriter.notifyMatchFailure(op, "input not converted yet");
     SmallVector<Value> scalars = {i64(rewriter, loc, (*sites)++),
                                   i64(rewriter, loc, flags)};
     for (ArrayRef<int64_t> values :
@@ -508,17 +694,32 @@ struct MaxPoolCall : OpConversionPattern<PoolOp> {
           ArrayRef<int64_t>(dilations), ArrayRef<int64_t>(padBegin)})
       for (int64_t v : values.take_front(2))
         scalars.push_back(i64(rewriter, loc, v));
-    auto allocType =
-        MemRefType::get(resultType.getShape(), resultType.getElementType());
-    Value alloc = memref::AllocOp::create(rewriter, loc, allocType, sizes,
-                                          rewriter.getI64IntegerAttr(64));
-    SmallVector<Value> args = {xBuf, toUnranked(rewriter, loc, alloc)};
+    // A result whose only user transposes it to NHWC is written NHWC.
+    Value result = op.getResult();
+    Operation *toNHWC = rank == 4 && result.hasOneUse() &&
+                                isTransposeBy(*result.user_begin(), kToNHWC)
+                            ? *result.user_begin()
+                            : nullptr;
+    auto outType = toNHWC ? cast<RankedTensorType>(toNHWC->getResultTypes()[0])
+                          : resultType;
+    Value alloc = memref::AllocOp::create(
+        rewriter, loc,
+        MemRefType::get(outType.getShape(), outType.getElementType()),
+        toNHWC ? nhwcSizes(resultType, sizes) : sizes,
+        rewriter.getI64IntegerAttr(64));
+    Value out = toUnranked(rewriter, loc,
+                           toNHWC ? nchwView(rewriter, loc, alloc) : alloc);
+    SmallVector<Value> args = {xBuf, out};
     args.append(scalars);
     func::CallOp::create(rewriter, loc, kMaxPoolFn, TypeRange{}, args);
-    rewriter.replaceOp(op, bufferization::ToTensorOp::create(
-                               rewriter, loc, resultType, alloc,
-                               /*restrict=*/true, /*writable=*/true)
-                               .getResult());
+    Value tensor = bufferization::ToTensorOp::create(
+        rewriter, loc, outType, alloc, /*restrict=*/true, /*writable=*/true);
+    if (toNHWC) {
+      rewriter.replaceOp(toNHWC, tensor);
+      rewriter.eraseOp(op);
+    } else {
+      rewriter.replaceOp(op, tensor);
+    }
     return success();
   }
 
@@ -666,8 +867,9 @@ void blade::detail::declareLibraryCalls(ModuleOp module) {
     fn->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(), b.getUnitAttr());
   };
   declare(kMatMulFn, {mem, mem, mem, mem, i64Type, i64Type, b.getF32Type()});
-  SmallVector<Type> conv = {mem, mem, mem, mem};
+  SmallVector<Type> conv = {mem, mem, mem, mem, mem};
   conv.append(11, i64Type);
+  conv.append(2, b.getF32Type());
   declare(kConvFn, conv);
   SmallVector<Type> convT = {mem, mem, mem, mem};
   convT.append(9, i64Type);

@@ -32,9 +32,12 @@ enum BladeKernelFlags : int64_t {
   BLADE_KERNEL_CONST_WEIGHTS = 2, ///< Weights are compile-time constants.
   BLADE_KERNEL_SAME_UPPER = 4,    ///< Conv pads follow ONNX SAME_UPPER.
   BLADE_KERNEL_SAME_LOWER = 8,    ///< Conv pads follow ONNX SAME_LOWER.
-  BLADE_KERNEL_HAS_INITIAL_H = 16, ///< Recurrent: initial_h is used.
-  BLADE_KERNEL_HAS_INITIAL_C = 32, ///< Recurrent: initial_c is used (LSTM).
-  BLADE_KERNEL_HAS_PEEPHOLES = 64, ///< Recurrent: P is used (LSTM).
+  BLADE_KERNEL_ADD = 16,          ///< Conv: the addend operand is added.
+  BLADE_KERNEL_CLIP = 32,         ///< Conv: min(max(y, alpha), beta) last.
+  BLADE_KERNEL_LEAKY_RELU = 64,   ///< Conv: y < 0 ? alpha * y : y last.
+  BLADE_KERNEL_HAS_INITIAL_H = 128, ///< Recurrent: initial_h is used.
+  BLADE_KERNEL_HAS_INITIAL_C = 256, ///< Recurrent: initial_c is used (LSTM).
+  BLADE_KERNEL_HAS_PEEPHOLES = 512, ///< Recurrent: P is used (LSTM).
 };
 
 /// Cells of blade_rt_rnn_f32 (ONNX's default activations only).
@@ -69,12 +72,19 @@ void _mlir_ciface_blade_rt_matmul_f32(BladeUnrankedMemRef *a,
 /// w [M, C / group, KH, KW], bias [M], y [N, M, OH, OW] (sizes given by y).
 /// 1-D convolutions pass rank-3 operands and unit H parameters. Explicit pads
 /// are top, left, bottom, right; with a SAME flag they are computed here from
-/// the input and output sizes.
+/// the input and output sizes. x and y may be channels-last in memory (their
+/// strides say so: channel stride 1); the kernel then runs on that layout
+/// without reorders. An epilogue follows the biased sum, in this order:
+/// with BLADE_KERNEL_ADD, `addend` (y's sizes, any strides) is added; then
+/// with BLADE_KERNEL_CLIP, y = min(max(y, alpha), beta) (ReLU: 0, +inf;
+/// ReLU6: 0, 6), or with BLADE_KERNEL_LEAKY_RELU, y = y < 0 ? alpha * y : y.
+/// Operands not flagged are ignored (pass any memref).
 void _mlir_ciface_blade_rt_conv2d_f32(
     BladeUnrankedMemRef *x, BladeUnrankedMemRef *w, BladeUnrankedMemRef *bias,
-    BladeUnrankedMemRef *y, int64_t site, int64_t flags, int64_t group,
-    int64_t strideH, int64_t strideW, int64_t dilationH, int64_t dilationW,
-    int64_t padTop, int64_t padLeft, int64_t padBottom, int64_t padRight);
+    BladeUnrankedMemRef *y, BladeUnrankedMemRef *addend, int64_t site,
+    int64_t flags, int64_t group, int64_t strideH, int64_t strideW,
+    int64_t dilationH, int64_t dilationW, int64_t padTop, int64_t padLeft,
+    int64_t padBottom, int64_t padRight, float alpha, float beta);
 
 /// f32 grouped 2-D (or 1-D) transposed convolution, ONNX ConvTranspose:
 /// x [N, C, H, W], w [C, M / group, KH, KW], bias [M], y [N, M, OH, OW].

@@ -37,7 +37,10 @@
 
 namespace blade::rt {
 
-/// The model library ABI this runtime reads and blade-compile writes.
+/// The model library ABI this runtime reads and blade-compile writes; 2
+/// since libraries record the ISA extensions they need (`requires`) and
+/// blade_rt_conv2d_f32 takes a residual addend and alpha/beta (a library of
+/// version 1 would call it with too few arguments).
 constexpr uint32_t kModelLibraryAbiVersion = 2;
 /// The exported function returning the info text.
 constexpr const char *kModelInfoSymbol = "blade_model_info";

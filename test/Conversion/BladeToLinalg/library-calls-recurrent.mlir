@@ -4,7 +4,7 @@
 // A bidirectional LSTM with constant weights and an initial h: one call of
 // the recurrent kernel writing Y, Y_h and Y_c (seq and batch sizes from X);
 // absent operands (initial_c, P) stand in as Y. Scalars: site, flags (bias
-// 1 | constant weights 2 | initial_h 16), cell (LSTM 0), direction
+// 1 | constant weights 2 | initial_h 128), cell (LSTM 0), direction
 // (bidirectional 2).
 
 // CHECK-LABEL: func.func private @blade_rt_rnn_f32
@@ -22,7 +22,7 @@
 // CHECK-DAG: %[[YCU:.+]] = memref.cast %[[YC]] : memref<2x?x4xf32> to memref<*xf32>
 // CHECK-DAG: %[[XU:.+]] = memref.cast %{{.+}} : memref<?x?x3xf32, strided<[?, ?, ?], offset: ?>> to memref<*xf32>
 // CHECK-DAG: %[[H0U:.+]] = memref.cast %{{.+}} : memref<2x?x4xf32, strided<[?, ?, ?], offset: ?>> to memref<*xf32>
-// CHECK-DAG: %[[FLAGS:.+]] = arith.constant 19 : i64
+// CHECK-DAG: %[[FLAGS:.+]] = arith.constant 131 : i64
 // CHECK-DAG: %[[DIR:.+]] = arith.constant 2 : i64
 // CHECK: call @blade_rt_rnn_f32(%[[XU]], %{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}}, %[[H0U]], %[[YU]], %[[YU]], %[[YU]], %[[YHU]], %[[YCU]], %{{[^,]+}}, %[[FLAGS]], %{{[^,]+}}, %[[DIR]])
 // CHECK-DAG: bufferization.to_tensor %[[Y]] restrict writable

@@ -77,16 +77,17 @@ func.func @matmul_i32(%a: tensor<3x4xi32>, %b: tensor<4x5xi32>) -> tensor<3x5xi3
 // weights | SAME_UPPER = 7, group, strides, dilations, pads).
 
 // CHECK-LABEL: func.func private @blade_rt_conv2d_f32
-// CHECK-SAME: (memref<*xf32>, memref<*xf32>, memref<*xf32>, memref<*xf32>, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
+// CHECK-SAME: (memref<*xf32>, memref<*xf32>, memref<*xf32>, memref<*xf32>, memref<*xf32>, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64, f32, f32)
 // CHECK-LABEL: func.func @conv_same
 // CHECK-SAME: (%[[X:.+]]: tensor<?x3x?x?xf32>)
 // CHECK-DAG: %[[N:.+]] = tensor.dim %[[X]], %{{.+}}
 // CHECK-DAG: %[[H:.+]] = tensor.dim %[[X]], %{{.+}}
 // CHECK-DAG: %[[OH:.+]] = arith.ceildivsi %[[H]], %{{.+}} : index
 // CHECK: %[[OUT:.+]] = memref.alloc(%[[N]], %[[OH]], %{{.+}}) {alignment = 64 : i64} : memref<?x8x?x?xf32>
-// CHECK: call @blade_rt_conv2d_f32(%{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}},
+// CHECK: %[[OU:.+]] = memref.cast %[[OUT]]
+// CHECK: call @blade_rt_conv2d_f32(%{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}}, %[[OU]], %[[OU]],
 // CHECK-SAME: %c0_i64, %c7_i64, %c1_i64, %c2_i64, %c2_i64_{{[0-9]+}}, %c1_i64_{{[0-9]+}}, %c1_i64_{{[0-9]+}},
-// CHECK-SAME: %c0_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}})
+// CHECK-SAME: %c0_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}}, %{{[^,]+}}, %{{[^,]+}})
 // CHECK: bufferization.to_tensor %[[OUT]] restrict writable
 // LOOPS-LABEL: func.func @conv_same
 // LOOPS: linalg.generic
@@ -106,11 +107,11 @@ func.func @conv_same(%x: tensor<?x3x?x?xf32>) -> tensor<?x8x?x?xf32> {
 // CHECK-LABEL: func.func @conv_1d
 // CHECK: %[[OUT:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x4x7xf32>
 // CHECK: %[[OU:.+]] = memref.cast %[[OUT]]
-// CHECK: call @blade_rt_conv2d_f32(%{{[^,]+}}, %{{[^,]+}}, %[[OU]], %[[OU]],
+// CHECK: call @blade_rt_conv2d_f32(%{{[^,]+}}, %{{[^,]+}}, %[[OU]], %[[OU]], %[[OU]],
 // flags 2 (constant weights), group 2, stride 1x1, dilation 1x2, pads
 // top 0, left 1, bottom 0, right 0.
-// CHECK-SAME: %c0_i64, %c2_i64, %c2_i64_1, %c1_i64, %c1_i64_2, %c1_i64_3, %c2_i64_4,
-// CHECK-SAME: %c0_i64_5, %c1_i64_6, %c0_i64_7, %c0_i64_8)
+// CHECK-SAME: %c0_i64, %c2_i64, %c2_i64_2, %c1_i64, %c1_i64_3, %c1_i64_4, %c2_i64_5,
+// CHECK-SAME: %c0_i64_6, %c1_i64_7, %c0_i64_8, %c0_i64_9, %{{[^,]+}}, %{{[^,]+}})
 func.func @conv_1d(%x: tensor<1x4x10xf32>) -> tensor<1x4x7xf32> {
   %w = blade.constant dense<0.5> : tensor<4x2x3xf32>
   %0 = blade.conv %x, %w {auto_pad = "NOTSET", dilations = array<i64: 2>, group = 2 : i64, pads = array<i64: 1, 0>, strides = array<i64: 1>} : (tensor<1x4x10xf32>, tensor<4x2x3xf32>) -> tensor<1x4x7xf32>
@@ -163,4 +164,110 @@ func.func @conv_transpose(%x: tensor<?x4x?x?xf32>) -> tensor<?x6x?x?xf32> {
   %b = blade.constant dense<0.25> : tensor<6xf32>
   %0 = blade.conv_transpose %x, %w, %b {auto_pad = "SAME_UPPER", dilations = array<i64: 1, 1>, group = 2 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<?x4x?x?xf32>, tensor<4x3x3x3xf32>, tensor<6xf32>) -> tensor<?x6x?x?xf32>
   return %0 : tensor<?x6x?x?xf32>
+}
+
+// -----
+
+// Channels-last conv with epilogue (as blade-transpose-to-channels-last
+// leaves it): the input T_nchw(%a) is a transposed view of %a's buffer, the
+// result buffer is NHWC (the kernel gets an NCHW view of it), the residual
+// Add (its addend NHWC, viewed NCHW too) and ReLU6 (max 0, min 6) are fused:
+// flags 2 | 16 | 32 = 50, alpha 0, beta 6. No blade op or transpose is left.
+
+// CHECK-LABEL: func.func @conv_nhwc_add_clip
+// CHECK-SAME: (%[[A:.+]]: tensor<?x8x8x4xf32>, %[[R:.+]]: tensor<?x8x8x4xf32>)
+// CHECK-DAG: %[[AB:.+]] = bufferization.to_buffer %[[A]] read_only
+// CHECK-DAG: %[[AV:.+]] = memref.transpose %[[AB]] (d0, d1, d2, d3) -> (d0, d3, d1, d2) : memref<?x8x8x4xf32, strided<[?, ?, ?, ?], offset: ?>> to memref<?x4x8x8xf32, strided<[?, ?, ?, ?], offset: ?>>
+// CHECK-DAG: %[[RB:.+]] = bufferization.to_buffer %[[R]] read_only
+// CHECK-DAG: %[[RV:.+]] = memref.transpose %[[RB]] (d0, d1, d2, d3) -> (d0, d3, d1, d2)
+// CHECK-DAG: %[[RU:.+]] = memref.cast %[[RV]]
+// CHECK-DAG: %[[AU:.+]] = memref.cast %[[AV]]
+// CHECK: %[[OUT:.+]] = memref.alloc(%{{.+}}) {alignment = 64 : i64} : memref<?x8x8x4xf32>
+// CHECK: %[[OV:.+]] = memref.transpose %[[OUT]] (d0, d1, d2, d3) -> (d0, d3, d1, d2) : memref<?x8x8x4xf32> to memref<?x4x8x8xf32, strided<[256, 1, 32, 4]>>
+// CHECK: %[[OU:.+]] = memref.cast %[[OV]]
+// CHECK-DAG: %[[FLAGS:.+]] = arith.constant 50 : i64
+// CHECK-DAG: %[[LO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-DAG: %[[HI:.+]] = arith.constant 6.000000e+00 : f32
+// CHECK: call @blade_rt_conv2d_f32(%[[AU]], %{{[^,]+}}, %[[OU]], %[[OU]], %[[RU]], %{{[^,]+}}, %[[FLAGS]],
+// CHECK-SAME: %[[LO]], %[[HI]])
+// CHECK: %[[T:.+]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<?x8x8x4xf32> to tensor<?x8x8x4xf32>
+// CHECK-NOT: blade.
+// CHECK-NOT: linalg.transpose
+// CHECK: return %[[T]]
+func.func @conv_nhwc_add_clip(%a: tensor<?x8x8x4xf32>, %r: tensor<?x8x8x4xf32>) -> tensor<?x8x8x4xf32> {
+  %w = blade.constant dense<0.5> : tensor<4x4x1x1xf32>
+  %lo = blade.constant dense<0.0> : tensor<f32>
+  %hi = blade.constant dense<6.0> : tensor<f32>
+  %x = blade.transpose %a, [0, 3, 1, 2] : (tensor<?x8x8x4xf32>) -> tensor<?x4x8x8xf32>
+  %0 = blade.conv %x, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x4x8x8xf32>, tensor<4x4x1x1xf32>) -> tensor<?x4x8x8xf32>
+  %1 = blade.transpose %0, [0, 2, 3, 1] : (tensor<?x4x8x8xf32>) -> tensor<?x8x8x4xf32>
+  %2 = blade.add %r, %1 : (tensor<?x8x8x4xf32>, tensor<?x8x8x4xf32>) -> tensor<?x8x8x4xf32>
+  %3 = blade.max %2, %lo : (tensor<?x8x8x4xf32>, tensor<f32>) -> tensor<?x8x8x4xf32>
+  %4 = blade.min %3, %hi : (tensor<?x8x8x4xf32>, tensor<f32>) -> tensor<?x8x8x4xf32>
+  return %4 : tensor<?x8x8x4xf32>
+}
+
+// -----
+
+// NCHW conv + Relu fused (flags 2 | 32, alpha 0, beta +inf). An Add of two
+// convs goes into the second (flags 2 | 16 = 18, the first's result as the
+// addend): its other operand is defined after the first. A min by a
+// non-constant is not fused.
+
+// CHECK-LABEL: func.func @conv_relu
+// CHECK-DAG: %[[FLAGS:.+]] = arith.constant 34 : i64
+// CHECK-DAG: %[[HI:.+]] = arith.constant 0x7F800000 : f32
+// CHECK: call @blade_rt_conv2d_f32({{.+}}, %[[FLAGS]], {{.+}}, %[[HI]])
+// CHECK-NOT: linalg.generic
+// CHECK: return
+func.func @conv_relu(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  %w = blade.constant dense<0.5> : tensor<4x4x1x1xf32>
+  %0 = blade.conv %x, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x8x8xf32>
+  %1 = blade.relu %0 : tensor<1x4x8x8xf32>
+  return %1 : tensor<1x4x8x8xf32>
+}
+
+// CHECK-LABEL: func.func @conv_not_fused
+// CHECK-SAME: (%[[X:.+]]: tensor<1x4x8x8xf32>, %[[H:.+]]: tensor<1x4x8x8xf32>)
+// CHECK: %[[F1:.+]] = arith.constant 2 : i64
+// CHECK: call @blade_rt_conv2d_f32({{.+}}, %[[F1]],
+// CHECK: %[[C1:.+]] = bufferization.to_tensor
+// CHECK: %[[C1B:.+]] = bufferization.to_buffer %[[C1]] read_only
+// CHECK: %[[C1U:.+]] = memref.cast %[[C1B]]
+// CHECK: %[[F2:.+]] = arith.constant 18 : i64
+// CHECK: call @blade_rt_conv2d_f32(%{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}}, %{{[^,]+}}, %[[C1U]], %{{[^,]+}}, %[[F2]],
+// CHECK: %[[SUM:.+]] = bufferization.to_tensor
+// CHECK-NOT: arith.addf
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[SUM]], %[[H]]
+// CHECK: arith.minimumf
+// CHECK: return %[[SUM]]
+func.func @conv_not_fused(%x: tensor<1x4x8x8xf32>, %h: tensor<1x4x8x8xf32>) -> (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) {
+  %w = blade.constant dense<0.5> : tensor<4x4x1x1xf32>
+  %0 = blade.conv %x, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x8x8xf32>
+  %1 = blade.conv %x, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x8x8xf32>
+  %2 = blade.add %0, %1 : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  %3 = blade.min %2, %h : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  return %2, %3 : tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// Max pooling channels-last: input view, NHWC result buffer.
+
+// CHECK-LABEL: func.func @maxpool_nhwc
+// CHECK-SAME: (%[[A:.+]]: tensor<1x6x6x2xf32>)
+// CHECK: %[[AB:.+]] = bufferization.to_buffer %[[A]] read_only
+// CHECK: %[[AV:.+]] = memref.transpose %[[AB]] (d0, d1, d2, d3) -> (d0, d3, d1, d2)
+// CHECK: %[[OUT:.+]] = memref.alloc() {alignment = 64 : i64} : memref<1x3x3x2xf32>
+// CHECK: %[[OV:.+]] = memref.transpose %[[OUT]] (d0, d1, d2, d3) -> (d0, d3, d1, d2)
+// CHECK: %[[OU:.+]] = memref.cast %[[OV]]
+// CHECK: call @blade_rt_maxpool2d_f32(%{{.+}}, %[[OU]],
+// CHECK: %[[T:.+]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<1x3x3x2xf32> to tensor<1x3x3x2xf32>
+// CHECK: return %[[T]]
+func.func @maxpool_nhwc(%a: tensor<1x6x6x2xf32>) -> tensor<1x3x3x2xf32> {
+  %x = blade.transpose %a, [0, 3, 1, 2] : (tensor<1x6x6x2xf32>) -> tensor<1x2x6x6xf32>
+  %0 = blade.pool %x {auto_pad = "NOTSET", ceil_mode = false, count_include_pad = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, kind = "max", p = 2 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x2x6x6xf32>) -> tensor<1x2x3x3xf32>
+  %1 = blade.transpose %0, [0, 2, 3, 1] : (tensor<1x2x3x3xf32>) -> tensor<1x3x3x2xf32>
+  return %1 : tensor<1x3x3x2xf32>
 }

@@ -1,4 +1,4 @@
-/* A hand-written model library (ABI 1) whose entry calls the runtime's
+/* A hand-written model library (ABI 2) whose entry calls the runtime's
  * blade_rt_parallel_for, as compiled parallel loops do, and returns the
  * number of chunks it ran: the thread count of the run, which only the
  * RunScope of the loading runtime can have set. library-runtime-calls.test
