@@ -93,9 +93,26 @@ class BasicBlock(nn.Module):
         return F.relu(self.conv2(self.conv1(x)) + self.down(x))
 
 
+class Bottleneck(nn.Module):
+    """torchvision's ResNet Bottleneck: 1x1 reduce, 3x3 (with the stride), 1x1 expand by 4."""
+    expansion = 4
+
+    def __init__(self, cin, width, stride):
+        super().__init__()
+        cout = width * self.expansion
+        self.conv1 = _conv_bn(cin, width, 1)
+        self.conv2 = _conv_bn(width, width, 3, stride)
+        self.conv3 = _conv_bn(width, cout, 1, act=None)
+        self.down = (_conv_bn(cin, cout, 1, stride, act=None)
+                     if stride != 1 or cin != cout else nn.Identity())
+
+    def forward(self, x):
+        return F.relu(self.conv3(self.conv2(self.conv1(x))) + self.down(x))
+
+
 class ResNet(nn.Module):
     def __init__(self, widths=(64, 128, 256, 512), blocks=(2, 2, 2, 2), classes=1000,
-                 stem_kernel=7, stem_pool=True, in_ch=3):
+                 stem_kernel=7, stem_pool=True, in_ch=3, bottleneck=False):
         super().__init__()
         stem = [nn.Conv2d(in_ch, widths[0], stem_kernel, 2 if stem_pool else 1,
                           (stem_kernel - 1) // 2, bias=False),
@@ -106,8 +123,13 @@ class ResNet(nn.Module):
         layers, cin = [], widths[0]
         for i, (w, n) in enumerate(zip(widths, blocks)):
             for j in range(n):
-                layers.append(BasicBlock(cin, w, 2 if (i > 0 and j == 0) else 1))
-                cin = w
+                stride = 2 if (i > 0 and j == 0) else 1
+                if bottleneck:
+                    layers.append(Bottleneck(cin, w, stride))
+                    cin = w * Bottleneck.expansion
+                else:
+                    layers.append(BasicBlock(cin, w, stride))
+                    cin = w
         self.layers = nn.Sequential(*layers)
         self.pool = nn.AdaptiveAvgPool2d(1)
         self.fc = nn.Linear(cin, classes)
@@ -303,6 +325,9 @@ SPECS: List[Spec] = [
     # Benchmark models.
     Spec("resnet18", "cnn", lambda: ResNet(), (Input("image", ("batch", 3, 224, 224)),),
          ("logits",), note="torchvision resnet18 architecture, 224x224"),
+    Spec("resnet50", "cnn", lambda: ResNet(blocks=(3, 4, 6, 3), bottleneck=True),
+         (Input("image", ("batch", 3, 224, 224)),), ("logits",),
+         note="torchvision resnet50 architecture (bottleneck blocks), 224x224"),
     Spec("mobilenet_v2", "cnn", lambda: MobileNetV2(), (Input("image", ("batch", 3, 224, 224)),),
          ("logits",), note="torchvision mobilenet_v2 architecture, 224x224"),
     _bert_spec("bert4", 30522 // 4, 256, 4, 4, 1024, 128,
