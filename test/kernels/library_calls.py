@@ -121,6 +121,16 @@ def same_pads(in_size, k, s, d, upper):
     return lo, total - lo
 
 
+def window_pads(hw, k, strides, dilations, pads, auto_pad):
+    """(top, left, bottom, right): `pads`, or those a SAME auto_pad gives."""
+    if not auto_pad:
+        return pads
+    upper = auto_pad == "SAME_UPPER"
+    ph = same_pads(hw[0], k[0], strides[0], dilations[0], upper)
+    pw = same_pads(hw[1], k[1], strides[1], dilations[1], upper)
+    return (ph[0], pw[0], ph[1], pw[1])
+
+
 def sigmoid(v):
     return 1.0 / (1.0 + np.exp(-v))
 
@@ -230,11 +240,7 @@ def cases(rng):
 
         def make(batch):
             x = rand(rng, batch, c, *hw)
-            p = pads
-            if auto_pad:
-                ph = same_pads(hw[0], k[0], strides[0], dilations[0], auto_pad == "SAME_UPPER")
-                pw = same_pads(hw[1], k[1], strides[1], dilations[1], auto_pad == "SAME_UPPER")
-                p = (ph[0], pw[0], ph[1], pw[1])
+            p = window_pads(hw, k, strides, dilations, pads, auto_pad)
             return {"X": x}, conv_ref(x, w, b, strides, dilations, p, group)
         return name, text, batched(make)
 
@@ -257,11 +263,7 @@ def cases(rng):
 
         def make(batch):
             x = rand(rng, batch, c, *hw)
-            p = pads
-            if auto_pad:
-                ph = same_pads(hw[0], k[0], strides[0], dilations[0], auto_pad == "SAME_UPPER")
-                pw = same_pads(hw[1], k[1], strides[1], dilations[1], auto_pad == "SAME_UPPER")
-                p = (ph[0], pw[0], ph[1], pw[1])
+            p = window_pads(hw, k, strides, dilations, pads, auto_pad)
             return {"X": x}, maxpool_ref(x, k, strides, dilations, p, ceil)
         return name, text, batched(make)
 
