@@ -2,8 +2,8 @@
 //
 // With the pass's `library-calls` option, f32 `blade.matmul`, 1-D/2-D
 // `blade.conv`/`blade.conv_transpose`, 1-D/2-D max `blade.pool` (without
-// indices) and `blade.recurrent` layers with default activations become
-// calls of the runtime's oneDNN kernels (see
+// indices) and `blade.recurrent` layers with default activations (in
+// RecurrentCall.cpp) become calls of the runtime's kernels (see
 // runtime/include/blade-rt/Kernels.h) instead of linalg loops:
 //
 //   %a = bufferization.to_buffer %lhs read_only : memref<..., strided<[?..],
@@ -21,6 +21,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "LibraryCallsPrivate.h"
 #include "PatternsPrivate.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
@@ -33,46 +34,28 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
-#include "llvm/ADT/StringSwitch.h"
 
 #include <cmath>
 
 using namespace mlir;
 using namespace blade;
 using namespace blade::detail;
+using namespace blade::detail::calls;
 
-namespace {
-
-// Keep in sync with BladeKernelFlags in runtime/include/blade-rt/Kernels.h.
-constexpr int64_t kHasBias = 1, kConstWeights = 2, kSameUpper = 4,
-                  kSameLower = 8, kAdd = 16, kClip = 32, kHasInitialH = 128,
-                  kHasInitialC = 256, kHasPeepholes = 512;
-// Keep in sync with BladeRnnCell and BladeRnnDirection there.
-constexpr int64_t kRnnLstm = 0, kRnnGru = 1, kRnnGruLinearBeforeReset = 2,
-                  kRnnTanh = 3, kRnnRelu = 4, kRnnSigmoid = 5;
-
-constexpr StringLiteral kMatMulFn = "blade_rt_matmul_f32";
-constexpr StringLiteral kConvFn = "blade_rt_conv2d_f32";
-constexpr StringLiteral kMaxPoolFn = "blade_rt_maxpool2d_f32";
-constexpr StringLiteral kConvTransposeFn = "blade_rt_conv_transpose2d_f32";
-constexpr StringLiteral kRnnFn = "blade_rt_rnn_f32";
+namespace blade::detail::calls {
 
 bool isF32Tensor(Type t) {
   auto tensor = dyn_cast<RankedTensorType>(t);
   return tensor && tensor.getElementType().isF32();
 }
 
-/// Library calls are made in model functions, not in shape-check functions
-/// (whose computations must fold away).
 bool inModelFunction(Operation *op) {
   auto func = op->getParentOfType<func::FuncOp>();
   return func && !func.getName().ends_with(kShapeCheckSuffix);
 }
 
-/// `tensor` as a read-only, fully dynamic strided memref; with `swapInner`,
-/// viewed with its two inner dims swapped.
 Value toStridedBuffer(OpBuilder &b, Location loc, Value tensor,
-                      bool swapInner = false) {
+                      bool swapInner) {
   auto type = cast<RankedTensorType>(tensor.getType());
   int64_t rank = type.getRank();
   auto layout =
@@ -98,6 +81,14 @@ Value toUnranked(OpBuilder &b, Location loc, Value memref) {
   return memref::CastOp::create(
       b, loc, UnrankedMemRefType::get(type.getElementType(), 0), memref);
 }
+
+Value i64(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIntOp::create(b, loc, v, 64);
+}
+
+} // namespace blade::detail::calls
+
+namespace {
 
 /// If `v` is a blade.transpose swapping only its two inner dims, its input.
 Value peelInnerTranspose(Value v) {
@@ -136,9 +127,6 @@ Value emitCall(OpBuilder &b, Location loc, StringRef fn,
                                            /*writable=*/true);
 }
 
-Value i64(OpBuilder &b, Location loc, int64_t v) {
-  return arith::ConstantIntOp::create(b, loc, v, 64);
-}
 
 /// The `blade.add` that is the only user of `op` and adds a bias the kernel
 /// can take (same result type, bias rank not above it, defined before `op`),
@@ -726,132 +714,6 @@ struct MaxPoolCall : OpConversionPattern<PoolOp> {
   int64_t *sites;
 };
 
-/// The kernel's cell code for a recurrent layer it runs: f32, no
-/// sequence_lens, clip or input_forget, and every direction with the cell's
-/// default activations (an RNN: Tanh, Relu or Sigmoid, the same in both).
-std::optional<int64_t> rnnCellCode(RecurrentOp op) {
-  if (op.getSequenceLens() || op.getClipAttr() || op.getInputForget())
-    return std::nullopt;
-  for (Value v : op->getOperands())
-    if (v != op.getSequenceLens() && !isF32Tensor(v.getType()))
-      return std::nullopt;
-  StringRef cell = op.getCell();
-  SmallVector<StringRef> names;
-  for (Attribute a : op.getActivations())
-    names.push_back(cast<StringAttr>(a).getValue());
-  int64_t per = RecurrentOp::getNumActivations(cell);
-  SmallVector<StringRef> expected;
-  std::optional<int64_t> code;
-  if (cell == "lstm") {
-    expected = {"Sigmoid", "Tanh", "Tanh"};
-    code = kRnnLstm;
-  } else if (cell == "gru") {
-    expected = {"Sigmoid", "Tanh"};
-    code = op.getLinearBeforeReset() ? kRnnGruLinearBeforeReset : kRnnGru;
-  } else {
-    expected = {names.front()};
-    code = llvm::StringSwitch<std::optional<int64_t>>(names.front())
-               .Case("Tanh", kRnnTanh)
-               .Case("Relu", kRnnRelu)
-               .Case("Sigmoid", kRnnSigmoid)
-               .Default(std::nullopt);
-  }
-  for (auto [i, name] : llvm::enumerate(names))
-    if (name != expected[i % per])
-      return std::nullopt;
-  return code;
-}
-
-/// A recurrent layer as one call: the kernel runs every direction and
-/// writes Y, Y_h (and Y_c). Absent optional operands are stood in for by Y
-/// (the kernel reads them only with their flag).
-struct RecurrentCall : OpConversionPattern<RecurrentOp> {
-  RecurrentCall(const TypeConverter &converter, MLIRContext *ctx,
-                int64_t *sites)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2), sites(sites) {}
-
-  LogicalResult
-  matchAndRewrite(RecurrentOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    std::optional<int64_t> cell = rnnCellCode(op);
-    if (!cell || !inModelFunction(op))
-      return rewriter.notifyMatchFailure(
-          op, "not an f32 layer with default activations (or it has "
-              "sequence_lens, clip or input_forget)");
-    if (op.getX().getType().getDimSize(2) == 0)
-      return rewriter.notifyMatchFailure(op, "empty input size");
-    Location loc = op.getLoc();
-    Value x = adaptor.getX();
-    auto dimOf = [&](int64_t i) -> Value {
-      return tensor::DimOp::create(rewriter, loc, x, i);
-    };
-    // Results and their dynamic sizes (seq and batch come from X).
-    SmallVector<RankedTensorType> types;
-    SmallVector<Value> allocs;
-    for (int64_t i = 0, e = op->getNumResults(); i < e; ++i) {
-      RankedTensorType t = convertedResultType(*getTypeConverter(), op, i);
-      // Y [seq, D, batch, H], Y_h and Y_c [D, batch, H]: only seq and
-      // batch may be dynamic.
-      SmallVector<Value> sizes;
-      for (int64_t d = 0; d < t.getRank(); ++d)
-        if (t.isDynamicDim(d))
-          sizes.push_back(dimOf(i == 0 && d == 0 ? 0 : 1));
-      types.push_back(t);
-      allocs.push_back(memref::AllocOp::create(
-          rewriter, loc, MemRefType::get(t.getShape(), t.getElementType()),
-          sizes, rewriter.getI64IntegerAttr(64)));
-    }
-    SmallVector<Value> outs;
-    for (Value a : allocs)
-      outs.push_back(toUnranked(rewriter, loc, a));
-    auto operand = [&](Value v) {
-      return v ? toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, v))
-               : outs[0];
-    };
-    int64_t flags = 0;
-    bool constant = true;
-    for (Value v : {op.getW(), op.getR(), op.getB(), op.getP()})
-      if (v && !matchPattern(v, m_Constant()))
-        constant = false;
-    if (constant)
-      flags |= kConstWeights;
-    if (op.getB())
-      flags |= kHasBias;
-    if (op.getInitialH())
-      flags |= kHasInitialH;
-    if (op.getInitialC())
-      flags |= kHasInitialC;
-    if (op.getP())
-      flags |= kHasPeepholes;
-    int64_t direction = llvm::StringSwitch<int64_t>(op.getDirection())
-                            .Case("reverse", 1)
-                            .Case("bidirectional", 2)
-                            .Default(0);
-    SmallVector<Value> args = {
-        operand(x),
-        operand(adaptor.getW()),
-        operand(adaptor.getR()),
-        operand(adaptor.getB()),
-        operand(adaptor.getInitialH()),
-        operand(adaptor.getInitialC()),
-        operand(adaptor.getP()),
-        outs[0],
-        outs[1],
-        outs.size() > 2 ? outs[2] : outs[1]};
-    for (int64_t v : {(*sites)++, flags, *cell, direction})
-      args.push_back(i64(rewriter, loc, v));
-    func::CallOp::create(rewriter, loc, kRnnFn, TypeRange{}, args);
-    SmallVector<Value> results;
-    for (auto [t, a] : llvm::zip(types, allocs))
-      results.push_back(bufferization::ToTensorOp::create(
-          rewriter, loc, t, a, /*restrict=*/true, /*writable=*/true));
-    rewriter.replaceOp(op, results);
-    return success();
-  }
-
-  int64_t *sites;
-};
-
 } // namespace
 
 void blade::detail::declareLibraryCalls(ModuleOp module) {
@@ -893,6 +755,7 @@ void blade::detail::removeUnusedLibraryCalls(ModuleOp module) {
 void blade::detail::populateLibraryCallPatterns(const TypeConverter &converter,
                                                 RewritePatternSet &patterns,
                                                 int64_t *sites) {
-  patterns.add<MatMulCall, ConvCall, ConvTransposeCall, MaxPoolCall,
-               RecurrentCall>(converter, patterns.getContext(), sites);
+  patterns.add<MatMulCall, ConvCall, ConvTransposeCall, MaxPoolCall>(
+      converter, patterns.getContext(), sites);
+  populateRecurrentCallPatterns(converter, patterns, sites);
 }
