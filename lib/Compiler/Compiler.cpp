@@ -23,15 +23,42 @@ void prepareContext(MLIRContext &ctx) {
   ctx.loadAllAvailableDialects();
 }
 
-LogicalResult lowerToStage(ModuleOp module, Stage stage, bool libraryCalls) {
+LogicalResult lowerToStage(ModuleOp module, Stage stage,
+                           const PipelineOptions &options) {
   PassManager pm(module.getContext());
   if (stage >= Stage::Graph)
     buildGraphPipeline(pm);
   if (stage >= Stage::Buffers)
-    buildBufferizePipeline(pm, libraryCalls);
+    buildBufferizePipeline(pm, options);
   if (stage >= Stage::LLVM)
     buildCPULLVMPipeline(pm);
   return pm.run(module);
+}
+
+FailureOr<FusionKinds> parseDisabledFusion(StringRef list,
+                                           std::string &error) {
+  FusionKinds kinds;
+  SmallVector<StringRef> words;
+  list.split(words, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
+  for (StringRef word : words) {
+    word = word.trim();
+    if (word == "loop" || word == "all")
+      kinds.loop = false;
+    if (word == "input" || word == "all")
+      kinds.input = false;
+    if (word == "stitch" || word == "all")
+      kinds.stitch = false;
+    if (word == "epilogue" || word == "all")
+      kinds.epilogue = false;
+    if (!llvm::is_contained({"loop", "input", "stitch", "epilogue", "all"},
+                            word)) {
+      error = ("unknown fusion kind '" + word +
+               "' (expected loop, input, stitch, epilogue or all)")
+                  .str();
+      return failure();
+    }
+  }
+  return kinds;
 }
 
 FailureOr<rt::ModelSignature> getModelSignature(ModuleOp module) {
@@ -110,7 +137,9 @@ std::unique_ptr<JitModel> compileModule(ModuleOp module,
                                         const CompileOptions &options) {
   FailureOr<rt::ModelSignature> sig = getModelSignature(module);
   if (failed(sig) ||
-      failed(lowerToStage(module, Stage::LLVM, options.libraryCalls)))
+      failed(lowerToStage(module, Stage::LLVM,
+                          PipelineOptions{options.libraryCalls,
+                                          options.fusion})))
     return nullptr;
   std::vector<std::string> checkMessages = getShapeCheckMessages(module);
   auto model = JitModel::create(module, kEntryFunctionName, std::move(*sig),

@@ -44,22 +44,40 @@ void buildGraphPipeline(OpPassManager &pm) {
   funcPm.addPass(createBladeFormCompositeOpsPass());
 }
 
-void buildBufferizePipeline(OpPassManager &pm, bool libraryCalls) {
-  pm.addPass(createBladeEmitShapeChecksPass());
+void buildFusionPlanningPipeline(OpPassManager &pm,
+                                 const PipelineOptions &options) {
   // Convs run NHWC only through the oneDNN kernels; the linalg lowering
   // would materialize the transposes.
-  if (libraryCalls)
+  if (options.libraryCalls)
     pm.nest<func::FuncOp>().addPass(createBladeTransposeToChannelsLastPass());
+  BladeFormFusionGroupsPassOptions planner;
+  planner.loop = options.fusion.loop;
+  planner.input = options.fusion.input;
+  planner.stitch = options.fusion.stitch;
+  planner.epilogue = options.fusion.epilogue && options.libraryCalls;
+  pm.nest<func::FuncOp>().addPass(createBladeFormFusionGroupsPass(planner));
+}
+
+void buildBufferizePipeline(OpPassManager &pm,
+                            const PipelineOptions &options) {
+  pm.addPass(createBladeEmitShapeChecksPass());
+  buildFusionPlanningPipeline(pm, options);
+  const FusionKinds &kinds = options.fusion;
   // A module pass: it declares the runtime kernels it calls.
   BladeLowerToLinalgPassOptions lowering;
-  lowering.libraryCalls = libraryCalls;
+  lowering.libraryCalls = options.libraryCalls;
+  lowering.epilogueFusion = kinds.epilogue;
   pm.addPass(createBladeLowerToLinalgPass(lowering));
   OpPassManager &funcPm = pm.nest<func::FuncOp>();
   // Dims of computed tensors in terms of the inputs' dims: the shape-check
   // function then keeps only index math (its compute ops die).
   funcPm.addPass(createBladeResolveResultDimsPass());
   funcPm.addPass(createCanonicalizerPass());
-  funcPm.addPass(createLinalgElementwiseOpFusionPass());
+  funcPm.addPass(createBladeFuseGroupsPass());
+  // Outside the groups, MLIR's elementwise fusion still merges single-use
+  // chains the lowering of one op produces (loop fusion).
+  if (kinds.loop)
+    funcPm.addPass(createLinalgElementwiseOpFusionPass());
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createBladeTileAndVectorizePass());
   funcPm.addPass(createCanonicalizerPass());
@@ -128,9 +146,9 @@ void buildCPULLVMPipeline(OpPassManager &pm) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void buildCPUPipeline(OpPassManager &pm, bool libraryCalls) {
+void buildCPUPipeline(OpPassManager &pm, const PipelineOptions &options) {
   buildGraphPipeline(pm);
-  buildBufferizePipeline(pm, libraryCalls);
+  buildBufferizePipeline(pm, options);
   buildCPULLVMPipeline(pm);
 }
 

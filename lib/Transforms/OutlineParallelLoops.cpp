@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
@@ -72,6 +73,41 @@ int64_t estimateCost(Region &region) {
     }
   }
   return cost;
+}
+
+/// Buffers of static size an iteration allocates and frees (per-row values
+/// of a stitched fusion group, partial sums) become one stack buffer per
+/// thread in the body function's entry block, instead of an allocation per
+/// iteration from the run's shared arena.
+void hoistScratchBuffers(func::FuncOp body) {
+  constexpr int64_t kMaxScratchBytes = 16 * 1024;
+  SmallVector<memref::AllocOp> allocs;
+  body.walk([&](memref::AllocOp alloc) { allocs.push_back(alloc); });
+  Block &entry = body.getBody().front();
+  for (memref::AllocOp alloc : allocs) {
+    MemRefType type = alloc.getType();
+    if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
+        !type.getElementType().isIntOrFloat() ||
+        type.getNumElements() * type.getElementTypeBitWidth() / 8 >
+            kMaxScratchBytes)
+      continue;
+    SmallVector<memref::DeallocOp> deallocs;
+    bool plain = true;
+    for (Operation *user : alloc->getUsers()) {
+      if (auto dealloc = dyn_cast<memref::DeallocOp>(user))
+        deallocs.push_back(dealloc);
+      else if (isa<func::ReturnOp, func::CallOp>(user))
+        plain = false; // Escapes or is passed on.
+    }
+    if (!plain || deallocs.size() != 1)
+      continue;
+    OpBuilder b = OpBuilder::atBlockBegin(&entry);
+    auto alloca = memref::AllocaOp::create(b, alloc.getLoc(), type,
+                                           alloc.getAlignmentAttr());
+    alloc.replaceAllUsesWith(alloca.getResult());
+    deallocs.front().erase();
+    alloc.erase();
+  }
 }
 
 /// Whether `v` can be rebuilt in the outlined function instead of captured.
@@ -206,6 +242,7 @@ struct BladeOutlineParallelLoopsPass
       mapping.map(iv, value);
     for (Operation &op : loop.getBody()->without_terminator())
       b.clone(op, mapping);
+    hoistScratchBuffers(body);
 
     // The call site: pack the captured values into a stack slot of the
     // function (allocated once, in its entry block), call the runtime.

@@ -92,7 +92,7 @@ struct BladeTileAndVectorizePass
       // Ops in loop bodies (recurrent steps, Loop/Scan bodies) are tiled
       // and vectorized too, but their tiles run in sequence.
       if (op.hasPureTensorSemantics() && op.getNumLoops() > 0 &&
-          !op->getParentOfType<scf::ForallOp>())
+          (!op->getParentOfType<scf::ForallOp>() || inFusedLoop(op)))
         ops.push_back(op);
     });
     IRRewriter rewriter(&getContext());
@@ -348,6 +348,13 @@ struct BladeTileAndVectorizePass
     return collapsed->collapsedOp;
   }
 
+  /// Whether `op` computes a row of a stitched fusion group
+  /// (blade-fuse-groups): tiled already, it is only vectorized.
+  static bool inFusedLoop(Operation *op) {
+    auto forall = op->getParentOfType<scf::ForallOp>();
+    return forall && forall->hasAttr(blade::kFusedLoopAttr);
+  }
+
   void tileAndVectorize(IRRewriter &rewriter, linalg::LinalgOp op) {
     if (vectorize)
       op = collapseTrailingLoops(rewriter, op);
@@ -369,7 +376,8 @@ struct BladeTileAndVectorizePass
       threadTiles[i] = rewriter.getIndexAttr(1);
     if (elementwise)
       threadTiles.back() = rewriter.getIndexAttr(chunkSize);
-    distribute = distribute && llvm::any_of(threadTiles, [](OpFoldResult t) {
+    distribute = distribute && !inFusedLoop(op) &&
+                 llvm::any_of(threadTiles, [](OpFoldResult t) {
                    return getConstantIntValue(t) != 0;
                  });
     if (distribute) {

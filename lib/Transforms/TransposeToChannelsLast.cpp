@@ -35,6 +35,7 @@
 
 #include "blade/Transforms/Passes.h"
 
+#include "blade/Dialect/Blade/Analysis/Epilogues.h"
 #include "blade/Dialect/Blade/IR/BladeOps.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Matchers.h"
@@ -50,9 +51,6 @@ using namespace mlir;
 using namespace blade;
 
 namespace {
-
-constexpr int64_t kToNHWC[] = {0, 2, 3, 1};
-constexpr int64_t kToNCHW[] = {0, 3, 1, 2};
 
 bool isF32Rank4(Type t) {
   auto type = dyn_cast<RankedTensorType>(t);

@@ -12,6 +12,7 @@
 
 #include "blade/Compiler/AotLibrary.h"
 #include "blade/Compiler/Compiler.h"
+#include "blade/Compiler/FusionReport.h"
 #include "blade/Frontend/ONNX/Importer.h"
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -66,6 +67,15 @@ cl::opt<std::string>
                cl::desc("C compiler driver that links a library (default: "
                         "clang-22, clang or cc)"),
                cl::value_desc("program"));
+cl::opt<bool> dumpFusion(
+    "dump-fusion",
+    cl::desc("Write the fusion groups and the kernel counts with and without "
+             "fusion instead of compiled output"));
+cl::opt<std::string> disableFusion(
+    "disable-fusion",
+    cl::desc("Fusion kinds to turn off (comma-separated: loop, input, "
+             "stitch, epilogue, all)"),
+    cl::value_desc("kinds"));
 cl::opt<std::string> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
                               cl::init("3"), cl::Prefix);
 
@@ -93,7 +103,7 @@ int main(int argc, char **argv) {
   static cl::OptionCategory options("blade-compile options");
   for (cl::Option *o : std::initializer_list<cl::Option *>{
            &inputPath, &outputPath, &emitName, &mcpu, &mattr, &headerPath,
-           &runtimeLib, &linkerName, &optLevel})
+           &runtimeLib, &linkerName, &dumpFusion, &disableFusion, &optLevel})
     o->addCategory(options);
   for (auto &entry : cl::getRegisteredOptions())
     if (entry.first.starts_with("mlir-"))
@@ -136,6 +146,16 @@ int main(int argc, char **argv) {
     return 2;
   }
 
+  std::string fusionError;
+  mlir::FailureOr<blade::FusionKinds> fusion =
+      blade::parseDisabledFusion(disableFusion, fusionError);
+  if (failed(fusion)) {
+    errs() << "error: --disable-fusion: " << fusionError << "\n";
+    return 2;
+  }
+  blade::PipelineOptions pipeline;
+  pipeline.fusion = *fusion;
+
   mlir::MLIRContext ctx;
   blade::prepareContext(ctx);
   blade::OneLineDiagnostics diagnostics(ctx);
@@ -152,7 +172,23 @@ int main(int argc, char **argv) {
   if (emit == Emit::Lib &&
       failed(signature = blade::getModelSignature(*module)))
     return 1;
-  if (failed(blade::lowerToStage(*module, stage)))
+  if (dumpFusion) {
+    mlir::FailureOr<std::string> report =
+        blade::describeFusion(*module, pipeline);
+    if (failed(report))
+      return 1;
+    std::error_code ec;
+    ToolOutputFile out(outputPath, ec, sys::fs::OF_Text);
+    if (ec) {
+      errs() << "error: cannot write '" << outputPath << "': " << ec.message()
+             << "\n";
+      return 1;
+    }
+    out.os() << *report;
+    out.keep();
+    return 0;
+  }
+  if (failed(blade::lowerToStage(*module, stage, pipeline)))
     return 1;
 
   if (emit == Emit::Lib) {

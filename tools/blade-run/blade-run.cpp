@@ -66,6 +66,12 @@ cl::opt<bool> noLibraryCalls(
              "to Blade's own loops instead of calling the runtime's kernels "
              "(to compare)"));
 
+cl::opt<std::string> disableFusion(
+    "disable-fusion",
+    cl::desc("Fusion kinds to turn off (comma-separated: loop, input, "
+             "stitch, epilogue, all; to compare or debug)"),
+    cl::value_desc("kinds"));
+
 cl::opt<bool>
     printStats("memory-stats",
                cl::desc("Print the memory the runs allocated: buffers a run, "
@@ -110,7 +116,7 @@ int main(int argc, char **argv) {
   static cl::OptionCategory options("blade-run options");
   for (cl::Option *o : std::initializer_list<cl::Option *>{
            &modelPath, std::addressof(inputArgs), &outputDir, &optLevel, &mcpu, &mattr,
-           &benchRuns, &noLibraryCalls, &printStats, &noBufferReuse,
+           &benchRuns, &noLibraryCalls, &disableFusion, &printStats, &noBufferReuse,
            &threadCount})
     o->addCategory(options);
   cl::HideUnrelatedOptions(options);
@@ -189,6 +195,14 @@ int main(int argc, char **argv) {
     options.target.cpu = mcpu;
     options.target.features = mattr;
     options.libraryCalls = !noLibraryCalls;
+    std::string fusionError;
+    mlir::FailureOr<blade::FusionKinds> fusion =
+        blade::parseDisabledFusion(disableFusion, fusionError);
+    if (failed(fusion)) {
+      errs() << "error: --disable-fusion: " << fusionError << "\n";
+      return 2;
+    }
+    options.fusion = *fusion;
     jit = blade::compileOnnxFile(ctx, modelPath, options);
     if (!jit)
       return 1;

@@ -11,6 +11,7 @@
 
 #include "blade-rt/Signature.h"
 #include "blade/Codegen/CPU/JitModel.h"
+#include "blade/Pipelines/Pipelines.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
 
@@ -31,9 +32,15 @@ enum class Stage {
 void prepareContext(mlir::MLIRContext &ctx);
 
 /// Runs the pipelines that take an imported module to `stage`. Errors are
-/// emitted as diagnostics. `libraryCalls`: see buildBufferizePipeline.
+/// emitted as diagnostics.
 mlir::LogicalResult lowerToStage(mlir::ModuleOp module, Stage stage,
-                                 bool libraryCalls = true);
+                                 const PipelineOptions &options = {});
+
+/// Parses a comma-separated list of fusion kinds (`loop`, `input`,
+/// `stitch`, `epilogue`, or `all`) to turn off; an error names the unknown
+/// word.
+mlir::FailureOr<FusionKinds> parseDisabledFusion(llvm::StringRef list,
+                                                 std::string &error);
 
 /// The signature of the imported entry function (call before lowering).
 mlir::FailureOr<rt::ModelSignature> getModelSignature(mlir::ModuleOp module);
@@ -44,6 +51,8 @@ struct CompileOptions {
   JitTarget target;
   /// f32 matmul/conv call oneDNN kernels (false: linalg loops, to compare).
   bool libraryCalls = true;
+  /// The fusion groups the planner forms.
+  FusionKinds fusion;
 };
 
 /// Lowers an imported module and JIT-compiles it. Returns null after

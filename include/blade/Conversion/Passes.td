@@ -28,7 +28,10 @@ def BladeLowerToLinalgPass : Pass<"blade-lower-to-linalg", "mlir::ModuleOp"> {
            "Lower f32 matmul and 1-D/2-D conv to runtime kernel calls">,
     Option<"symbolicDims", "symbolic-dims", "bool", /*default=*/"true",
            "Use the symbolic-dims analysis: broadcasts between dims it proves "
-           "equal get no run-time check and no broadcasting second version">
+           "equal get no run-time check and no broadcasting second version">,
+    Option<"epilogueFusion", "epilogue-fusion", "bool", /*default=*/"true",
+           "Let library calls absorb the elementwise ops after them that "
+           "their kernels apply (bias, residual add, Relu/Clip)">
   ];
   let dependentDialects = [
     "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",

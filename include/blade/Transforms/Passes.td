@@ -59,6 +59,83 @@ def BladeFormCompositeOpsPass
   }];
 }
 
+def BladeFormFusionGroupsPass
+    : Pass<"blade-form-fusion-groups", "mlir::func::FuncOp"> {
+  let summary = "Plan fusion: wrap the ops of each group in a blade.fusion";
+  let description = [{
+    The fusion planner. It walks a function's ops from last to first and
+    puts an op into the group of its users when all of them are in one
+    group and the kinds allow it (else the op starts a group of its own):
+
+    * `loop`: elementwise ops (`blade.add`, `blade.exp`, `blade.select`,
+      `blade.convert`, `blade.gelu`, ...) join an elementwise group whose
+      iteration space (result shape) is the same as theirs: equal static
+      sizes or dims the shape system (`SymbolicDims`) proves equal;
+    * `input`: elementwise ops producing a reduction's operand (same shape)
+      join the reduction's group;
+    * `stitch`: reductions over trailing dims (`blade.reduce` with axes
+      [r, rank), `blade.softmax`/`log_softmax` over the last dim or
+      flattened, `blade.layer_norm` whose statistics are unused) join a
+      group whose ops all share their leading r "row" dims; such a group
+      runs as one parallel loop over rows, each row's reductions and
+      elementwise ops in registers or cache;
+    * `epilogue` (formed first): a matmul or conv with the ops its library
+      kernel applies after it (`Epilogues.h`: bias, NHWC transpose,
+      residual add, Relu/Clip).
+
+    Cost rule: an op joins only when all its users are in the group, so no
+    value is computed twice and the only values a group writes to memory
+    are its results; groups never take ops that read data by computed
+    indices (gathers), reshape or move data, or run loops. Joining is
+    refused when a path outside the group leads from the group back to the
+    op (the group would depend on itself). Groups of one op that lowers to
+    one loop nest stay unwrapped. Each option turns a kind off (for
+    debugging); then those ops stay apart (and, for `epilogue`, the
+    pipeline also tells the library calls not to absorb post-ops).
+  }];
+  let options = [
+    Option<"loop", "loop", "bool", /*default=*/"true",
+           "Form loop-fusion groups (elementwise chains)">,
+    Option<"input", "input", "bool", /*default=*/"true",
+           "Form input-fusion groups (a reduction and its producers)">,
+    Option<"stitch", "stitch", "bool", /*default=*/"true",
+           "Form stitch groups (row reductions and their consumers)">,
+    Option<"epilogue", "epilogue", "bool", /*default=*/"true",
+           "Form epilogue groups (matmul/conv post-ops)">
+  ];
+}
+
+def BladeFuseGroupsPass : Pass<"blade-fuse-groups", "mlir::func::FuncOp"> {
+  let summary = "Compile each lowered fusion group as one kernel";
+  let description = [{
+    Runs on linalg on tensors, after blade-lower-to-linalg turned each
+    `blade.fusion` into an `scf.execute_region` marked `blade.fusion`.
+    Inside each region:
+
+    1. elementwise producers are fused into their consumers (linalg
+       elementwise fusion), also producers with several users inside the
+       region, which are then computed in each of them (for softmax, the
+       exponentials in the sum and in the division; for layer_norm, the
+       mean in the variance and in the normalisation) instead of being
+       written to memory;
+    2. when more than one loop nest remains (reductions and what consumes
+       them), the loop nest producing the region's result is tiled by
+       `scf.forall` over the leading dims every reduction keeps (one row
+       per iteration), and the region's other ops are fused into it: the
+       group becomes one parallel loop whose iterations compute a row's
+       reductions and outputs; the loop is marked `blade.fused`, so
+       blade-tile-and-vectorize vectorizes the row ops inside it;
+    3. the region is inlined.
+
+    Groups it cannot make one kernel keep several; `blade-compile
+    --dump-fusion` reports the counts.
+  }];
+  let dependentDialects = [
+    "mlir::linalg::LinalgDialect", "mlir::scf::SCFDialect",
+    "mlir::tensor::TensorDialect"
+  ];
+}
+
 def BladeTransposeToChannelsLastPass
     : Pass<"blade-transpose-to-channels-last", "mlir::func::FuncOp"> {
   let summary = "Run chains of 2-D convolutions and max poolings channels-last";

@@ -57,7 +57,7 @@ struct BladeLowerToLinalgPass
     if (libraryCalls) {
       blade::detail::declareLibraryCalls(getOperation());
       blade::detail::populateLibraryCallPatterns(converter, patterns,
-                                                 &nextSite);
+                                                 &nextSite, epilogueFusion);
     }
     blade::detail::populateControlFlowPatterns(converter, patterns);
     std::optional<blade::SymbolicDims> dims;

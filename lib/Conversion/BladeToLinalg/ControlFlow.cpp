@@ -1,17 +1,19 @@
-//===- ControlFlow.cpp - blade.if and blade.loop to scf -------------------===//
+//===- ControlFlow.cpp - blade.if, blade.loop, blade.fusion to scf --------===//
 //
 // blade.if becomes scf.if with the branches moved over. blade.loop becomes
 // an scf.while over (iteration, condition, loop-carried values, scan
 // accumulators); its body moves into an scf.execute_region in the loop's
 // "after" region, and each iteration appends its scan elements to
 // accumulators that grow by one row. blade.yield becomes scf.yield, casting
-// to the enclosing op's types.
+// to the enclosing op's types. blade.fusion becomes an scf.execute_region
+// marked with the group's kind.
 //
 //===----------------------------------------------------------------------===//
 
 #include "PatternsPrivate.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "blade/Transforms/Passes.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -187,6 +189,29 @@ struct LoopOpLowering : OpConversionPattern<LoopOp> {
   }
 };
 
+/// A fusion group stays a region until blade-fuse-groups compiles it as one
+/// kernel: an scf.execute_region (no_inline, so canonicalization keeps it)
+/// carrying the group's kind in `blade.fusion`.
+struct FusionOpLowering : OpConversionPattern<FusionOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(FusionOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    SmallVector<Type> types;
+    if (failed(getTypeConverter()->convertTypes(op.getResultTypes(), types)))
+      return rewriter.notifyMatchFailure(op, "cannot convert result types");
+    auto region = scf::ExecuteRegionOp::create(rewriter, op.getLoc(), types);
+    region.setNoInline(true);
+    region->setAttr(kFusionAttr, op.getKindAttr());
+    if (IntegerAttr rows = op.getRowsAttr())
+      region->setAttr(kFusionRowsAttr, rows);
+    rewriter.inlineRegionBefore(op.getBody(), region.getRegion(),
+                                region.getRegion().end());
+    rewriter.replaceOp(op, region.getResults());
+    return success();
+  }
+};
+
 struct YieldOpLowering : OpConversionPattern<YieldOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -207,6 +232,6 @@ struct YieldOpLowering : OpConversionPattern<YieldOp> {
 
 void blade::detail::populateControlFlowPatterns(const TypeConverter &converter,
                                                 RewritePatternSet &patterns) {
-  patterns.add<IfOpLowering, LoopOpLowering, YieldOpLowering>(
+  patterns.add<IfOpLowering, LoopOpLowering, FusionOpLowering, YieldOpLowering>(
       converter, patterns.getContext());
 }

@@ -24,6 +24,7 @@
 #include "LibraryCallsPrivate.h"
 #include "PatternsPrivate.h"
 
+#include "blade/Dialect/Blade/Analysis/Epilogues.h"
 #include "blade/Dialect/Blade/IR/BladeOps.h"
 #include "blade/Dialect/Blade/IR/WindowShapes.h"
 #include "blade/Transforms/Passes.h"
@@ -128,36 +129,11 @@ Value emitCall(OpBuilder &b, Location loc, StringRef fn,
 }
 
 
-/// The `blade.add` that is the only user of `op` and adds a bias the kernel
-/// can take (same result type, bias rank not above it, defined before `op`),
-/// if any; the bias is returned in `bias`.
-AddOp findBiasAdd(MatMulOp op, Value &bias) {
-  if (!op->hasOneUse())
-    return {};
-  auto add = dyn_cast<AddOp>(*op->getUsers().begin());
-  if (!add || add.getType() != op.getType() ||
-      add->getBlock() != op->getBlock())
-    return {};
-  Value other = add.getLhs() == op.getResult() ? add.getRhs() : add.getLhs();
-  auto type = cast<RankedTensorType>(other.getType());
-  if (other == op.getResult() || !type.getElementType().isF32() ||
-      type.getRank() > op.getType().getRank() || type.getRank() == 0)
-    return {};
-  // The call replaces the matmul: the bias must exist there already.
-  if (Operation *def = other.getDefiningOp())
-    if (def->getBlock() == op->getBlock() && !def->isBeforeInBlock(op))
-      return {};
-  if (auto arg = dyn_cast<BlockArgument>(other))
-    if (arg.getOwner() != op->getBlock() &&
-        !arg.getOwner()->getParent()->isAncestor(op->getParentRegion()))
-      return {};
-  bias = other;
-  return add;
-}
-
 struct MatMulCall : OpConversionPattern<MatMulOp> {
-  MatMulCall(const TypeConverter &converter, MLIRContext *ctx, int64_t *sites)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2), sites(sites) {}
+  MatMulCall(const TypeConverter &converter, MLIRContext *ctx, int64_t *sites,
+             bool postOps)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), sites(sites),
+        postOps(postOps) {}
 
   LogicalResult
   matchAndRewrite(MatMulOp op, OpAdaptor adaptor,
@@ -203,14 +179,14 @@ struct MatMulCall : OpConversionPattern<MatMulOp> {
                          toStridedBuffer(rewriter, loc, rhs, rhsSwapped));
     // A bias added to the product (Gemm's C, MatMul + Add) goes into the
     // kernel, unless the sums may be empty (the kernel fills zeros then).
-    auto lhsType = cast<RankedTensorType>(lhs.getType());
-    int64_t kSize = lhsType.getDimSize(lhsRank - (lhsSwapped ? 2 : 1));
     Value biasTensor, bias;
-    AddOp add = kSize > 0 ? findBiasAdd(op, biasTensor) : AddOp();
+    Epilogue epi = matchMatMulEpilogue(op, postOps);
+    Operation *add = epi.ops.empty() ? nullptr : epi.ops.front();
+    biasTensor = epi.addend;
     if (add) {
       Value remapped = rewriter.getRemappedValue(biasTensor);
       if (!remapped)
-        add = {};
+        add = nullptr;
       else
         bias =
             toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, remapped));
@@ -229,6 +205,7 @@ struct MatMulCall : OpConversionPattern<MatMulOp> {
   }
 
   int64_t *sites;
+  bool postOps;
 };
 
 /// Output size of a spatial dim whose size is dynamic: ONNX's rule on the
@@ -266,14 +243,6 @@ std::optional<AutoPad> f32ConvLikeAutoPad(OpTy op) {
 /// buffer, and a result whose only user is `blade.transpose [0, 2, 3, 1]`
 /// is written into an NHWC buffer through a view; the kernels see NCHW
 /// sizes with channels-last strides.
-constexpr int64_t kToNHWC[] = {0, 2, 3, 1};
-constexpr int64_t kToNCHW[] = {0, 3, 1, 2};
-
-bool isTransposeBy(Operation *op, ArrayRef<int64_t> perm) {
-  auto t = dyn_cast_if_present<TransposeOp>(op);
-  return t && t.getPermutation() == perm;
-}
-
 /// If `v` is a transpose from NHWC to NCHW, its input.
 Value peelToNCHW(Value v) {
   return isTransposeBy(v.getDefiningOp(), kToNCHW)
@@ -319,93 +288,11 @@ SmallVector<Value> nhwcSizes(RankedTensorType type, ArrayRef<Value> sizes) {
   return result;
 }
 
-/// Whether `v` is available where `op` stands (for a call replacing `op`).
-bool definedBefore(Value v, Operation *op) {
-  if (Operation *def = v.getDefiningOp())
-    return def->getBlock() != op->getBlock() || def->isBeforeInBlock(op);
-  auto arg = cast<BlockArgument>(v);
-  return arg.getOwner() == op->getBlock() ||
-         arg.getOwner()->getParent()->isAncestor(op->getParentRegion());
-}
-
-/// The value of a one-element f32 constant.
-std::optional<float> splatF32(Value v) {
-  DenseFPElementsAttr attr;
-  if (!matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
-      !attr.getElementType().isF32())
-    return std::nullopt;
-  return attr.getSplatValue<APFloat>().convertToFloat();
-}
-
-/// The ops a conv call absorbs after the conv, each the only user of the
-/// one before, in this order: a transpose to NHWC (the result is written
-/// channels-last), an Add of a same-typed tensor available at the conv (a
-/// residual: oneDNN binary_add post-op), then Relu, or Clip's max and/or min
-/// by constants (eltwise post-op). LeakyRelu arrives decomposed into a
-/// select and is not matched.
-struct ConvEpilogue {
-  SmallVector<Operation *> ops;
-  bool nhwc = false;
-  Value addend; // In the result's layout (NHWC with `nhwc`).
-  int64_t flags = 0;
-  float lo = -INFINITY, hi = INFINITY;
-
-  Value last(Value conv) const {
-    return ops.empty() ? conv : ops.back()->getResult(0);
-  }
-  static Operation *onlyUser(Value v) {
-    return v.hasOneUse() ? *v.user_begin() : nullptr;
-  }
-
-  ConvEpilogue(Operation *conv, int64_t rank) {
-    Value cur = conv->getResult(0);
-    if (rank == 4 && isTransposeBy(onlyUser(cur), kToNHWC)) {
-      nhwc = true;
-      ops.push_back(onlyUser(cur));
-      cur = last(cur);
-    }
-    if (auto add = dyn_cast_if_present<AddOp>(onlyUser(cur))) {
-      Value other = add.getLhs() == cur ? add.getRhs() : add.getLhs();
-      if (other != cur && other.getType() == cur.getType() &&
-          add.getType() == cur.getType() && definedBefore(other, conv)) {
-        addend = other;
-        flags |= kAdd;
-        ops.push_back(add);
-        cur = last(cur);
-      }
-    }
-    auto clipBy = [&](Operation *user, bool isMax) {
-      if (!user || user->getResult(0).getType() != cur.getType())
-        return false;
-      Value other = user->getOperand(0) == cur ? user->getOperand(1)
-                                               : user->getOperand(0);
-      std::optional<float> bound = splatF32(other);
-      if (other == cur || !bound || std::isnan(*bound))
-        return false;
-      (isMax ? lo : hi) = *bound;
-      flags |= kClip;
-      ops.push_back(user);
-      cur = last(cur);
-      return true;
-    };
-    Operation *user = onlyUser(cur);
-    if (isa_and_present<ReluOp>(user) &&
-        user->getResult(0).getType() == cur.getType()) {
-      lo = 0;
-      flags |= kClip;
-      ops.push_back(user);
-    } else if (isa_and_present<MaxOp>(user) && clipBy(user, true)) {
-      if (isa_and_present<MinOp>(onlyUser(cur)))
-        clipBy(onlyUser(cur), false);
-    } else if (isa_and_present<MinOp>(user)) {
-      clipBy(user, false);
-    }
-  }
-};
-
 struct ConvCall : OpConversionPattern<ConvOp> {
-  ConvCall(const TypeConverter &converter, MLIRContext *ctx, int64_t *sites)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2), sites(sites) {}
+  ConvCall(const TypeConverter &converter, MLIRContext *ctx, int64_t *sites,
+           bool postOps)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2), sites(sites),
+        postOps(postOps) {}
 
   LogicalResult
   matchAndRewrite(ConvOp op, OpAdaptor adaptor,
@@ -452,8 +339,8 @@ struct ConvCall : OpConversionPattern<ConvOp> {
       padBegin.insert(padBegin.begin(), 0);
       padEnd.insert(padEnd.begin(), 0);
     }
-    ConvEpilogue epi(op, rank);
-    int64_t flags = epi.flags;
+    Epilogue epi = matchConvEpilogue(op, postOps);
+    int64_t flags = (epi.addend ? kAdd : 0) | (epi.clip ? kClip : 0);
     if (matchPattern(op.getWeight(), m_Constant()))
       flags |= kConstWeights;
     if (*autoPad == AutoPad::SameUpper)
@@ -522,6 +409,7 @@ struct ConvCall : OpConversionPattern<ConvOp> {
   }
 
   int64_t *sites;
+  bool postOps;
 };
 
 /// Transposed convolution: like ConvCall, but SAME pads are resolved here
@@ -754,8 +642,10 @@ void blade::detail::removeUnusedLibraryCalls(ModuleOp module) {
 
 void blade::detail::populateLibraryCallPatterns(const TypeConverter &converter,
                                                 RewritePatternSet &patterns,
-                                                int64_t *sites) {
-  patterns.add<MatMulCall, ConvCall, ConvTransposeCall, MaxPoolCall>(
-      converter, patterns.getContext(), sites);
+                                                int64_t *sites, bool postOps) {
+  patterns.add<MatMulCall, ConvCall>(converter, patterns.getContext(), sites,
+                                     postOps);
+  patterns.add<ConvTransposeCall, MaxPoolCall>(converter,
+                                               patterns.getContext(), sites);
   populateRecurrentCallPatterns(converter, patterns, sites);
 }

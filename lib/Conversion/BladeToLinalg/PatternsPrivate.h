@@ -65,10 +65,12 @@ void populateSelectionPatterns(const mlir::TypeConverter &converter,
                                mlir::RewritePatternSet &patterns);
 
 /// f32 matmul and 1-D/2-D conv as calls of the runtime's kernels (preferred
-/// over the linalg patterns). `sites` numbers the call sites.
+/// over the linalg patterns). `sites` numbers the call sites; with
+/// `postOps`, elementwise ops after them the kernels can apply go into the
+/// calls (blade/Dialect/Blade/Analysis/Epilogues.h).
 void populateLibraryCallPatterns(const mlir::TypeConverter &converter,
                                  mlir::RewritePatternSet &patterns,
-                                 int64_t *sites);
+                                 int64_t *sites, bool postOps);
 /// Declares the kernels those calls use in `module` / removes the unused
 /// declarations again.
 void declareLibraryCalls(mlir::ModuleOp module);

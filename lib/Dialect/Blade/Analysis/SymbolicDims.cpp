@@ -205,6 +205,31 @@ void SymbolicDims::visit(Operation *op) {
           setDim(r, i, dimOfOrCreate(in, i));
     return;
   }
+  if (auto fusion = dyn_cast<FusionOp>(op)) {
+    // A fusion group returns what its region yields.
+    auto yield = cast<YieldOp>(fusion.getBody().front().getTerminator());
+    for (auto [r, y] : llvm::zip(op->getResults(), yield.getValues()))
+      if (RankedTensorType t = ranked(r))
+        for (int64_t i = 0; i < t.getRank(); ++i)
+          setDim(r, i, dimOfOrCreate(y, i));
+    return;
+  }
+  if (auto reduce = dyn_cast<ReduceOp>(op)) {
+    // Dims not reduced stay (kept reduced dims are 1s).
+    RankedTensorType t = ranked(reduce.getResult());
+    RankedTensorType in = ranked(reduce.getOperand());
+    if (!t || !in)
+      return;
+    ArrayRef<int64_t> axes = reduce.getAxes();
+    for (int64_t i = 0, r = 0; i < in.getRank(); ++i) {
+      bool reduced = llvm::is_contained(axes, i);
+      if (!reduced)
+        setDim(reduce.getResult(), r, dimOfOrCreate(reduce.getOperand(), i));
+      if (!reduced || reduce.getKeepdims())
+        ++r;
+    }
+    return;
+  }
   if (auto ln = dyn_cast<LayerNormOp>(op)) {
     // The statistics keep the dims before the axis (the others are 1).
     for (Value r : op->getResults())

@@ -12,8 +12,8 @@
 include "blade/Dialect/Blade/IR/BladeBase.td"
 
 def Blade_YieldOp : Blade_Op<"yield",
-    [Pure, Terminator, ParentOneOf<["IfOp", "LoopOp"]>]> {
-  let summary = "Ends a blade.if branch or a blade.loop body";
+    [Pure, Terminator, ParentOneOf<["IfOp", "LoopOp", "FusionOp"]>]> {
+  let summary = "Ends a blade.if branch, a blade.loop body or a blade.fusion group";
   let description = [{
     Passes the values of a branch (blade.if) or of one iteration (blade.loop)
     to the enclosing op. A yielded type may be more static than the type the

@@ -37,6 +37,12 @@ def Blade_Dialect : Dialect {
   let hasConstantMaterializer = 1;
 }
 
+// Marks ops that compute each result element from the operand elements at
+// the same (broadcast) position: the fusion planner's loop-fusion members.
+def Blade_Elementwise : NativeOpTrait<"Elementwise"> {
+  let cppNamespace = "::blade::trait";
+}
+
 class Blade_Op<string mnemonic, list<Trait> traits = []>
     : Op<Blade_Dialect, mnemonic, traits>;
 

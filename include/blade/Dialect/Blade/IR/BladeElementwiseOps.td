@@ -18,7 +18,7 @@ include "blade/Dialect/Blade/IR/BladeBase.td"
 
 class Blade_UnaryElementwiseOp<string mnemonic, string onnxOp,
                                Type tensorType>
-    : Blade_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+    : Blade_Op<mnemonic, [Pure, SameOperandsAndResultType, Blade_Elementwise]> {
   let summary = "Elementwise " # mnemonic # " (ONNX " # onnxOp # ")";
   let description = [{
     Applies the function to every element; the result has the operand's
@@ -79,7 +79,8 @@ def Blade_AcoshOp : Blade_FloatUnaryOp<"acosh", "Acosh">;
 def Blade_AtanhOp : Blade_FloatUnaryOp<"atanh", "Atanh">;
 def Blade_ErfOp : Blade_FloatUnaryOp<"erf", "Erf">;
 
-def Blade_GeluOp : Blade_Op<"gelu", [Pure, SameOperandsAndResultType]> {
+def Blade_GeluOp : Blade_Op<"gelu", [Pure, SameOperandsAndResultType,
+                                     Blade_Elementwise]> {
   let summary = "Gaussian error linear unit (GELU)";
   let description = [{
     `x * Phi(x)`, with the exact form `0.5 * x * (1 + erf(x / sqrt(2)))` when
@@ -112,6 +113,7 @@ class Blade_BinaryElementwiseOp<string mnemonic, string onnxOp,
                                 Type tensorType = Blade_NumericTensor,
                                 string semantics = "">
     : Blade_Op<mnemonic, [Pure, SameOperandsAndResultElementType,
+        Blade_Elementwise,
         DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
   let summary = "Elementwise " # mnemonic # " with broadcasting (ONNX "
                 # onnxOp # ")";
@@ -176,7 +178,7 @@ def Blade_ComparePredicateAttr : ConfinedAttr<StrAttr, [AttrConstraint<
           "::llvm::cast<::mlir::StringAttr>($_self).getValue())">,
     "one of \"eq\", \"ne\", \"lt\", \"le\", \"gt\", \"ge\"">]>;
 
-def Blade_CompareOp : Blade_Op<"compare", [Pure,
+def Blade_CompareOp : Blade_Op<"compare", [Pure, Blade_Elementwise,
     AllElementTypesMatch<["lhs", "rhs"]>,
     DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
   let summary = "Elementwise comparison with broadcasting (ONNX Equal, Less, "
@@ -203,7 +205,7 @@ def Blade_CompareOp : Blade_Op<"compare", [Pure,
   let hasFolder = 1;
 }
 
-def Blade_SelectOp : Blade_Op<"select", [Pure,
+def Blade_SelectOp : Blade_Op<"select", [Pure, Blade_Elementwise,
     AllElementTypesMatch<["on_true", "on_false", "result"]>,
     DeclareOpInterfaceMethods<Blade_ShapeCheckOpInterface>]> {
   let summary = "Elementwise choice with three-way broadcasting (ONNX Where)";
@@ -228,7 +230,7 @@ def Blade_SelectOp : Blade_Op<"select", [Pure,
   let hasFolder = 1;
 }
 
-def Blade_ConvertOp : Blade_Op<"convert", [Pure]> {
+def Blade_ConvertOp : Blade_Op<"convert", [Pure, Blade_Elementwise]> {
   let summary = "Converts the element type (ONNX Cast, CastLike)";
   let description = [{
     Converts every element to the result's element type, keeping the shape.

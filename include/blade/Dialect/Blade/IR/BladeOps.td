@@ -12,6 +12,7 @@
 
 include "blade/Dialect/Blade/IR/BladeControlFlowOps.td"
 include "blade/Dialect/Blade/IR/BladeElementwiseOps.td"
+include "blade/Dialect/Blade/IR/BladeFusionOps.td"
 include "blade/Dialect/Blade/IR/BladeImageOps.td"
 include "blade/Dialect/Blade/IR/BladeMatrixOps.td"
 include "blade/Dialect/Blade/IR/BladeNNOps.td"
