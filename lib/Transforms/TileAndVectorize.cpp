@@ -87,6 +87,9 @@ struct BladeTileAndVectorizePass
   void runOnOperation() override {
     if (onBuffers)
       return vectorizeRowsOnBuffers();
+    IRRewriter rewriter(&getContext());
+    getOperation().walk(
+        [&](scf::ForallOp loop) { writeRowsInPlace(rewriter, loop); });
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
       // Ops in loop bodies (recurrent steps, Loop/Scan bodies) are tiled
@@ -95,7 +98,6 @@ struct BladeTileAndVectorizePass
           (!op->getParentOfType<scf::ForallOp>() || inFusedLoop(op)))
         ops.push_back(op);
     });
-    IRRewriter rewriter(&getContext());
     if (failed(tileThenVectorize(rewriter, [&] {
           for (linalg::LinalgOp op : ops)
             tileAndVectorize(rewriter, op);
@@ -346,6 +348,36 @@ struct BladeTileAndVectorizePass
       return op;
     rewriter.replaceOp(op, collapsed->results);
     return collapsed->collapsedOp;
+  }
+
+  /// In a stitched fusion group's loop, the op computing a row of the
+  /// result writes it into the loop's output slice again: MLIR's elementwise
+  /// fusion, run after the groups, gives ops whose outputs they do not read
+  /// fresh tensor.empty outputs, which bufferization would turn into a
+  /// buffer per row and a copy.
+  void writeRowsInPlace(IRRewriter &rewriter, scf::ForallOp loop) {
+    if (!loop->hasAttr(blade::kFusedLoopAttr))
+      return;
+    for (Operation &op : loop.getTerminator().getYieldingOps()) {
+      auto insert = dyn_cast<tensor::ParallelInsertSliceOp>(op);
+      if (!insert)
+        continue;
+      auto row = insert.getSource().getDefiningOp<linalg::LinalgOp>();
+      if (!row || row->getNumResults() != 1 || row.getNumDpsInits() != 1 ||
+          row->getParentOp() != loop.getOperation())
+        continue;
+      OpOperand *init = row.getDpsInitOperand(0);
+      if (!init->get().getDefiningOp<tensor::EmptyOp>() ||
+          row.payloadUsesValueFromOperand(init))
+        continue;
+      rewriter.setInsertionPoint(row);
+      Value slice = tensor::ExtractSliceOp::create(
+          rewriter, row.getLoc(),
+          cast<RankedTensorType>(init->get().getType()), insert.getDest(),
+          insert.getMixedOffsets(), insert.getMixedSizes(),
+          insert.getMixedStrides());
+      rewriter.modifyOpInPlace(row, [&] { init->set(slice); });
+    }
   }
 
   /// Whether `op` computes a row of a stitched fusion group

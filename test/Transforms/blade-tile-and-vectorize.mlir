@@ -151,3 +151,34 @@ func.func @sum_hw(%x: tensor<?x32x7x7xf32>, %init: tensor<?x32xf32>) -> tensor<?
   } -> tensor<?x32xf32>
   return %r : tensor<?x32xf32>
 }
+
+// -----
+
+// A row of a stitched fusion group (blade.fused loop) whose output became a
+// fresh tensor.empty (MLIR's elementwise fusion does that to outputs the
+// body does not read) writes into the loop's output slice again, and is
+// marked to be vectorized without being tiled again.
+// CHECK-LABEL: func.func @fused_row_in_place
+// CHECK: scf.forall (%[[I:.+]]) in (8) shared_outs(%[[OUT:.+]] = %{{.+}})
+// CHECK-NOT: scf.forall
+// CHECK: %[[SLICE:.+]] = tensor.extract_slice %[[OUT]][%[[I]], 0] [1, 64] [1, 1]
+// CHECK: %[[ROW:.+]] = tensor.collapse_shape %[[SLICE]]
+// CHECK: linalg.generic {{.*}} outs(%[[ROW]] : tensor<64xf32>) attrs = {blade.vector_rows}
+// CHECK: tensor.parallel_insert_slice %{{.+}} into %[[OUT]][%[[I]], 0] [1, 64] [1, 1]
+// CHECK: } {blade.fused}
+func.func @fused_row_in_place(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
+  %init = tensor.empty() : tensor<8x64xf32>
+  %r = scf.forall (%i) in (8) shared_outs(%out = %init) -> (tensor<8x64xf32>) {
+    %row = tensor.extract_slice %x[%i, 0] [1, 64] [1, 1] : tensor<8x64xf32> to tensor<1x64xf32>
+    %e = tensor.empty() : tensor<1x64xf32>
+    %y = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%row : tensor<1x64xf32>) outs(%e : tensor<1x64xf32>) {
+    ^bb0(%in: f32, %o: f32):
+      %n = arith.negf %in : f32
+      linalg.yield %n : f32
+    } -> tensor<1x64xf32>
+    scf.forall.in_parallel {
+      tensor.parallel_insert_slice %y into %out[%i, 0] [1, 64] [1, 1] : tensor<1x64xf32> into tensor<8x64xf32>
+    }
+  } {blade.fused}
+  return %r : tensor<8x64xf32>
+}
