@@ -3,6 +3,9 @@
 #
 #   ./blade.sh demo    install dependencies, build, run the bundled example model
 #   ./blade.sh test    install dependencies, build, run every test (ctest)
+#   ./blade.sh bench   install dependencies (and matplotlib), build, run the
+#                      benchmark suite against ONNX Runtime (bench/run.py;
+#                      arguments after `bench --` go to it)
 #   ./blade.sh deps    only install the apt dependencies (needs root)
 #   ./blade.sh build   only configure and build into ./build
 #
@@ -20,12 +23,16 @@ APT_PACKAGES=(
   libgtest-dev libdnnl-dev libfmt-dev
   python3-numpy python3-onnx python3-torch
 )
+# Only the benchmark report's plot needs these.
+BENCH_PACKAGES=(python3-matplotlib)
+EXTRA_PACKAGES=()
+BENCH_ARGS=()
 
-usage() { sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 
 deps() {
   local missing=()
-  for p in "${APT_PACKAGES[@]}"; do
+  for p in "${APT_PACKAGES[@]}" "${EXTRA_PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
   done
   if [ ${#missing[@]} -eq 0 ]; then
@@ -88,6 +95,7 @@ cmd=${1:-}
 shift
 while [ $# -gt 0 ]; do
   case "$1" in
+    --) shift; BENCH_ARGS=("$@"); break ;;
     --build-dir) BUILD_DIR=$(realpath -m "$2"); shift 2 ;;
     --jobs) JOBS=$2; shift 2 ;;
     *) echo "error: unknown option '$1'" >&2; usage ;;
@@ -99,5 +107,9 @@ case "$cmd" in
   build) deps; build ;;
   demo) deps; build; demo ;;
   test) deps; build; run_tests ;;
+  bench)
+    EXTRA_PACKAGES=("${BENCH_PACKAGES[@]}")
+    deps; build
+    /usr/bin/python3 "$ROOT/bench/run.py" --build "$BUILD_DIR" "${BENCH_ARGS[@]}" ;;
   *) echo "error: unknown command '$cmd'" >&2; usage ;;
 esac

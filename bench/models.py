@@ -356,7 +356,7 @@ SPECS: List[Spec] = [
          ("logits",), note="48-96-64-10, ReLU"),
 ]
 MODELS: Dict[str, Spec] = {s.name: s for s in SPECS}
-BENCH_MODELS = ["resnet18", "mobilenet_v2", "bert4", "deepfm", "lstm", "gru", "mlp"]
+BENCH_MODELS = ["resnet50", "resnet18", "mobilenet_v2", "bert4", "deepfm", "lstm", "gru", "mlp"]
 TEST_MODELS = ["cnn_small", "resnet_tiny", "mobilenet_tiny", "bert_tiny", "deepfm_tiny",
                "lstm_tiny", "gru_tiny", "mlp_small"]
 

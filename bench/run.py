@@ -11,9 +11,13 @@ latency over its timed runs.  Blade's outputs are compared with ORT's:
 max |a-b|, max |a-b|/|b| over |b| >= 1e-3, and the test criterion
 |a-b| <= 1e-4 + 1e-3*|b|.  Also recorded: Blade's compile time (JIT: printed by
 blade-run; AOT: blade-compile's wall time) and blade-run's peak RSS
-(/usr/bin/time -v).  Prints a markdown table with per-thread-count and overall
-geomean ratios (Blade / ORT) and writes it to bench/results/<date>.md (and the
-rows as .json).  Exits 1 when a run failed or an output was outside tolerance.
+(/usr/bin/time -v), and per model the kernels of its compiled code with and
+without fusion and its fusion groups by kind (blade-compile --dump-fusion).
+Prints a markdown table with per-thread-count and overall geomean ratios
+(Blade / ORT, and the speedup ORT / Blade) and writes it to
+bench/results/<date>.md (and the rows as .json), with a bar chart of the
+speedups beside it (<date>.png; needs python3-matplotlib, else the report says
+it was skipped).  Exits 1 when a run failed or an output was outside tolerance.
 """
 import argparse
 import datetime
@@ -124,6 +128,7 @@ class Bench:
     def __init__(self, args):
         self.a = args
         self.rows = []
+        self.kernels = {}
         self.notes = []
 
     def input_args(self, spec, bdir):
@@ -159,6 +164,18 @@ class Bench:
         return {"median": float(med.group(1)), "min": float(med.group(2)),
                 "compile_ms": float(comp.group(1)) if comp else None, "rss": rss, "dir": odir}
 
+    def fusion_report(self, onnx_path):
+        """Kernel counts with and without fusion and the groups by kind."""
+        rc, out, _ = sh([self.a.blade_compile, onnx_path, "--dump-fusion"], self.a.timeout)
+        k = re.search(r"kernels: (\d+) \(fusion off: (\d+)\)", out or "")
+        g = re.search(r"groups: (\d+), loop (\d+), input (\d+), stitch (\d+), epilogue (\d+)",
+                      out or "")
+        if rc != 0 or not k or not g:
+            return {"error": first_error(out or "no report")}
+        return {"kernels": int(k.group(1)), "unfused": int(k.group(2)),
+                "groups": dict(zip(("all", "loop", "input", "stitch", "epilogue"),
+                                   map(int, g.groups())))}
+
     def model(self, name):
         a = self.a
         spec = models.get_spec(name)
@@ -169,6 +186,7 @@ class Bench:
         module = models.build(spec)
         models.export(spec, onnx_path, module=module)
         print(f"== {name}: exported in {time.time() - t0:.1f} s ({spec.note})", flush=True)
+        self.kernels[name] = self.fusion_report(onnx_path)
         lib, aot_compile_s, aot_err = None, None, ""
         if a.aot:
             lib = os.path.join(mdir, "libmodel.so")
@@ -260,8 +278,55 @@ class Bench:
             parts = [f"{t} thread{'s' if t > 1 else ''}: {geomean(v):.3g} ({len(v)} rows)"
                      for t, v in ratios.items() if v]
             lines.append(f"Geomean Blade {label} / ORT: " + "; ".join(parts)
-                         + f"; overall {geomean(every):.3g} ({len(every)} rows)")
+                         + f"; overall {geomean(every):.3g} ({len(every)} rows); "
+                         f"speedup ORT / Blade {label}: {1 / geomean(every):.3g}")
+        if self.kernels:
+            lines += ["", "Kernels of the compiled code (blade-compile --dump-fusion: parallel "
+                      "loops, kernel calls and loop nests outside them) and fusion groups:", "",
+                      "| model | kernels | kernels, fusion off | groups | loop | input | stitch "
+                      "| epilogue |", "|---|---|---|---|---|---|---|---|"]
+            for name, k in self.kernels.items():
+                if "error" in k:
+                    lines.append(f"| {name} | {k['error']} | | | | | | |")
+                    continue
+                g = k["groups"]
+                lines.append(f"| {name} | {k['kernels']} | {k['unfused']} | {g['all']} "
+                             f"| {g['loop']} | {g['input']} | {g['stitch']} | {g['epilogue']} |")
         return "\n".join(lines)
+
+    def plot(self, png):
+        """Bar chart of ORT / Blade per model and configuration; None or why not."""
+        try:
+            import matplotlib
+            matplotlib.use("Agg")
+            import matplotlib.pyplot as plt
+        except ImportError:
+            return "plot skipped: matplotlib is not installed (apt install python3-matplotlib)"
+        rows = [r for r in self.rows if "blade" in r and r.get("ort")]
+        if not rows:
+            return "plot skipped: no measurements"
+        configs = sorted({(r["batch"], r["threads"]) for r in rows})
+        names = list(dict.fromkeys(r["model"] for r in rows))
+        width = 0.8 / len(configs)
+        fig, ax = plt.subplots(figsize=(max(6, 1.3 * len(names)), 4))
+        for i, (b, t) in enumerate(configs):
+            xs, ys = [], []
+            for j, n in enumerate(names):
+                for r in rows:
+                    if (r["model"], r["batch"], r["threads"]) == (n, b, t):
+                        xs.append(j + (i - (len(configs) - 1) / 2) * width)
+                        ys.append(r["ort"] / r["blade"])
+            ax.bar(xs, ys, width, label=f"batch {b}, {t} thread{'s' if t > 1 else ''}")
+        ax.axhline(1.0, color="black", linewidth=0.8)
+        ax.set_xticks(range(len(names)))
+        ax.set_xticklabels(names, rotation=20)
+        ax.set_ylabel("speedup over ONNX Runtime (ORT ms / Blade ms)")
+        ax.set_title("Blade (JIT) vs ONNX Runtime, same inputs and threads")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(png, dpi=110)
+        plt.close(fig)
+        return None
 
 
 def geomean(v):
@@ -379,9 +444,13 @@ def main(argv=None):
             for n in bench.notes:
                 f.write(f"{n}\n\n")
             f.write(bench.table() + "\n")
+            if done:
+                png = os.path.splitext(path)[0] + ".png"
+                why = bench.plot(png)
+                f.write(f"\n{why}\n" if why else f"\n![speedups]({os.path.basename(png)})\n")
         with open(os.path.splitext(path)[0] + ".json", "w") as f:
-            json.dump({"machine": note, "command": command, "done": done, "rows": bench.rows},
-                      f, indent=1)
+            json.dump({"machine": note, "command": command, "done": done, "rows": bench.rows,
+                       "kernels": bench.kernels}, f, indent=1)
 
     for m in a.models:
         bench.model(m)
