@@ -42,6 +42,7 @@ void buildGraphPipeline(OpPassManager &pm) {
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createCSEPass());
   funcPm.addPass(createBladeFormCompositeOpsPass());
+  funcPm.addPass(createBladeFoldBatchNormPass());
 }
 
 void buildFusionPlanningPipeline(OpPassManager &pm,
@@ -101,6 +102,8 @@ void buildBufferizePipeline(OpPassManager &pm,
 }
 
 void buildCPULLVMPipeline(OpPassManager &pm) {
+  // Weights as flat data arrays (fast to translate and emit).
+  pm.addPass(createBladeFlattenConstantGlobalsPass());
   // Elementwise rows marked before bufferization are vectorized on buffers.
   BladeTileAndVectorizePassOptions rows;
   rows.onBuffers = true;

@@ -84,6 +84,18 @@ void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
     dnnl::primitive_attr attr = baseAttr();
     if (alpha != 1.0f)
       attr.set_output_scales(0, {alpha});
+    dnnl::post_ops activation;
+    if (flags & BLADE_KERNEL_RELU)
+      activation.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f,
+                                0.0f);
+    else if (flags & BLADE_KERNEL_GELU_ERF)
+      activation.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_erf, 0.0f,
+                                0.0f);
+    else if (flags & BLADE_KERNEL_GELU_TANH)
+      activation.append_eltwise(1.0f, dnnl::algorithm::eltwise_gelu_tanh,
+                                0.0f, 0.0f);
+    if (activation.len() > 0)
+      attr.set_post_ops(activation);
     dnnl::matmul::desc desc =
         hasBias ? dnnl::matmul::desc(aDesc, wantB, biasDesc, cDesc)
                 : dnnl::matmul::desc(aDesc, wantB, cDesc);

@@ -17,18 +17,17 @@
 // CHECK: llvm.func @_mlir_ciface_main_graph(%{{.+}}: !llvm.ptr, %{{.+}}: !llvm.ptr)
 
 // The bufferized form: read-only argument, transpose folded into a
-// constant, the product computed by the oneDNN kernel into a buffer of its
-// own (freed after the relu), result returned as a fresh buffer.
+// constant, the product and its relu computed by the oneDNN kernel (flags
+// 1026: relu post-op, constant weights) into the buffer returned.
 // BUF-LABEL: func.func @main_graph
 // BUF-SAME: (%[[X:.+]]: memref<?x4xf32>) -> memref<?x3xf32>
-// BUF: memref.get_global
+// BUF-DAG: %[[FLAGS:.+]] = arith.constant 1026 : i64
+// BUF-DAG: memref.get_global
 // BUF: %[[P:.+]] = memref.alloc(%{{.+}}) {{.*}}: memref<?x3xf32>
 // BUF: %[[PU:.+]] = memref.cast %[[P]] : memref<?x3xf32> to memref<*xf32>
-// BUF: call @blade_rt_matmul_f32(%{{.+}}, %{{.+}}, %[[PU]], %[[PU]], %{{.+}}, %{{.+}}, %{{.+}})
-// BUF: %[[OUT:.+]] = memref.alloc(%{{.+}}) {{.*}}: memref<?x3xf32>
-// BUF: linalg.generic
-// BUF: memref.dealloc %[[P]]
-// BUF: return %[[OUT]]
+// BUF: call @blade_rt_matmul_f32(%{{.+}}, %{{.+}}, %[[PU]], %[[PU]], %{{.+}}, %[[FLAGS]], %{{.+}})
+// BUF-NOT: linalg.generic
+// BUF: return %[[P]]
 func.func @main_graph(%x: tensor<?x4xf32>) -> tensor<?x3xf32> {
   %w = blade.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]]> : tensor<3x4xf32>
   %wt = blade.transpose %w, [1, 0] : (tensor<3x4xf32>) -> tensor<4x3xf32>

@@ -100,12 +100,13 @@ func.func @input_group(%x: tensor<4x16x8xf32>) -> tensor<4x8xf32> {
 
 // -----
 
-// Epilogues: a matmul with its bias add, a conv with its NHWC transpose,
-// residual add and Relu. Other users stop the chain.
+// Epilogues: a matmul with its bias add and GELU, a conv with its NHWC
+// transpose, residual add and Relu. Other users stop the chain.
 // CHECK-LABEL: func.func @epilogues
 // CHECK: blade.fusion "epilogue" -> tensor<2x8xf32> {
 // CHECK-NEXT: blade.matmul
 // CHECK-NEXT: blade.add
+// CHECK-NEXT: blade.gelu
 // CHECK-NEXT: blade.yield
 // CHECK: blade.fusion "epilogue" -> tensor<1x4x4x4xf32> {
 // CHECK-NEXT: blade.conv
@@ -117,7 +118,8 @@ func.func @input_group(%x: tensor<4x16x8xf32>) -> tensor<4x8xf32> {
 // OFF-COUNT-2: blade.fusion "epilogue"
 func.func @epilogues(%a: tensor<2x4xf32>, %w: tensor<4x8xf32>, %bias: tensor<8xf32>, %x: tensor<1x4x4x4xf32>, %k: tensor<4x4x1x1xf32>, %res: tensor<1x4x4x4xf32>) -> (tensor<2x8xf32>, tensor<1x4x4x4xf32>) {
   %0 = blade.matmul %a, %w : (tensor<2x4xf32>, tensor<4x8xf32>) -> tensor<2x8xf32>
-  %1 = blade.add %0, %bias : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  %g = blade.add %0, %bias : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  %1 = blade.gelu %g : tensor<2x8xf32>
   %2 = blade.conv %x, %k {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x4xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x4x4xf32>
   %3 = blade.transpose %2, [0, 2, 3, 1] : (tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>
   %4 = blade.add %3, %res : (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) -> tensor<1x4x4x4xf32>

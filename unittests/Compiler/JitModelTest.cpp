@@ -170,8 +170,10 @@ TEST_F(JitModelTest, SteadyStateRunsTakeNoMemoryFromTheSystem) {
   runOnce();
   runOnce();
   rt::ArenaStats before = model->memoryStats();
-  // Two results plus intermediates (the matmul, softmax's max and sum).
-  EXPECT_GT(before.allocations, 2 * 2u);
+  // Two results a run: fusion leaves no intermediate buffer here (the relu
+  // is the matmul kernel's post-op, softmax's row max and sum live on each
+  // thread's stack); the results' blocks come back to the arena.
+  EXPECT_GE(before.allocations, 2 * 2u);
   runOnce();
   rt::ArenaStats after = model->memoryStats();
   EXPECT_GT(after.allocations, before.allocations);

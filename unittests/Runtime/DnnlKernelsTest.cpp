@@ -15,6 +15,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <thread>
 #include <vector>
@@ -111,6 +112,39 @@ TEST(DnnlKernels, TransposedBroadcastBatchBiasAlpha) {
     for (int j = 0; j < 5; ++j)
       want[i * 5 + j] = 2 * (want[i * 5 + j] + bias[j]);
   expectNear(c, want);
+  EXPECT_EQ(scope.kernelError(), "");
+}
+
+TEST(DnnlKernels, MatMulActivationsAfterTheBias) {
+  KernelCache cache;
+  RunScope scope(&cache, RunOptions{1});
+  const int64_t m = 4, k = 6, n = 7;
+  std::vector<float> a = filled(m * k, 1), b = filled(k * n, 2),
+                     bias = filled(n, 3);
+  std::vector<float> sum = naiveMatMul(a, b, m, k, n);
+  for (int64_t i = 0; i < m; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      sum[i * n + j] += bias[j];
+  auto apply = [&](int64_t flag, auto fn) {
+    std::vector<float> c(m * n), want(sum);
+    Desc da(a.data(), {m, k}), db(b.data(), {k, n}), dbias(bias.data(), {n}),
+        dc(c.data(), {m, n});
+    _mlir_ciface_blade_rt_matmul_f32(&da, &db, &dbias, &dc, 0,
+                                     BLADE_KERNEL_HAS_BIAS | flag, 1.0f);
+    for (float &v : want)
+      v = fn(v);
+    expectNear(c, want);
+  };
+  apply(BLADE_KERNEL_RELU, [](float v) { return std::max(v, 0.0f); });
+  apply(BLADE_KERNEL_GELU_ERF, [](float v) {
+    return 0.5f * v * (1 + std::erf(v / std::sqrt(2.0f)));
+  });
+  apply(BLADE_KERNEL_GELU_TANH, [](float v) {
+    float u = std::sqrt(2 / 3.14159265f) * (v + 0.044715f * v * v * v);
+    return 0.5f * v * (1 + std::tanh(u));
+  });
+  // Same site, other flags: separate primitives.
+  EXPECT_EQ(cache.size(), 3u);
   EXPECT_EQ(scope.kernelError(), "");
 }
 

@@ -179,27 +179,36 @@ struct MatMulCall : OpConversionPattern<MatMulOp> {
                          toStridedBuffer(rewriter, loc, rhs, rhsSwapped));
     // A bias added to the product (Gemm's C, MatMul + Add) goes into the
     // kernel, unless the sums may be empty (the kernel fills zeros then).
-    Value biasTensor, bias;
+    Value bias;
     Epilogue epi = matchMatMulEpilogue(op, postOps);
-    Operation *add = epi.ops.empty() ? nullptr : epi.ops.front();
-    biasTensor = epi.addend;
-    if (add) {
-      Value remapped = rewriter.getRemappedValue(biasTensor);
+    if (epi.addend) {
+      Value remapped = rewriter.getRemappedValue(epi.addend);
       if (!remapped)
-        add = nullptr;
+        epi = Epilogue(); // Not converted yet: no epilogue at all.
       else
         bias =
             toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, remapped));
     }
-    if (add)
+    if (epi.addend)
       flags |= kHasBias;
+    if (epi.activation == Epilogue::Activation::Relu)
+      flags |= kRelu;
+    else if (epi.activation == Epilogue::Activation::GeluErf)
+      flags |= kGeluErf;
+    else if (epi.activation == Epilogue::Activation::GeluTanh)
+      flags |= kGeluTanh;
     Value alpha = arith::ConstantOp::create(rewriter, loc,
                                             rewriter.getF32FloatAttr(1.0f));
     Value result = emitCall(
         rewriter, loc, kMatMulFn, resultType, sizes, {a, w}, bias,
         {i64(rewriter, loc, (*sites)++), i64(rewriter, loc, flags), alpha});
-    if (add)
-      rewriter.replaceOp(add, result);
+    // The epilogue's last op takes the call's result; the others go.
+    if (!epi.ops.empty()) {
+      rewriter.replaceOp(epi.ops.back(), result);
+      epi.ops.pop_back();
+      for (Operation *absorbed : llvm::reverse(epi.ops))
+        rewriter.eraseOp(absorbed);
+    }
     rewriter.replaceOp(op, result);
     return success();
   }

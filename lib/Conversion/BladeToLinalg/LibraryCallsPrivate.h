@@ -17,7 +17,8 @@ namespace blade::detail::calls {
 // Keep in sync with BladeKernelFlags in runtime/include/blade-rt/Kernels.h.
 inline constexpr int64_t kHasBias = 1, kConstWeights = 2, kSameUpper = 4,
                   kSameLower = 8, kAdd = 16, kClip = 32, kHasInitialH = 128,
-                  kHasInitialC = 256, kHasPeepholes = 512;
+                  kHasInitialC = 256, kHasPeepholes = 512, kRelu = 1024,
+                  kGeluErf = 2048, kGeluTanh = 4096;
 // Keep in sync with BladeRnnCell and BladeRnnDirection there.
 inline constexpr int64_t kRnnLstm = 0, kRnnGru = 1, kRnnGruLinearBeforeReset = 2,
                   kRnnTanh = 3, kRnnRelu = 4, kRnnSigmoid = 5;

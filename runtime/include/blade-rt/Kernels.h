@@ -38,6 +38,9 @@ enum BladeKernelFlags : int64_t {
   BLADE_KERNEL_HAS_INITIAL_H = 128, ///< Recurrent: initial_h is used.
   BLADE_KERNEL_HAS_INITIAL_C = 256, ///< Recurrent: initial_c is used (LSTM).
   BLADE_KERNEL_HAS_PEEPHOLES = 512, ///< Recurrent: P is used (LSTM).
+  BLADE_KERNEL_RELU = 1024,      ///< Matmul: max(y, 0) last.
+  BLADE_KERNEL_GELU_ERF = 2048,  ///< Matmul: y * Phi(y) (erf form) last.
+  BLADE_KERNEL_GELU_TANH = 4096, ///< Matmul: GELU's tanh approximation last.
 };
 
 /// Cells of blade_rt_rnn_f32 (ONNX's default activations only).
@@ -61,7 +64,9 @@ enum BladeRnnDirection : int64_t {
 /// the biased sum): a [..., M, K], b [..., K, N],
 /// c [..., M, N] (any strides: transposes are views); batch dims broadcast
 /// numpy-style (ranks may differ). The bias broadcasts to c. Without
-/// BLADE_KERNEL_HAS_BIAS the bias operand is ignored.
+/// BLADE_KERNEL_HAS_BIAS the bias operand is ignored. With
+/// BLADE_KERNEL_RELU, _GELU_ERF or _GELU_TANH that activation is applied to
+/// c last.
 void _mlir_ciface_blade_rt_matmul_f32(BladeUnrankedMemRef *a,
                                       BladeUnrankedMemRef *b,
                                       BladeUnrankedMemRef *bias,

@@ -60,6 +60,38 @@ func.func @matmul_transposed_bias(%q: tensor<2x7x8xf32>, %k: tensor<2x9x8xf32>, 
 
 // -----
 
+// Activations after the bias are post-ops too: GELU (erf) is flag 2048 (with
+// the bias 1: 2049), its tanh form 4096, Relu 1024 (without a bias). A
+// product whose contracted dim is dynamic keeps its epilogue as ops (the
+// kernel writes zeros for empty sums).
+
+// CHECK-LABEL: func.func @matmul_activations
+// CHECK: %[[GELU:.+]] = arith.constant 2049 : i64
+// CHECK: call @blade_rt_matmul_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[GELU]], %{{.+}})
+// CHECK: %[[TANH:.+]] = arith.constant 4096 : i64
+// CHECK: call @blade_rt_matmul_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[TANH]], %{{.+}})
+// CHECK: %[[RELU:.+]] = arith.constant 1024 : i64
+// CHECK: call @blade_rt_matmul_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[RELU]], %{{.+}})
+// CHECK: %[[NONE:.+]] = arith.constant 0 : i64
+// CHECK: call @blade_rt_matmul_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[NONE]], %{{.+}})
+// CHECK: linalg.generic
+// CHECK: arith.maximumf
+// CHECK: return
+func.func @matmul_activations(%a: tensor<3x4xf32>, %w: tensor<4x5xf32>, %b: tensor<5xf32>, %d: tensor<3x?xf32>, %e: tensor<?x5xf32>) -> (tensor<3x5xf32>, tensor<3x5xf32>, tensor<3x5xf32>, tensor<3x5xf32>) {
+  %0 = blade.matmul %a, %w : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+  %1 = blade.add %0, %b : (tensor<3x5xf32>, tensor<5xf32>) -> tensor<3x5xf32>
+  %2 = blade.gelu %1 : tensor<3x5xf32>
+  %3 = blade.matmul %a, %w : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+  %4 = blade.gelu %3 {approximate = "tanh"} : tensor<3x5xf32>
+  %5 = blade.matmul %a, %w : (tensor<3x4xf32>, tensor<4x5xf32>) -> tensor<3x5xf32>
+  %6 = blade.relu %5 : tensor<3x5xf32>
+  %7 = blade.matmul %d, %e : (tensor<3x?xf32>, tensor<?x5xf32>) -> tensor<3x5xf32>
+  %8 = blade.relu %7 : tensor<3x5xf32>
+  return %2, %4, %6, %8 : tensor<3x5xf32>, tensor<3x5xf32>, tensor<3x5xf32>, tensor<3x5xf32>
+}
+
+// -----
+
 // Integer matmuls keep the linalg lowering.
 
 // CHECK-LABEL: func.func @matmul_i32

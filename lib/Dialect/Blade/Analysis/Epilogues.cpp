@@ -52,17 +52,30 @@ blade::Epilogue blade::matchMatMulEpilogue(Operation *matmul, bool postOps) {
   int64_t k = lhsType.getDimSize(lhsType.getRank() - 1);
   if (ShapedType::isDynamic(k) || k == 0)
     return epi;
-  auto add = dyn_cast_if_present<AddOp>(onlyUser(mm.getResult(), matmul));
-  if (!add || add.getType() != mm.getType())
+  Value cur = mm.getResult();
+  if (auto add = dyn_cast_if_present<AddOp>(onlyUser(cur, matmul));
+      add && add.getType() == mm.getType()) {
+    Value other = add.getLhs() == cur ? add.getRhs() : add.getLhs();
+    auto type = cast<RankedTensorType>(other.getType());
+    if (other != cur && type.getElementType().isF32() &&
+        type.getRank() <= mm.getType().getRank() && type.getRank() > 0 &&
+        definedBefore(other, matmul)) {
+      epi.ops.push_back(add);
+      epi.addend = other;
+      cur = add.getResult();
+    }
+  }
+  Operation *user = onlyUser(cur, matmul);
+  if (!user || user->getResultTypes() != TypeRange{cur.getType()})
     return epi;
-  Value other = add.getLhs() == mm.getResult() ? add.getRhs() : add.getLhs();
-  auto type = cast<RankedTensorType>(other.getType());
-  if (other == mm.getResult() || !type.getElementType().isF32() ||
-      type.getRank() > mm.getType().getRank() || type.getRank() == 0 ||
-      !definedBefore(other, matmul))
-    return epi;
-  epi.ops.push_back(add);
-  epi.addend = other;
+  if (isa<ReluOp>(user))
+    epi.activation = Epilogue::Activation::Relu;
+  else if (auto gelu = dyn_cast<GeluOp>(user))
+    epi.activation = gelu.getApproximate() == "tanh"
+                         ? Epilogue::Activation::GeluTanh
+                         : Epilogue::Activation::GeluErf;
+  if (epi.activation != Epilogue::Activation::None)
+    epi.ops.push_back(user);
   return epi;
 }
 

@@ -40,6 +40,9 @@ struct Epilogue {
   mlir::Value addend;
   /// Conv: Relu or Clip's max/min by constants as [lo, hi].
   bool clip = false;
+  /// Matmul: an activation after the bias.
+  enum class Activation { None, Relu, GeluErf, GeluTanh };
+  Activation activation = Activation::None;
   float lo = -INFINITY, hi = INFINITY;
 
   mlir::Value last(mlir::Value result) const {
@@ -47,9 +50,9 @@ struct Epilogue {
   }
 };
 
-/// A matmul's epilogue: the `blade.add` of a bias (rank 1 to the result's,
-/// f32, available at the matmul) that is its only user, if `postOps` and
-/// the contracted dim is static and not 0.
+/// A matmul's epilogue, if `postOps` and the contracted dim is static and
+/// not 0: the `blade.add` of a bias (rank 1 to the result's, f32, available
+/// at the matmul) that is its only user, then a Relu or GELU.
 Epilogue matchMatMulEpilogue(mlir::Operation *matmul, bool postOps = true);
 
 /// A 1-D/2-D conv's epilogue, in this order: a transpose to NHWC (rank 4;
