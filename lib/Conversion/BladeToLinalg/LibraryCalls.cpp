@@ -56,7 +56,7 @@ bool inModelFunction(Operation *op) {
 }
 
 Value toStridedBuffer(OpBuilder &b, Location loc, Value tensor,
-                      bool swapInner) {
+                      ArrayRef<int64_t> perm) {
   auto type = cast<RankedTensorType>(tensor.getType());
   int64_t rank = type.getRank();
   auto layout =
@@ -66,15 +66,12 @@ Value toStridedBuffer(OpBuilder &b, Location loc, Value tensor,
       MemRefType::get(type.getShape(), type.getElementType(), layout);
   Value buffer = bufferization::ToBufferOp::create(b, loc, memrefType, tensor,
                                                    /*read_only=*/true);
-  if (!swapInner)
+  if (perm.empty())
     return buffer;
-  SmallVector<unsigned> perm;
-  for (unsigned i = 0; i < rank; ++i)
-    perm.push_back(i);
-  std::swap(perm[rank - 1], perm[rank - 2]);
+  SmallVector<unsigned> dims(perm.begin(), perm.end());
   return memref::TransposeOp::create(
       b, loc, buffer,
-      AffineMapAttr::get(AffineMap::getPermutationMap(perm, b.getContext())));
+      AffineMapAttr::get(AffineMap::getPermutationMap(dims, b.getContext())));
 }
 
 Value toUnranked(OpBuilder &b, Location loc, Value memref) {
@@ -91,21 +88,19 @@ Value i64(OpBuilder &b, Location loc, int64_t v) {
 
 namespace {
 
-/// If `v` is a blade.transpose swapping only its two inner dims, its input.
-Value peelInnerTranspose(Value v) {
+/// If `v` is a blade.transpose the matmul kernel reads as a strided view of
+/// its input, the transpose: the input's innermost dim stays one of the two
+/// matrix dims, so rows or columns keep unit stride (attention's head
+/// splits [0, 2, 1, 3] and [0, 2, 3, 1], Gemm's transB).
+TransposeOp viewableTranspose(Value v) {
   auto t = v.getDefiningOp<TransposeOp>();
   if (!t)
     return {};
   ArrayRef<int64_t> perm = t.getPermutation();
   int64_t rank = perm.size();
-  if (rank < 2)
+  if (rank < 2 || (perm[rank - 1] != rank - 1 && perm[rank - 2] != rank - 1))
     return {};
-  for (int64_t i = 0; i + 2 < rank; ++i)
-    if (perm[i] != i)
-      return {};
-  if (perm[rank - 2] != rank - 1 || perm[rank - 1] != rank - 2)
-    return {};
-  return t.getOperand();
+  return t;
 }
 
 /// Allocates the result buffer, calls `fn`, returns the result tensor.
@@ -144,39 +139,39 @@ struct MatMulCall : OpConversionPattern<MatMulOp> {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     int64_t rank = resultType.getRank();
-    // Operands (transposes of the inner dims become strided views).
+    // Operands: transposes become strided views of their inputs.
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
-    bool lhsSwapped = false, rhsSwapped = false;
-    if (Value src = peelInnerTranspose(op.getLhs())) {
-      lhs = rewriter.getRemappedValue(src);
-      lhsSwapped = true;
-    }
-    Value rhsRoot = op.getRhs();
-    if (Value src = peelInnerTranspose(op.getRhs())) {
-      rhs = rewriter.getRemappedValue(src);
-      rhsSwapped = true;
-      rhsRoot = src;
-    }
-    if (!lhs || !rhs)
+    auto operandBuffer = [&](Value original, Value converted) -> Value {
+      if (TransposeOp t = viewableTranspose(original)) {
+        Value src = rewriter.getRemappedValue(t.getOperand());
+        return src ? toStridedBuffer(rewriter, loc, src, t.getPermutation())
+                   : Value();
+      }
+      return toStridedBuffer(rewriter, loc, converted);
+    };
+    Value aBuf = operandBuffer(op.getLhs(), lhs);
+    Value wBuf = operandBuffer(op.getRhs(), rhs);
+    if (!aBuf || !wBuf)
       return rewriter.notifyMatchFailure(op, "operand not converted yet");
+    Value rhsRoot = op.getRhs();
+    if (TransposeOp t = viewableTranspose(rhsRoot))
+      rhsRoot = t.getOperand();
 
-    // Result sizes: broadcast batch dims, M from lhs, N from rhs.
+    // Result sizes: broadcast batch dims, M from lhs, N from rhs (dims of
+    // the operands as the op sees them; those of a transpose resolve to its
+    // input's once the transpose is gone).
     SmallVector<Value> sizes = getBroadcastDynamicSizes(
         rewriter, loc, resultType, ValueRange{lhs, rhs}, /*ignoreTrailing=*/2);
     auto lhsRank = cast<RankedTensorType>(lhs.getType()).getRank();
     auto rhsRank = cast<RankedTensorType>(rhs.getType()).getRank();
     if (resultType.isDynamicDim(rank - 2))
-      sizes.push_back(tensor::DimOp::create(rewriter, loc, lhs,
-                                            lhsRank - (lhsSwapped ? 1 : 2)));
+      sizes.push_back(tensor::DimOp::create(rewriter, loc, lhs, lhsRank - 2));
     if (resultType.isDynamicDim(rank - 1))
-      sizes.push_back(tensor::DimOp::create(rewriter, loc, rhs,
-                                            rhsRank - (rhsSwapped ? 2 : 1)));
+      sizes.push_back(tensor::DimOp::create(rewriter, loc, rhs, rhsRank - 1));
 
     int64_t flags = matchPattern(rhsRoot, m_Constant()) ? kConstWeights : 0;
-    Value a = toUnranked(rewriter, loc,
-                         toStridedBuffer(rewriter, loc, lhs, lhsSwapped));
-    Value w = toUnranked(rewriter, loc,
-                         toStridedBuffer(rewriter, loc, rhs, rhsSwapped));
+    Value a = toUnranked(rewriter, loc, aBuf);
+    Value w = toUnranked(rewriter, loc, wBuf);
     // A bias added to the product (Gemm's C, MatMul + Add) goes into the
     // kernel, unless the sums may be empty (the kernel fills zeros then).
     Value bias;

@@ -36,10 +36,11 @@ bool isF32Tensor(mlir::Type t);
 /// (whose computations must fold away).
 bool inModelFunction(mlir::Operation *op);
 
-/// `tensor` as a read-only, fully dynamic strided memref; with `swapInner`,
-/// viewed with its two inner dims swapped.
+/// `tensor` as a read-only, fully dynamic strided memref; with `perm`, viewed
+/// transposed by it (dim i of the view is dim perm[i] of `tensor`).
 mlir::Value toStridedBuffer(mlir::OpBuilder &b, mlir::Location loc,
-                            mlir::Value tensor, bool swapInner = false);
+                            mlir::Value tensor,
+                            llvm::ArrayRef<int64_t> perm = {});
 
 /// `memref` cast to an unranked memref (the kernels' C interface).
 mlir::Value toUnranked(mlir::OpBuilder &b, mlir::Location loc,

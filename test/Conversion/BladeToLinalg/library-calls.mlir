@@ -60,6 +60,30 @@ func.func @matmul_transposed_bias(%q: tensor<2x7x8xf32>, %k: tensor<2x9x8xf32>, 
 
 // -----
 
+// Attention's head splits are read as strided views of their inputs (the
+// input's innermost dim stays a matrix dim): q [0, 2, 1, 3], k^T
+// [0, 2, 3, 1]; the transposes are left unused (canonicalization removes
+// them).
+
+// CHECK-LABEL: func.func @matmul_head_views
+// CHECK-SAME: (%[[Q:.+]]: tensor<1x5x2x4xf32>, %[[K:.+]]: tensor<1x5x2x4xf32>)
+// CHECK-DAG: %[[QB:.+]] = bufferization.to_buffer %[[Q]] read_only
+// CHECK-DAG: %[[QT:.+]] = memref.transpose %[[QB]] (d0, d1, d2, d3) -> (d0, d2, d1, d3)
+// CHECK-DAG: %[[KB:.+]] = bufferization.to_buffer %[[K]] read_only
+// CHECK-DAG: %[[KT:.+]] = memref.transpose %[[KB]] (d0, d1, d2, d3) -> (d0, d2, d3, d1)
+// CHECK-DAG: %[[QU:.+]] = memref.cast %[[QT]]
+// CHECK-DAG: %[[KU:.+]] = memref.cast %[[KT]]
+// CHECK: call @blade_rt_matmul_f32(%[[QU]], %[[KU]],
+// CHECK: return
+func.func @matmul_head_views(%q: tensor<1x5x2x4xf32>, %k: tensor<1x5x2x4xf32>) -> tensor<1x2x5x5xf32> {
+  %qt = blade.transpose %q, [0, 2, 1, 3] : (tensor<1x5x2x4xf32>) -> tensor<1x2x5x4xf32>
+  %kt = blade.transpose %k, [0, 2, 3, 1] : (tensor<1x5x2x4xf32>) -> tensor<1x2x4x5xf32>
+  %0 = blade.matmul %qt, %kt : (tensor<1x2x5x4xf32>, tensor<1x2x4x5xf32>) -> tensor<1x2x5x5xf32>
+  return %0 : tensor<1x2x5x5xf32>
+}
+
+// -----
+
 // Activations after the bias are post-ops too: GELU (erf) is flag 2048 (with
 // the bias 1: 2049), its tanh form 4096, Relu 1024 (without a bias). A
 // product whose contracted dim is dynamic keeps its epilogue as ops (the
