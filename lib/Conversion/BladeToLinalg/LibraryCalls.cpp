@@ -124,6 +124,21 @@ Value emitCall(OpBuilder &b, Location loc, StringRef fn,
 }
 
 
+/// The dynamic sizes of `type` transposed by `perm` (e.g. an NCHW result
+/// written NHWC) from `sizes`, those of `type`'s dynamic dims in order.
+SmallVector<Value> permutedSizes(RankedTensorType type, ArrayRef<Value> sizes,
+                                 ArrayRef<int64_t> perm) {
+  SmallVector<Value> byDim(type.getRank());
+  for (int64_t i = 0, next = 0; i < type.getRank(); ++i)
+    if (type.isDynamicDim(i))
+      byDim[i] = sizes[next++];
+  SmallVector<Value> result;
+  for (int64_t d : perm)
+    if (byDim[d])
+      result.push_back(byDim[d]);
+  return result;
+}
+
 struct MatMulCall : OpConversionPattern<MatMulOp> {
   MatMulCall(const TypeConverter &converter, MLIRContext *ctx, int64_t *sites,
              bool postOps)
@@ -194,9 +209,45 @@ struct MatMulCall : OpConversionPattern<MatMulOp> {
       flags |= kGeluTanh;
     Value alpha = arith::ConstantOp::create(rewriter, loc,
                                             rewriter.getF32FloatAttr(1.0f));
-    Value result = emitCall(
-        rewriter, loc, kMatMulFn, resultType, sizes, {a, w}, bias,
-        {i64(rewriter, loc, (*sites)++), i64(rewriter, loc, flags), alpha});
+    SmallVector<Value> scalars = {i64(rewriter, loc, (*sites)++),
+                                  i64(rewriter, loc, flags), alpha};
+    // A result that is only transposed, its last dim staying last
+    // (attention's heads merged back, [0, 2, 1, 3]), is written through a
+    // transposed view of a buffer in the transposed layout.
+    auto toTransposed = dyn_cast_if_present<TransposeOp>(
+        op->hasOneUse() ? *op->getUsers().begin() : nullptr);
+    if (epi.ops.empty() && toTransposed &&
+        toTransposed->getBlock() == op->getBlock() &&
+        toTransposed.getPermutation().back() == rank - 1) {
+      ArrayRef<int64_t> perm = toTransposed.getPermutation();
+      auto outType = cast<RankedTensorType>(toTransposed.getType());
+      Value alloc = memref::AllocOp::create(
+          rewriter, loc,
+          MemRefType::get(outType.getShape(), outType.getElementType()),
+          permutedSizes(resultType, sizes, perm),
+          rewriter.getI64IntegerAttr(64));
+      SmallVector<unsigned> inverse(rank);
+      for (auto [i, p] : llvm::enumerate(perm))
+        inverse[p] = i;
+      Value view = toUnranked(
+          rewriter, loc,
+          memref::TransposeOp::create(
+              rewriter, loc, alloc,
+              AffineMapAttr::get(AffineMap::getPermutationMap(
+                  inverse, rewriter.getContext()))));
+      SmallVector<Value> args = {a, w, view, view};
+      args.append(scalars);
+      func::CallOp::create(rewriter, loc, kMatMulFn, TypeRange{}, args);
+      rewriter.replaceOp(toTransposed,
+                         bufferization::ToTensorOp::create(
+                             rewriter, loc, outType, alloc, /*restrict=*/true,
+                             /*writable=*/true)
+                             .getResult());
+      rewriter.eraseOp(op);
+      return success();
+    }
+    Value result = emitCall(rewriter, loc, kMatMulFn, resultType, sizes,
+                            {a, w}, bias, scalars);
     // The epilogue's last op takes the call's result; the others go.
     if (!epi.ops.empty()) {
       rewriter.replaceOp(epi.ops.back(), result);
@@ -276,20 +327,6 @@ Value activationOperand(ConversionPatternRewriter &rewriter, Location loc,
                : Value();
   }
   return toUnranked(rewriter, loc, toStridedBuffer(rewriter, loc, converted));
-}
-
-/// The dynamic sizes of an NHWC result from `sizes`, those of the NCHW
-/// `type`'s dynamic dims in order.
-SmallVector<Value> nhwcSizes(RankedTensorType type, ArrayRef<Value> sizes) {
-  SmallVector<Value> byDim(type.getRank());
-  for (int64_t i = 0, next = 0; i < type.getRank(); ++i)
-    if (type.isDynamicDim(i))
-      byDim[i] = sizes[next++];
-  SmallVector<Value> result;
-  for (int64_t d : kToNHWC)
-    if (byDim[d])
-      result.push_back(byDim[d]);
-  return result;
 }
 
 struct ConvCall : OpConversionPattern<ConvOp> {
@@ -376,7 +413,7 @@ struct ConvCall : OpConversionPattern<ConvOp> {
     // it (the kernel gets an NCHW view), else NCHW.
     auto outType = cast<RankedTensorType>(epi.last(op.getResult()).getType());
     SmallVector<Value> outSizes =
-        epi.nhwc ? nhwcSizes(resultType, sizes) : sizes;
+        epi.nhwc ? permutedSizes(resultType, sizes, kToNHWC) : sizes;
     Value alloc = memref::AllocOp::create(
         rewriter, loc,
         MemRefType::get(outType.getShape(), outType.getElementType()), outSizes,
@@ -585,7 +622,7 @@ struct MaxPoolCall : OpConversionPattern<PoolOp> {
     Value alloc = memref::AllocOp::create(
         rewriter, loc,
         MemRefType::get(outType.getShape(), outType.getElementType()),
-        toNHWC ? nhwcSizes(resultType, sizes) : sizes,
+        toNHWC ? permutedSizes(resultType, sizes, kToNHWC) : sizes,
         rewriter.getI64IntegerAttr(64));
     Value out = toUnranked(rewriter, loc,
                            toNHWC ? nchwView(rewriter, loc, alloc) : alloc);

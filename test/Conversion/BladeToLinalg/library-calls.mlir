@@ -84,6 +84,25 @@ func.func @matmul_head_views(%q: tensor<1x5x2x4xf32>, %k: tensor<1x5x2x4xf32>) -
 
 // -----
 
+// A product only transposed back ([0, 2, 1, 3], heads merged) is written
+// through a transposed view of a buffer in the transposed layout, which
+// replaces the transpose.
+
+// CHECK-LABEL: func.func @matmul_output_view
+// CHECK: %[[OUT:.+]] = memref.alloc(%{{.+}}) {alignment = 64 : i64} : memref<?x5x2x4xf32>
+// CHECK: %[[VIEW:.+]] = memref.transpose %[[OUT]] (d0, d1, d2, d3) -> (d0, d2, d1, d3)
+// CHECK: %[[VU:.+]] = memref.cast %[[VIEW]]
+// CHECK: call @blade_rt_matmul_f32(%{{.+}}, %{{.+}}, %[[VU]], %[[VU]],
+// CHECK: %[[T:.+]] = bufferization.to_tensor %[[OUT]] restrict writable : memref<?x5x2x4xf32>
+// CHECK: return %[[T]]
+func.func @matmul_output_view(%p: tensor<?x2x5x5xf32>, %v: tensor<?x2x5x4xf32>) -> tensor<?x5x2x4xf32> {
+  %0 = blade.matmul %p, %v : (tensor<?x2x5x5xf32>, tensor<?x2x5x4xf32>) -> tensor<?x2x5x4xf32>
+  %1 = blade.transpose %0, [0, 2, 1, 3] : (tensor<?x2x5x4xf32>) -> tensor<?x5x2x4xf32>
+  return %1 : tensor<?x5x2x4xf32>
+}
+
+// -----
+
 // Activations after the bias are post-ops too: GELU (erf) is flag 2048 (with
 // the bias 1: 2049), its tanh form 4096, Relu 1024 (without a bias). A
 // product whose contracted dim is dynamic keeps its epilogue as ops (the
