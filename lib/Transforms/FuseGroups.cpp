@@ -105,6 +105,7 @@ struct BladeFuseGroupsPass
   /// is left; a producer with several users in the region goes into each.
   void fuseElementwise(IRRewriter &rewriter, scf::ExecuteRegionOp region) {
     readThroughUnitExpands(rewriter, region);
+    bool rowwise = region->hasAttr(blade::kFusionRowsAttr);
     bool changed = true;
     while (changed) {
       changed = false;
@@ -113,6 +114,13 @@ struct BladeFuseGroupsPass
       for (linalg::GenericOp consumer : consumers) {
         for (OpOperand &operand : consumer->getOpOperands()) {
           auto producer = operand.get().getDefiningOp<linalg::GenericOp>();
+          // In a group computed by rows, a per-row value (a statistic
+          // broadcast over the row) stays its own op: tiled by rows it is
+          // computed once per row instead of once per element.
+          if (rowwise && producer &&
+              consumer.getMatchingIndexingMap(&operand).getNumResults() <
+                  consumer.getNumLoops())
+            continue;
           if (!producer || !region->isProperAncestor(producer) ||
               !linalg::areElementwiseOpsFusable(&operand) ||
               llvm::any_of(producer->getUsers(), [&](Operation *user) {

@@ -27,15 +27,20 @@ func.func @softmax(%x: tensor<?x4x128x128xf32>) -> tensor<?x4x128x128xf32> {
 
 // -----
 
-// Layer norm after a residual add: one kernel over the [?, 128] rows; the
-// add is computed where each of the three row loops reads it, the mean
-// inside the variance and the normalisation.
+// Layer norm after a residual add: one kernel over the [4, 128] rows; the
+// add is computed where each of the three row loops reads it; the mean and
+// 1 / sqrt(var + eps) are per-row values, computed once per row (not fused
+// into the per-element loops).
 // CHECK-LABEL: func.func @add_layer_norm
 // CHECK-NOT: linalg.generic
 // CHECK: scf.forall (%{{.+}}, %{{.+}}) in (4, 128)
-// CHECK-COUNT-2: iterator_types = ["parallel", "parallel", "reduction"]
-// CHECK: iterator_types = ["parallel", "parallel", "parallel"]
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]
+// CHECK: %[[MEAN:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%[[SUM]] : tensor<1x1xf32>)
+// CHECK: %[[VAR:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}}, %[[MEAN]] : {{.*}})
+// CHECK: %[[ISD:.+]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel"]} ins(%[[VAR]] : tensor<1x1xf32>)
 // CHECK: math.sqrt
+// CHECK: linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "parallel"]} ins({{.*}}%[[MEAN]], %[[ISD]],
+// CHECK-NOT: math.sqrt
 // CHECK: } {blade.fused}
 // CHECK-NOT: linalg.generic
 // CHECK: return
