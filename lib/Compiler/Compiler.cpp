@@ -35,8 +35,7 @@ LogicalResult lowerToStage(ModuleOp module, Stage stage,
   return pm.run(module);
 }
 
-FailureOr<FusionKinds> parseDisabledFusion(StringRef list,
-                                           std::string &error) {
+llvm::Expected<FusionKinds> parseDisabledFusion(StringRef list) {
   FusionKinds kinds;
   SmallVector<StringRef> words;
   list.split(words, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
@@ -52,10 +51,9 @@ FailureOr<FusionKinds> parseDisabledFusion(StringRef list,
       kinds.epilogue = false;
     if (!llvm::is_contained({"loop", "input", "stitch", "epilogue", "all"},
                             word)) {
-      error = ("unknown fusion kind '" + word +
-               "' (expected loop, input, stitch, epilogue or all)")
-                  .str();
-      return failure();
+      return llvm::createStringError(
+          "--disable-fusion: unknown fusion kind '" + word +
+          "' (expected loop, input, stitch, epilogue or all)");
     }
   }
   return kinds;

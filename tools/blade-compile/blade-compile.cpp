@@ -71,11 +71,9 @@ cl::opt<bool> dumpFusion(
     "dump-fusion",
     cl::desc("Write the fusion groups and the kernel counts with and without "
              "fusion instead of compiled output"));
-cl::opt<std::string> disableFusion(
-    "disable-fusion",
-    cl::desc("Fusion kinds to turn off (comma-separated: loop, input, "
-             "stitch, epilogue, all)"),
-    cl::value_desc("kinds"));
+cl::opt<std::string> disableFusion("disable-fusion",
+                                   cl::desc(blade::kDisableFusionHelp),
+                                   cl::value_desc("kinds"));
 cl::opt<std::string> optLevel("O", cl::desc("LLVM optimisation level (0-3)"),
                               cl::init("3"), cl::Prefix);
 
@@ -146,13 +144,10 @@ int main(int argc, char **argv) {
     return 2;
   }
 
-  std::string fusionError;
-  mlir::FailureOr<blade::FusionKinds> fusion =
-      blade::parseDisabledFusion(disableFusion, fusionError);
-  if (failed(fusion)) {
-    errs() << "error: --disable-fusion: " << fusionError << "\n";
-    return 2;
-  }
+  Expected<blade::FusionKinds> fusion =
+      blade::parseDisabledFusion(disableFusion);
+  if (!fusion)
+    return errs() << "error: " << toString(fusion.takeError()) << "\n", 2;
   blade::PipelineOptions pipeline;
   pipeline.fusion = *fusion;
 

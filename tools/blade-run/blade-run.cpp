@@ -66,11 +66,9 @@ cl::opt<bool> noLibraryCalls(
              "to Blade's own loops instead of calling the runtime's kernels "
              "(to compare)"));
 
-cl::opt<std::string> disableFusion(
-    "disable-fusion",
-    cl::desc("Fusion kinds to turn off (comma-separated: loop, input, "
-             "stitch, epilogue, all; to compare or debug)"),
-    cl::value_desc("kinds"));
+cl::opt<std::string> disableFusion("disable-fusion",
+                                   cl::desc(blade::kDisableFusionHelp),
+                                   cl::value_desc("kinds"));
 
 cl::opt<bool>
     printStats("memory-stats",
@@ -152,8 +150,10 @@ int main(int argc, char **argv) {
   StringRef modelName = sys::path::filename(modelPath);
   bool isLibrary = modelName.ends_with(".so") || modelName.contains(".so.");
   if (isLibrary && (optLevel.getNumOccurrences() || mcpu.getNumOccurrences() ||
-                    mattr.getNumOccurrences()))
-    return fail("-O, --mcpu and --mattr apply when compiling an ONNX model; '" +
+                    mattr.getNumOccurrences() ||
+                    disableFusion.getNumOccurrences()))
+    return fail("-O, --mcpu, --mattr and --disable-fusion apply when "
+                "compiling an ONNX model; '" +
                 modelPath +
                 "' is a compiled library (give them to blade-compile)"),
            2;
@@ -195,13 +195,10 @@ int main(int argc, char **argv) {
     options.target.cpu = mcpu;
     options.target.features = mattr;
     options.libraryCalls = !noLibraryCalls;
-    std::string fusionError;
-    mlir::FailureOr<blade::FusionKinds> fusion =
-        blade::parseDisabledFusion(disableFusion, fusionError);
-    if (failed(fusion)) {
-      errs() << "error: --disable-fusion: " << fusionError << "\n";
-      return 2;
-    }
+    Expected<blade::FusionKinds> fusion =
+        blade::parseDisabledFusion(disableFusion);
+    if (!fusion)
+      return fail(toString(fusion.takeError())), 2;
     options.fusion = *fusion;
     jit = blade::compileOnnxFile(ctx, modelPath, options);
     if (!jit)

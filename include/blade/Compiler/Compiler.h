@@ -14,6 +14,7 @@
 #include "blade/Pipelines/Pipelines.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/MLIRContext.h"
+#include "llvm/Support/Error.h"
 
 #include <memory>
 #include <string>
@@ -36,11 +37,15 @@ void prepareContext(mlir::MLIRContext &ctx);
 mlir::LogicalResult lowerToStage(mlir::ModuleOp module, Stage stage,
                                  const PipelineOptions &options = {});
 
+/// The help text of the tools' --disable-fusion option.
+inline constexpr llvm::StringLiteral kDisableFusionHelp =
+    "Fusion kinds to turn off (comma-separated: loop, input, stitch, "
+    "epilogue, all; to compare or debug)";
+
 /// Parses a comma-separated list of fusion kinds (`loop`, `input`,
-/// `stitch`, `epilogue`, or `all`) to turn off; an error names the unknown
-/// word.
-mlir::FailureOr<FusionKinds> parseDisabledFusion(llvm::StringRef list,
-                                                 std::string &error);
+/// `stitch`, `epilogue`, or `all`) to turn off (--disable-fusion); the
+/// error names the option and the unknown word.
+llvm::Expected<FusionKinds> parseDisabledFusion(llvm::StringRef list);
 
 /// The signature of the imported entry function (call before lowering).
 mlir::FailureOr<rt::ModelSignature> getModelSignature(mlir::ModuleOp module);
