@@ -143,9 +143,10 @@ def BladeFuseGroupsPass : Pass<"blade-fuse-groups", "mlir::func::FuncOp"> {
     1. elementwise producers are fused into their consumers (linalg
        elementwise fusion), also producers with several users inside the
        region, which are then computed in each of them (for softmax, the
-       exponentials in the sum and in the division; for layer_norm, the
-       mean in the variance and in the normalisation) instead of being
-       written to memory;
+       exponentials in the sum and in the division) instead of being
+       written to memory; in a group computed by rows, a per-row value
+       read broadcast (layer_norm's mean and 1 / sqrt(var + eps)) stays its
+       own op, computed once per row;
     2. when more than one loop nest remains (reductions and what consumes
        them), the loop nest producing the region's result is tiled by
        `scf.forall` over the leading dims every reduction keeps (one row
