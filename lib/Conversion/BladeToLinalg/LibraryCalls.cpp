@@ -66,11 +66,14 @@ Value toStridedBuffer(OpBuilder &b, Location loc, Value tensor,
       MemRefType::get(type.getShape(), type.getElementType(), layout);
   Value buffer = bufferization::ToBufferOp::create(b, loc, memrefType, tensor,
                                                    /*read_only=*/true);
-  if (perm.empty())
-    return buffer;
+  return perm.empty() ? buffer : transposedView(b, loc, buffer, perm);
+}
+
+Value transposedView(OpBuilder &b, Location loc, Value memref,
+                     ArrayRef<int64_t> perm) {
   SmallVector<unsigned> dims(perm.begin(), perm.end());
   return memref::TransposeOp::create(
-      b, loc, buffer,
+      b, loc, memref,
       AffineMapAttr::get(AffineMap::getPermutationMap(dims, b.getContext())));
 }
 
@@ -103,27 +106,6 @@ TransposeOp viewableTranspose(Value v) {
   return t;
 }
 
-/// Allocates the result buffer, calls `fn`, returns the result tensor.
-Value emitCall(OpBuilder &b, Location loc, StringRef fn,
-               RankedTensorType resultType, ValueRange dynamicSizes,
-               ArrayRef<Value> memrefs, Value bias, ArrayRef<Value> scalars) {
-  auto allocType =
-      MemRefType::get(resultType.getShape(), resultType.getElementType());
-  Value alloc = memref::AllocOp::create(b, loc, allocType, dynamicSizes,
-                                        b.getI64IntegerAttr(64));
-  Value out = toUnranked(b, loc, alloc);
-  SmallVector<Value> args(memrefs.begin(), memrefs.end());
-  // Without a bias, the result stands in for it (the kernel ignores it).
-  args.push_back(bias ? bias : out);
-  args.push_back(out);
-  args.append(scalars.begin(), scalars.end());
-  func::CallOp::create(b, loc, fn, TypeRange{}, args);
-  return bufferization::ToTensorOp::create(b, loc, resultType, alloc,
-                                           /*restrict=*/true,
-                                           /*writable=*/true);
-}
-
-
 /// The dynamic sizes of `type` transposed by `perm` (e.g. an NCHW result
 /// written NHWC) from `sizes`, those of `type`'s dynamic dims in order.
 SmallVector<Value> permutedSizes(RankedTensorType type, ArrayRef<Value> sizes,
@@ -137,6 +119,72 @@ SmallVector<Value> permutedSizes(RankedTensorType type, ArrayRef<Value> sizes,
     if (byDim[d])
       result.push_back(byDim[d]);
   return result;
+}
+
+/// The result buffer of a kernel call.
+struct ResultBuffer {
+  Value alloc;                 ///< In the layout it is stored in.
+  Value out;                   ///< Unranked, in the result's dim order.
+  RankedTensorType storedType; ///< The result's type in that layout.
+
+  Value tensor(OpBuilder &b, Location loc) const {
+    return bufferization::ToTensorOp::create(b, loc, storedType, alloc,
+                                             /*restrict=*/true,
+                                             /*writable=*/true);
+  }
+};
+
+/// A fresh buffer for a result of `type` (`sizes`: its dynamic sizes in
+/// order), stored transposed by `layout` when given (dim i of the buffer is
+/// dim layout[i] of the result, e.g. kToNHWC); the kernel writes it through
+/// a view in the result's dim order.
+ResultBuffer allocResult(OpBuilder &b, Location loc, RankedTensorType type,
+                         ArrayRef<Value> sizes, ArrayRef<int64_t> layout = {}) {
+  SmallVector<int64_t> shape(type.getShape());
+  SmallVector<int64_t> inverse(layout.size());
+  for (auto [i, d] : llvm::enumerate(layout)) {
+    shape[i] = type.getDimSize(d);
+    inverse[d] = i;
+  }
+  auto storedType = RankedTensorType::get(shape, type.getElementType());
+  Value alloc = memref::AllocOp::create(
+      b, loc, MemRefType::get(shape, type.getElementType()),
+      layout.empty() ? SmallVector<Value>(sizes)
+                     : permutedSizes(type, sizes, layout),
+      b.getI64IntegerAttr(64));
+  Value view = layout.empty() ? alloc : transposedView(b, loc, alloc, inverse);
+  return {alloc, toUnranked(b, loc, view), storedType};
+}
+
+/// Allocates the result buffer (stored transposed by `layout`, see
+/// allocResult), calls `fn`, returns the result tensor (in that layout).
+Value emitCall(OpBuilder &b, Location loc, StringRef fn,
+               RankedTensorType resultType, ArrayRef<Value> dynamicSizes,
+               ArrayRef<Value> memrefs, Value bias, ArrayRef<Value> scalars,
+               ArrayRef<int64_t> layout = {}) {
+  ResultBuffer result = allocResult(b, loc, resultType, dynamicSizes, layout);
+  SmallVector<Value> args(memrefs.begin(), memrefs.end());
+  // Without a bias, the result stands in for it (the kernel ignores it).
+  args.push_back(bias ? bias : result.out);
+  args.push_back(result.out);
+  args.append(scalars.begin(), scalars.end());
+  func::CallOp::create(b, loc, fn, TypeRange{}, args);
+  return result.tensor(b, loc);
+}
+
+/// Replaces `op` and the ops after it that its call absorbed (each the only
+/// user of the one before) by the call's `result`: the last absorbed op's
+/// users get it, the others go.
+void replaceAbsorbed(ConversionPatternRewriter &rewriter, Operation *op,
+                     ArrayRef<Operation *> absorbed, Value result) {
+  if (absorbed.empty()) {
+    rewriter.replaceOp(op, result);
+    return;
+  }
+  rewriter.replaceOp(absorbed.back(), result);
+  for (Operation *gone : llvm::reverse(absorbed.drop_back()))
+    rewriter.eraseOp(gone);
+  rewriter.eraseOp(op);
 }
 
 struct MatMulCall : OpConversionPattern<MatMulOp> {
@@ -216,46 +264,17 @@ struct MatMulCall : OpConversionPattern<MatMulOp> {
     // transposed view of a buffer in the transposed layout.
     auto toTransposed = dyn_cast_if_present<TransposeOp>(
         op->hasOneUse() ? *op->getUsers().begin() : nullptr);
-    if (epi.ops.empty() && toTransposed &&
-        toTransposed->getBlock() == op->getBlock() &&
-        toTransposed.getPermutation().back() == rank - 1) {
-      ArrayRef<int64_t> perm = toTransposed.getPermutation();
-      auto outType = cast<RankedTensorType>(toTransposed.getType());
-      Value alloc = memref::AllocOp::create(
-          rewriter, loc,
-          MemRefType::get(outType.getShape(), outType.getElementType()),
-          permutedSizes(resultType, sizes, perm),
-          rewriter.getI64IntegerAttr(64));
-      SmallVector<unsigned> inverse(rank);
-      for (auto [i, p] : llvm::enumerate(perm))
-        inverse[p] = i;
-      Value view = toUnranked(
-          rewriter, loc,
-          memref::TransposeOp::create(
-              rewriter, loc, alloc,
-              AffineMapAttr::get(AffineMap::getPermutationMap(
-                  inverse, rewriter.getContext()))));
-      SmallVector<Value> args = {a, w, view, view};
-      args.append(scalars);
-      func::CallOp::create(rewriter, loc, kMatMulFn, TypeRange{}, args);
-      rewriter.replaceOp(toTransposed,
-                         bufferization::ToTensorOp::create(
-                             rewriter, loc, outType, alloc, /*restrict=*/true,
-                             /*writable=*/true)
-                             .getResult());
-      rewriter.eraseOp(op);
-      return success();
-    }
-    Value result = emitCall(rewriter, loc, kMatMulFn, resultType, sizes,
-                            {a, w}, bias, scalars);
-    // The epilogue's last op takes the call's result; the others go.
-    if (!epi.ops.empty()) {
-      rewriter.replaceOp(epi.ops.back(), result);
-      epi.ops.pop_back();
-      for (Operation *absorbed : llvm::reverse(epi.ops))
-        rewriter.eraseOp(absorbed);
-    }
-    rewriter.replaceOp(op, result);
+    if (!epi.ops.empty() || !toTransposed ||
+        toTransposed->getBlock() != op->getBlock() ||
+        toTransposed.getPermutation().back() != rank - 1)
+      toTransposed = {};
+    ArrayRef<int64_t> layout =
+        toTransposed ? toTransposed.getPermutation() : ArrayRef<int64_t>();
+    Value result = emitCall(rewriter, loc, kMatMulFn, resultType, sizes, {a, w},
+                            bias, scalars, layout);
+    if (toTransposed)
+      epi.ops.push_back(toTransposed);
+    replaceAbsorbed(rewriter, op, epi.ops, result);
     return success();
   }
 
@@ -308,11 +327,8 @@ Value peelToNCHW(Value v) {
 /// An NHWC memref (or tensor, made a strided buffer) viewed as NCHW.
 Value nchwView(OpBuilder &b, Location loc, Value nhwc) {
   if (isa<RankedTensorType>(nhwc.getType()))
-    nhwc = toStridedBuffer(b, loc, nhwc);
-  SmallVector<unsigned> perm(std::begin(kToNCHW), std::end(kToNCHW));
-  return memref::TransposeOp::create(
-      b, loc, nhwc,
-      AffineMapAttr::get(AffineMap::getPermutationMap(perm, b.getContext())));
+    return toStridedBuffer(b, loc, nhwc, kToNCHW);
+  return transposedView(b, loc, nhwc, kToNCHW);
 }
 
 /// The operand `original` (remapped: `converted`) of a kernel call as an
@@ -411,15 +427,10 @@ struct ConvCall : OpConversionPattern<ConvOp> {
     }
     // The result buffer: NHWC when the epilogue starts with a transpose to
     // it (the kernel gets an NCHW view), else NCHW.
-    auto outType = cast<RankedTensorType>(epi.last(op.getResult()).getType());
-    SmallVector<Value> outSizes =
-        epi.nhwc ? permutedSizes(resultType, sizes, kToNHWC) : sizes;
-    Value alloc = memref::AllocOp::create(
-        rewriter, loc,
-        MemRefType::get(outType.getShape(), outType.getElementType()), outSizes,
-        rewriter.getI64IntegerAttr(64));
-    Value out = toUnranked(rewriter, loc,
-                           epi.nhwc ? nchwView(rewriter, loc, alloc) : alloc);
+    ArrayRef<int64_t> layout = kToNHWC;
+    ResultBuffer result = allocResult(rewriter, loc, resultType, sizes,
+                                      epi.nhwc ? layout : ArrayRef<int64_t>());
+    Value out = result.out;
     SmallVector<Value> args = {xBuf, wBuf, bias ? bias : out, out,
                                addend ? addend : out};
     for (int64_t v : {(*sites)++, flags, int64_t(op.getGroup())})
@@ -434,18 +445,7 @@ struct ConvCall : OpConversionPattern<ConvOp> {
       args.push_back(arith::ConstantOp::create(rewriter, loc,
                                                rewriter.getF32FloatAttr(v)));
     func::CallOp::create(rewriter, loc, kConvFn, TypeRange{}, args);
-    Value result = bufferization::ToTensorOp::create(
-        rewriter, loc, outType, alloc, /*restrict=*/true, /*writable=*/true);
-    // The absorbed ops go, last first; the last one's users get the result.
-    if (epi.ops.empty()) {
-      rewriter.replaceOp(op, result);
-      return success();
-    }
-    rewriter.replaceOp(epi.ops.back(), result);
-    epi.ops.pop_back();
-    for (Operation *absorbed : llvm::reverse(epi.ops))
-      rewriter.eraseOp(absorbed);
-    rewriter.eraseOp(op);
+    replaceAbsorbed(rewriter, op, epi.ops, result.tensor(rewriter, loc));
     return success();
   }
 
@@ -617,26 +617,16 @@ struct MaxPoolCall : OpConversionPattern<PoolOp> {
                                 isTransposeBy(*result.user_begin(), kToNHWC)
                             ? *result.user_begin()
                             : nullptr;
-    auto outType = toNHWC ? cast<RankedTensorType>(toNHWC->getResultTypes()[0])
-                          : resultType;
-    Value alloc = memref::AllocOp::create(
-        rewriter, loc,
-        MemRefType::get(outType.getShape(), outType.getElementType()),
-        toNHWC ? permutedSizes(resultType, sizes, kToNHWC) : sizes,
-        rewriter.getI64IntegerAttr(64));
-    Value out = toUnranked(rewriter, loc,
-                           toNHWC ? nchwView(rewriter, loc, alloc) : alloc);
-    SmallVector<Value> args = {xBuf, out};
+    ArrayRef<int64_t> layout = kToNHWC;
+    ResultBuffer out = allocResult(rewriter, loc, resultType, sizes,
+                                   toNHWC ? layout : ArrayRef<int64_t>());
+    SmallVector<Value> args = {xBuf, out.out};
     args.append(scalars);
     func::CallOp::create(rewriter, loc, kMaxPoolFn, TypeRange{}, args);
-    Value tensor = bufferization::ToTensorOp::create(
-        rewriter, loc, outType, alloc, /*restrict=*/true, /*writable=*/true);
-    if (toNHWC) {
-      rewriter.replaceOp(toNHWC, tensor);
-      rewriter.eraseOp(op);
-    } else {
-      rewriter.replaceOp(op, tensor);
-    }
+    replaceAbsorbed(rewriter, op,
+                    toNHWC ? ArrayRef<Operation *>(toNHWC)
+                           : ArrayRef<Operation *>(),
+                    out.tensor(rewriter, loc));
     return success();
   }
 
@@ -686,7 +676,7 @@ void blade::detail::populateLibraryCallPatterns(const TypeConverter &converter,
                                                 int64_t *sites, bool postOps) {
   patterns.add<MatMulCall, ConvCall>(converter, patterns.getContext(), sites,
                                      postOps);
-  patterns.add<ConvTransposeCall, MaxPoolCall>(converter,
-                                               patterns.getContext(), sites);
+  patterns.add<ConvTransposeCall, MaxPoolCall>(converter, patterns.getContext(),
+                                               sites);
   populateRecurrentCallPatterns(converter, patterns, sites);
 }

@@ -42,6 +42,10 @@ mlir::Value toStridedBuffer(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value tensor,
                             llvm::ArrayRef<int64_t> perm = {});
 
+/// `memref` viewed transposed by `perm` (dim i of the view is dim perm[i]).
+mlir::Value transposedView(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value memref, llvm::ArrayRef<int64_t> perm);
+
 /// `memref` cast to an unranked memref (the kernels' C interface).
 mlir::Value toUnranked(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Value memref);

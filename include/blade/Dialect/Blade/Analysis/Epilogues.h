@@ -44,10 +44,6 @@ struct Epilogue {
   enum class Activation { None, Relu, GeluErf, GeluTanh };
   Activation activation = Activation::None;
   float lo = -INFINITY, hi = INFINITY;
-
-  mlir::Value last(mlir::Value result) const {
-    return ops.empty() ? result : ops.back()->getResult(0);
-  }
 };
 
 /// A matmul's epilogue, if `postOps` and the contracted dim is static and
