@@ -41,16 +41,11 @@ llvm::Expected<FusionKinds> parseDisabledFusion(StringRef list) {
   list.split(words, ',', /*MaxSplit=*/-1, /*KeepEmpty=*/false);
   for (StringRef word : words) {
     word = word.trim();
-    if (word == "loop" || word == "all")
-      kinds.loop = false;
-    if (word == "input" || word == "all")
-      kinds.input = false;
-    if (word == "stitch" || word == "all")
-      kinds.stitch = false;
-    if (word == "epilogue" || word == "all")
-      kinds.epilogue = false;
-    if (!llvm::is_contained({"loop", "input", "stitch", "epilogue", "all"},
-                            word)) {
+    if (word == "all") {
+      kinds = {false, false, false, false};
+    } else if (bool *flag = kinds.of(word)) {
+      *flag = false;
+    } else {
       return llvm::createStringError(
           "--disable-fusion: unknown fusion kind '" + word +
           "' (expected loop, input, stitch, epilogue or all)");

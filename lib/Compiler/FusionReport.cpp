@@ -36,12 +36,11 @@ std::string nodeName(Location loc) {
   return "";
 }
 
-std::string kindsOn(const FusionKinds &k) {
+std::string kindsOn(FusionKinds kinds) {
   std::string s;
-  for (auto [on, name] : {std::pair{k.loop, "loop"}, {k.input, "input"},
-                          {k.stitch, "stitch"}, {k.epilogue, "epilogue"}})
-    if (on)
-      s += (s.empty() ? "" : ", ") + std::string(name);
+  for (StringRef kind : kFusionKinds)
+    if (*kinds.of(kind))
+      s += (s.empty() ? "" : ", ") + kind.str();
   return s.empty() ? "none" : s;
 }
 
@@ -113,7 +112,7 @@ FailureOr<std::string> describeFusion(ModuleOp module,
     os << "\n";
   }
   os << "groups: " << index;
-  for (StringRef kind : {"loop", "input", "stitch", "epilogue"})
+  for (StringRef kind : kFusionKinds)
     os << ", " << kind << " " << byKind.lookup(kind);
   os << "; blade ops in groups: " << grouped << " of " << ops << "\n";
   // Kernels with these kinds and with none.

@@ -32,10 +32,20 @@
 #include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 
 namespace blade {
+
+bool *FusionKinds::of(StringRef kind) {
+  return llvm::StringSwitch<bool *>(kind)
+      .Case("loop", &loop)
+      .Case("input", &input)
+      .Case("stitch", &stitch)
+      .Case("epilogue", &epilogue)
+      .Default(nullptr);
+}
 
 void buildGraphPipeline(OpPassManager &pm) {
   OpPassManager &funcPm = pm.nest<func::FuncOp>();

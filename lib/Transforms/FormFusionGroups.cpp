@@ -25,21 +25,10 @@ using namespace blade;
 
 namespace {
 
+/// In the order of kFusionKinds.
 enum class Kind { Loop, Input, Stitch, Epilogue };
 
-StringRef kindName(Kind k) {
-  switch (k) {
-  case Kind::Loop:
-    return "loop";
-  case Kind::Input:
-    return "input";
-  case Kind::Stitch:
-    return "stitch";
-  case Kind::Epilogue:
-    return "epilogue";
-  }
-  llvm_unreachable("fusion kind");
-}
+StringRef kindName(Kind k) { return kFusionKinds[static_cast<int>(k)]; }
 
 struct Group {
   Kind kind;
@@ -143,20 +132,12 @@ struct BladeFormFusionGroupsPass
     return false;
   }
 
-  /// Dim `i` of `a` and dim `j` of `b` are the same size in every run.
-  bool sameDim(Value a, int64_t i, Value b, int64_t j) const {
-    int64_t x = rankedType(a).getDimSize(i), y = rankedType(b).getDimSize(j);
-    if (!ShapedType::isDynamic(x) || !ShapedType::isDynamic(y))
-      return x == y;
-    return dims->equal(a, i, b, j);
-  }
-
-  /// The leading `n` dims of `a` and `b` are the same.
+  /// The leading `n` dims of `a` and `b` are the same size in every run.
   bool sameLeading(Value a, Value b, int64_t n) const {
     if (rankedType(a).getRank() < n || rankedType(b).getRank() < n)
       return false;
     for (int64_t i = 0; i < n; ++i)
-      if (!sameDim(a, i, b, i))
+      if (!dims->equal(a, i, b, i))
         return false;
     return true;
   }
@@ -256,7 +237,7 @@ struct BladeFormFusionGroupsPass
       Value r = op->getResult(0);
       if (g.kind == Kind::Stitch)
         return sameLeading(r, g.rowsOf, g.rows) ? Result({g.kind, g.rows})
-                                                 : std::nullopt;
+                                                : std::nullopt;
       if (sameShape(r, g.space))
         return Result({g.kind, g.rows});
       // A loop group may take per-row values (rms = sqrt(mean + eps) of

@@ -13,6 +13,9 @@ struct FusionKinds {
   bool input = true;
   bool stitch = true;
   bool epilogue = true;
+
+  /// The flag of the kind named `kind` (see blade::kFusionKinds), or null.
+  bool *of(llvm::StringRef kind);
 };
 
 /// Choices of the lowering pipelines.

@@ -8,9 +8,7 @@ using namespace mlir;
 using namespace blade;
 
 LogicalResult FusionOp::verify() {
-  static constexpr llvm::StringLiteral kKinds[] = {"loop", "input", "stitch",
-                                                   "epilogue"};
-  if (!llvm::is_contained(kKinds, getKind()))
+  if (!llvm::is_contained(kFusionKinds, getKind()))
     return emitOpError() << "kind '" << getKind()
                          << "' is not one of loop, input, stitch, epilogue";
   auto yield = dyn_cast<YieldOp>(getBody().front().getTerminator());

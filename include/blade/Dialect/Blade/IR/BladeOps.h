@@ -15,4 +15,10 @@
 #define GET_OP_CLASSES
 #include "blade/Dialect/Blade/IR/BladeOps.h.inc"
 
+namespace blade {
+/// The kinds of blade.fusion groups, in the planner's order.
+inline constexpr llvm::StringLiteral kFusionKinds[] = {"loop", "input",
+                                                      "stitch", "epilogue"};
+} // namespace blade
+
 #endif // BLADE_DIALECT_BLADE_IR_BLADEOPS_H
