@@ -30,7 +30,7 @@ struct BladeFlattenConstantGlobalsPass
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    llvm::StringMap<MemRefType> flattened; // Global name -> original type.
+    llvm::StringMap<MemRefType> flattened; // Global name -> its 1-D type.
     for (auto global : module.getOps<memref::GlobalOp>()) {
       MemRefType type = global.getType();
       auto value =
@@ -38,13 +38,13 @@ struct BladeFlattenConstantGlobalsPass
       if (!value || type.getRank() < 2 || !type.hasStaticShape() ||
           !type.getLayout().isIdentity())
         continue;
-      auto flatType = MemRefType::get({type.getNumElements()},
-                                      type.getElementType(), AffineMap(),
-                                      type.getMemorySpace());
+      auto flatType =
+          MemRefType::get({type.getNumElements()}, type.getElementType(),
+                          AffineMap(), type.getMemorySpace());
       global.setType(flatType);
       global.setInitialValueAttr(value.reshape(RankedTensorType::get(
           {type.getNumElements()}, type.getElementType())));
-      flattened[global.getSymName()] = type;
+      flattened[global.getSymName()] = flatType;
     }
     if (flattened.empty())
       return;
@@ -52,18 +52,14 @@ struct BladeFlattenConstantGlobalsPass
       auto it = flattened.find(get.getName());
       if (it == flattened.end())
         return;
-      MemRefType type = it->second;
+      MemRefType type = get.getType();
       OpBuilder b(get);
-      auto flat = memref::GetGlobalOp::create(
-          b, get.getLoc(),
-          MemRefType::get({type.getNumElements()}, type.getElementType(),
-                          AffineMap(), type.getMemorySpace()),
-          get.getName());
-      ReassociationIndices all;
-      for (int64_t i = 0; i < type.getRank(); ++i)
-        all.push_back(i);
-      Value shaped = memref::ExpandShapeOp::create(b, get.getLoc(), type, flat,
-                                                   {all});
+      auto flat = memref::GetGlobalOp::create(b, get.getLoc(), it->second,
+                                              get.getName());
+      ReassociationIndices all =
+          llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+      Value shaped =
+          memref::ExpandShapeOp::create(b, get.getLoc(), type, flat, {all});
       get.replaceAllUsesWith(shaped);
       get.erase();
     });

@@ -55,7 +55,8 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
         type != bn.getType())
       return rewriter.notifyMatchFailure(bn, "not an f32 conv, static weight");
     int64_t channels = wType.getDimSize(0);
-    int64_t perChannel = wType.getNumElements() / std::max<int64_t>(channels, 1);
+    int64_t perChannel =
+        wType.getNumElements() / std::max<int64_t>(channels, 1);
     auto w = constantValues(conv.getWeight(), wType.getNumElements());
     auto scale = constantValues(bn.getScale(), channels);
     auto bias = constantValues(bn.getBias(), channels);

@@ -13,11 +13,11 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/TilingInterface.h"
 #include "mlir/Transforms/CSE.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
-#include "mlir/IR/Dominance.h"
 
 namespace blade {
 #define GEN_PASS_DEF_BLADEFUSEGROUPSPASS
@@ -72,8 +72,7 @@ struct BladeFuseGroupsPass
         // Per group, the one dim that carries the source dim stays.
         SmallVector<bool> keep(shape.size(), false);
         bool plain = true;
-        for (ReassociationIndices group :
-             expand.getReassociationIndices()) {
+        for (ReassociationIndices group : expand.getReassociationIndices()) {
           SmallVector<int64_t> nonUnit;
           for (int64_t d : group)
             if (shape[d] != 1)
@@ -182,7 +181,8 @@ struct BladeFuseGroupsPass
     }
     // The planner knows the rows (the leading dims its reductions keep);
     // loop nests may count more leading parallel loops (a kept reduced dim).
-    if (auto planned = region->getAttrOfType<IntegerAttr>(blade::kFusionRowsAttr))
+    if (auto planned =
+            region->getAttrOfType<IntegerAttr>(blade::kFusionRowsAttr))
       rows = std::min(rows, planned.getInt());
     if (nests < 2 || rows == 0)
       return;
@@ -213,8 +213,8 @@ struct BladeFuseGroupsPass
     // A producer used by several fused ops was fused once per use.
     DominanceInfo dominance;
     eliminateCommonSubExpressions(rewriter, dominance, loop);
-    rewriter.replaceAllUsesWith(root->getResult(0),
-                                result->replacements.lookup(root->getResult(0)));
+    rewriter.replaceAllUsesWith(
+        root->getResult(0), result->replacements.lookup(root->getResult(0)));
     // The untiled ops are dead now (consumers come after producers).
     for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
       if (isOpTriviallyDead(&op))

@@ -104,8 +104,8 @@ blade::Epilogue blade::matchConvEpilogue(Operation *conv, bool postOps) {
   auto clipBy = [&](Operation *user, bool isMax) {
     if (!user || user->getResult(0).getType() != cur.getType())
       return false;
-    Value other = user->getOperand(0) == cur ? user->getOperand(1)
-                                             : user->getOperand(0);
+    Value other =
+        user->getOperand(0) == cur ? user->getOperand(1) : user->getOperand(0);
     std::optional<float> bound = splatF32(other);
     if (other == cur || !bound || std::isnan(*bound))
       return false;
