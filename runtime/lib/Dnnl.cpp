@@ -81,9 +81,13 @@ void *scratch(unsigned slot, size_t bytes) {
   return b.data;
 }
 
-KernelThreads::KernelThreads(int64_t macs, int64_t minMacsPerThread) {
-  threads = static_cast<int>(
-      std::clamp<int64_t>(macs / minMacsPerThread, 1, currentThreads()));
+KernelThreads::KernelThreads(int64_t macs, int64_t minMacsPerThread,
+                             int64_t bytes) {
+  constexpr int64_t kMinBytesPerThread = int64_t(1) << 18;
+  int64_t wanted =
+      std::max(macs / minMacsPerThread, bytes / kMinBytesPerThread);
+  threads =
+      static_cast<int>(std::clamp<int64_t>(wanted, 1, currentThreads()));
   if (threads != currentThreads())
     omp_set_num_threads(threads);
 }

@@ -99,15 +99,18 @@ template <typename Body> void guarded(const char *name, Body body) {
   }
 }
 
-/// The threads a kernel of `macs` multiply-adds uses: the run's thread
-/// count, but one thread per `minMacsPerThread` (~1M for matmuls, 256K for
-/// convolutions) at most (a fork/join costs more than it saves on smaller
-/// products, and far more on a busy machine).
+/// The threads a kernel of `macs` multiply-adds that streams `bytes` of
+/// operands uses: the run's thread count, but at most one thread per
+/// `minMacsPerThread` (~1M for matmuls, 256K for convolutions) or per 256 KiB
+/// streamed, whichever allows more (a fork/join costs more than it saves on
+/// smaller kernels, and far more on a busy machine; a matrix-vector product
+/// is bound by the bandwidth each core draws, not by its arithmetic: the
+/// batch-1 MLP of bench/ went from 0.118 to 0.073 ms at 2 threads).
 /// While alive, makes that OpenMP's thread count (oneDNN reads it); keys
 /// primitives by it.
 class KernelThreads {
 public:
-  explicit KernelThreads(int64_t macs, int64_t minMacsPerThread = 1 << 20);
+  KernelThreads(int64_t macs, int64_t minMacsPerThread, int64_t bytes);
   ~KernelThreads();
   KernelThreads(const KernelThreads &) = delete;
   KernelThreads &operator=(const KernelThreads &) = delete;

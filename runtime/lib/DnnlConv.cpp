@@ -217,8 +217,10 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
     return;
   }
 
-  KernelThreads threads(Y.numElements() * W.sizes[1] * W.sizes[2] * W.sizes[3],
-                        int64_t(1) << 18);
+  KernelThreads threads(
+      Y.numElements() * W.sizes[1] * W.sizes[2] * W.sizes[3], int64_t(1) << 18,
+      (X.numElements() + W.numElements() + Y.numElements()) *
+          static_cast<int64_t>(sizeof(float)));
   KeyBuilder key(transposed ? "deconv" : "conv");
   key.add(site).add(threads.count()).add(flags).add(group);
   key.add(X.sizes).add(X.strides).add(W.sizes).add(W.strides);

@@ -57,7 +57,9 @@ void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
   }
 
   int64_t macs = C.numElements() * A.sizes[rank - 1];
-  KernelThreads threads(macs);
+  int64_t bytes = (A.numElements() + B.numElements() + C.numElements()) *
+                  static_cast<int64_t>(sizeof(float));
+  KernelThreads threads(macs, int64_t(1) << 20, bytes);
   KeyBuilder key("mm");
   key.add(site).add(threads.count()).add(flags).add(A.sizes).add(A.strides);
   key.add(B.sizes).add(B.strides).add(C.sizes).add(C.strides);

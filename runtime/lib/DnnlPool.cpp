@@ -52,7 +52,10 @@ void maxPool(BladeUnrankedMemRef *x, BladeUnrankedMemRef *y, int64_t site,
     // window included); windows never read the padding as values.
     padR[i] = std::max<int64_t>(total - padL[i], 0);
   }
-  KernelThreads threads(Y.numElements() * kernel[0] * kernel[1] / 4);
+  KernelThreads threads(Y.numElements() * kernel[0] * kernel[1] / 4,
+                        int64_t(1) << 20,
+                        (X.numElements() + Y.numElements()) *
+                            static_cast<int64_t>(sizeof(float)));
   KeyBuilder key("maxpool");
   key.add(site).add(threads.count()).add(X.sizes).add(X.strides);
   key.add(Y.sizes).add(Y.strides).add(kernel).add(strides).add(dilations);
