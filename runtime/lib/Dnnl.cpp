@@ -113,4 +113,41 @@ void execute(const dnnl::primitive &p, const dnnl::primitive_desc_base &pd,
   stream().wait();
 }
 
+BoundPrimitive::BoundPrimitive(dnnl::primitive prim,
+                               const dnnl::primitive_desc_base &pd)
+    : prim(std::move(prim)), scratchpad(pd.scratchpad_desc()) {}
+
+void BoundPrimitive::execute(std::initializer_list<Arg> args) {
+  void *pad = scratchpad.get_size() > 0
+                  ? scratch(PadSlot, scratchpad.get_size())
+                  : nullptr;
+  if (busy.exchange(true, std::memory_order_acquire)) {
+    std::unordered_map<int, dnnl::memory> own;
+    for (const Arg &a : args)
+      own.emplace(a.id, dnnl::memory(a.desc, engine(), a.data));
+    if (pad)
+      own.emplace(DNNL_ARG_SCRATCHPAD, dnnl::memory(scratchpad, engine(), pad));
+    prim.execute(stream(), own);
+    stream().wait();
+    return;
+  }
+  struct Release {
+    std::atomic<bool> &busy;
+    ~Release() { busy.store(false, std::memory_order_release); }
+  } release{busy};
+  auto bind = [&](int id, const dnnl::memory::desc &desc, void *data) {
+    auto it = bound.find(id);
+    if (it == bound.end())
+      bound.emplace(id, dnnl::memory(desc, engine(), data));
+    else if (it->second.get_data_handle() != data)
+      it->second.set_data_handle(data);
+  };
+  for (const Arg &a : args)
+    bind(a.id, a.desc, a.data);
+  if (pad)
+    bind(DNNL_ARG_SCRATCHPAD, scratchpad, pad);
+  prim.execute(stream(), bound);
+  stream().wait();
+}
+
 } // namespace blade::rt::dnnl_kernels

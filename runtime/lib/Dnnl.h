@@ -15,7 +15,9 @@
 
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include <atomic>
 #include <cstdint>
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -124,9 +126,40 @@ private:
 /// primitive may run in several threads at once).
 dnnl::primitive_attr baseAttr();
 
-/// Executes `p` with `args` plus a scratchpad of `pd`'s size.
+/// Executes `p` with `args` plus a scratchpad of `pd`'s size (for one-off
+/// work such as packing constant weights; calls per run use BoundPrimitive).
 void execute(const dnnl::primitive &p, const dnnl::primitive_desc_base &pd,
              std::unordered_map<int, dnnl::memory> args);
+
+/// A cached primitive with the memory objects of its arguments: made on its
+/// first execution and re-pointed at the call's buffers on later ones.
+/// Creating and destroying oneDNN memory objects on every call (an aligned
+/// allocation each) was a quarter of DeepFM's batch-1 latency. A call that
+/// finds them in use (another thread running the same primitive) makes its
+/// own.
+class BoundPrimitive {
+public:
+  /// `pd` is the primitive's descriptor (for its scratchpad size).
+  BoundPrimitive(dnnl::primitive prim, const dnnl::primitive_desc_base &pd);
+  BoundPrimitive(const BoundPrimitive &) = delete;
+  BoundPrimitive &operator=(const BoundPrimitive &) = delete;
+
+  /// One argument: its oneDNN id, layout and data. An argument's layout must
+  /// be the same on every call.
+  struct Arg {
+    int id;
+    const dnnl::memory::desc &desc;
+    void *data;
+  };
+  /// Runs the primitive on `args` (plus its scratchpad) and waits for it.
+  void execute(std::initializer_list<Arg> args);
+
+private:
+  dnnl::primitive prim;
+  dnnl::memory::desc scratchpad;
+  std::atomic<bool> busy{false};
+  std::unordered_map<int, dnnl::memory> bound;
+};
 
 } // namespace blade::rt::dnnl_kernels
 

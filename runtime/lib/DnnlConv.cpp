@@ -47,35 +47,24 @@ struct ConvEntry {
   /// The caller's operands as plain descriptors (a function of the key; kept
   /// so that a call finding its entry builds none).
   dnnl::memory::desc xDesc, yDesc, wDesc, biasDesc, addendDesc;
+  /// The layouts the primitive takes its src, weights and dst in.
+  dnnl::memory::desc primSrc, primWeights, primDst;
   /// A forward convolution or deconvolution.
-  dnnl::primitive_desc pd;
-  dnnl::primitive prim;
-  /// Reorders of activations between the caller's layout and the
-  /// primitive's, when they differ.
-  std::optional<dnnl::reorder::primitive_desc> srcPd, dstPd, weightsPd;
-  std::optional<dnnl::reorder> srcReorder, dstReorder, weightsReorder;
+  std::optional<BoundPrimitive> conv;
+  /// Reorders of activations (and of weights that are not constant) between
+  /// the caller's layout and the primitive's, when they differ.
+  std::optional<BoundPrimitive> srcReorder, dstReorder, weightsReorder;
   /// Constant weights in the primitive's layout, or empty.
   dnnl::memory packedWeights;
   /// Puts a residual addend into dst (for the `sum` post-op) where a plain
   /// copy does not: its layout differs from dst's or has gaps.
-  std::optional<dnnl::reorder::primitive_desc> addendPd;
-  std::optional<dnnl::reorder> addendReorder;
+  std::optional<BoundPrimitive> addendReorder;
 };
 
 /// Views a 1-D convolution operand [N, C, W] as [N, C, 1, W].
 void addUnitHeight(Operand &op) {
   op.sizes.insert(op.sizes.begin() + 2, 1);
   op.strides.insert(op.strides.begin() + 2, 0);
-}
-
-/// Reorders `from` into scratch `slot` laid out as `pd`'s destination.
-dnnl::memory reorderInto(const dnnl::reorder &r,
-                         const dnnl::reorder::primitive_desc &pd,
-                         const dnnl::memory &from, unsigned slot) {
-  dnnl::memory::desc to = pd.dst_desc();
-  dnnl::memory out(to, engine(), scratch(slot, to.get_size()));
-  execute(r, pd, {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, out}});
-  return out;
 }
 
 /// Whether a 4-D activation is laid out channels-last (NHWC).
@@ -281,15 +270,16 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
     // Channels-last activations are taken as they are (see the header).
     dnnl::memory::desc srcDesc = channelsLast(X) ? xDesc : any(xDesc);
     dnnl::memory::desc dstDesc = channelsLast(Y) ? yDesc : any(yDesc);
+    dnnl::primitive_desc pd;
     if (transposed) {
       dnnl::deconvolution_forward::desc desc(
           dnnl::prop_kind::forward_inference,
           dnnl::algorithm::deconvolution_direct, srcDesc, any(wDesc), biasDesc,
           dstDesc, strides, dilations, padL, padR);
-      dnnl::deconvolution_forward::primitive_desc pd(desc, baseAttr(),
-                                                     engine());
-      e->prim = dnnl::deconvolution_forward(pd);
-      e->pd = pd;
+      dnnl::deconvolution_forward::primitive_desc deconvPd(desc, baseAttr(),
+                                                           engine());
+      e->conv.emplace(dnnl::deconvolution_forward(deconvPd), deconvPd);
+      pd = deconvPd;
     } else {
       dnnl::convolution_forward::desc desc(
           dnnl::prop_kind::forward_inference,
@@ -298,79 +288,90 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
       dnnl::primitive_attr attr = baseAttr();
       if (epi.any())
         attr.set_post_ops(postOps(epi));
-      dnnl::convolution_forward::primitive_desc pd(desc, attr, engine());
-      e->prim = dnnl::convolution_forward(pd);
-      e->pd = pd;
+      dnnl::convolution_forward::primitive_desc convPd(desc, attr, engine());
+      e->conv.emplace(dnnl::convolution_forward(convPd), convPd);
+      pd = convPd;
     }
-    if (e->pd.src_desc(0) != xDesc) {
-      e->srcPd.emplace(engine(), xDesc, engine(), e->pd.src_desc(0),
-                       baseAttr());
-      e->srcReorder.emplace(*e->srcPd);
-    }
-    if (e->pd.dst_desc(0) != yDesc) {
-      e->dstPd.emplace(engine(), e->pd.dst_desc(0), engine(), yDesc,
-                       baseAttr());
-      e->dstReorder.emplace(*e->dstPd);
-    }
+    e->primSrc = pd.src_desc(0);
+    e->primWeights = pd.weights_desc(0);
+    e->primDst = pd.dst_desc(0);
+    auto reorder = [](std::optional<BoundPrimitive> &slot,
+                      const dnnl::memory::desc &from,
+                      const dnnl::memory::desc &to) {
+      dnnl::reorder::primitive_desc rpd(engine(), from, engine(), to,
+                                        baseAttr());
+      slot.emplace(dnnl::reorder(rpd), rpd);
+    };
+    if (e->primSrc != xDesc)
+      reorder(e->srcReorder, xDesc, e->primSrc);
+    if (e->primDst != yDesc)
+      reorder(e->dstReorder, e->primDst, yDesc);
     if (epi.add() &&
-        (e->pd.dst_desc(0) != addendDesc ||
+        (e->primDst != addendDesc ||
          addendDesc.get_size() !=
-             static_cast<size_t>(Y.numElements()) * sizeof(float))) {
-      e->addendPd.emplace(engine(), addendDesc, engine(), e->pd.dst_desc(0),
-                          baseAttr());
-      e->addendReorder.emplace(*e->addendPd);
-    }
-    if (e->pd.weights_desc(0) != wDesc) {
-      e->weightsPd.emplace(engine(), wDesc, engine(), e->pd.weights_desc(0),
-                           baseAttr());
-      e->weightsReorder.emplace(*e->weightsPd);
+             static_cast<size_t>(Y.numElements()) * sizeof(float)))
+      reorder(e->addendReorder, addendDesc, e->primDst);
+    if (e->primWeights != wDesc) {
       if (constWeights) {
-        e->packedWeights = dnnl::memory(e->pd.weights_desc(0), engine());
-        execute(*e->weightsReorder, *e->weightsPd,
+        e->packedWeights = dnnl::memory(e->primWeights, engine());
+        dnnl::reorder::primitive_desc rpd(engine(), wDesc, engine(),
+                                          e->primWeights, baseAttr());
+        execute(dnnl::reorder(rpd), rpd,
                 {{DNNL_ARG_FROM, dnnl::memory(wDesc, engine(), W.data)},
                  {DNNL_ARG_TO, e->packedWeights}});
+      } else {
+        reorder(e->weightsReorder, wDesc, e->primWeights);
       }
     }
     return e;
   });
 
-  const dnnl::memory::desc &xDesc = entry->xDesc, &yDesc = entry->yDesc,
-                           &wDesc = entry->wDesc, &biasDesc = entry->biasDesc,
-                           &addendDesc = entry->addendDesc;
-  dnnl::memory src(xDesc, engine(), X.data);
-  if (entry->srcReorder)
-    src = reorderInto(*entry->srcReorder, *entry->srcPd, src, SrcSlot);
-  dnnl::memory weights(wDesc, engine(), W.data);
-  if (entry->packedWeights)
-    weights = entry->packedWeights;
-  else if (entry->weightsReorder)
-    weights = reorderInto(*entry->weightsReorder, *entry->weightsPd, weights,
-                          WeightsSlot);
-  dnnl::memory userDst(yDesc, engine(), Y.data);
-  dnnl::memory dst =
-      entry->dstReorder
-          ? dnnl::memory(entry->pd.dst_desc(0), engine(),
-                         scratch(DstSlot, entry->pd.dst_desc(0).get_size()))
-          : userDst;
-  std::unordered_map<int, dnnl::memory> args = {
-      {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
-  if (hasBias)
-    args.emplace(DNNL_ARG_BIAS, dnnl::memory(biasDesc, engine(), Bias.data));
+  ConvEntry &e = *entry;
+  const dnnl::memory::desc *srcDesc = &e.xDesc;
+  void *src = X.data;
+  if (e.srcReorder) {
+    srcDesc = &e.primSrc;
+    src = scratch(SrcSlot, e.primSrc.get_size());
+    e.srcReorder->execute(
+        {{DNNL_ARG_FROM, e.xDesc, X.data}, {DNNL_ARG_TO, e.primSrc, src}});
+  }
+  const dnnl::memory::desc *weightsDesc = &e.wDesc;
+  void *weights = W.data;
+  if (e.packedWeights) {
+    weightsDesc = &e.primWeights;
+    weights = e.packedWeights.get_data_handle();
+  } else if (e.weightsReorder) {
+    weightsDesc = &e.primWeights;
+    weights = scratch(WeightsSlot, e.primWeights.get_size());
+    e.weightsReorder->execute({{DNNL_ARG_FROM, e.wDesc, W.data},
+                               {DNNL_ARG_TO, e.primWeights, weights}});
+  }
+  const dnnl::memory::desc *dstDesc = &e.yDesc;
+  void *dst = Y.data;
+  if (e.dstReorder) {
+    dstDesc = &e.primDst;
+    dst = scratch(DstSlot, e.primDst.get_size());
+  }
   if (epi.add()) {
     // The `sum` post-op adds what dst holds: put the addend there.
-    if (entry->addendReorder)
-      execute(
-          *entry->addendReorder, *entry->addendPd,
-          {{DNNL_ARG_FROM, dnnl::memory(addendDesc, engine(), epi.addend.data)},
-           {DNNL_ARG_TO, dst}});
-    else if (epi.addend.data != dst.get_data_handle())
-      std::memcpy(dst.get_data_handle(), epi.addend.data,
-                  addendDesc.get_size());
+    if (e.addendReorder)
+      e.addendReorder->execute({{DNNL_ARG_FROM, e.addendDesc, epi.addend.data},
+                                {DNNL_ARG_TO, *dstDesc, dst}});
+    else if (epi.addend.data != dst)
+      std::memcpy(dst, epi.addend.data, e.addendDesc.get_size());
   }
-  execute(entry->prim, entry->pd, std::move(args));
-  if (entry->dstReorder)
-    execute(*entry->dstReorder, *entry->dstPd,
-            {{DNNL_ARG_FROM, dst}, {DNNL_ARG_TO, userDst}});
+  if (hasBias)
+    e.conv->execute({{DNNL_ARG_SRC, *srcDesc, src},
+                     {DNNL_ARG_WEIGHTS, *weightsDesc, weights},
+                     {DNNL_ARG_BIAS, e.biasDesc, Bias.data},
+                     {DNNL_ARG_DST, *dstDesc, dst}});
+  else
+    e.conv->execute({{DNNL_ARG_SRC, *srcDesc, src},
+                     {DNNL_ARG_WEIGHTS, *weightsDesc, weights},
+                     {DNNL_ARG_DST, *dstDesc, dst}});
+  if (e.dstReorder)
+    e.dstReorder->execute(
+        {{DNNL_ARG_FROM, e.primDst, dst}, {DNNL_ARG_TO, e.yDesc, Y.data}});
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 #include "Dnnl.h"
 
 #include <cstring>
+#include <optional>
 
 using namespace blade::rt;
 using namespace blade::rt::dnnl_kernels;
@@ -17,10 +18,12 @@ using namespace blade::rt::dnnl_kernels;
 namespace {
 
 struct MatMulEntry {
-  dnnl::matmul::primitive_desc pd;
-  dnnl::matmul prim;
+  /// The caller's operands as plain descriptors (a function of the key).
+  dnnl::memory::desc aDesc, bDesc, cDesc, biasDesc;
+  std::optional<BoundPrimitive> prim;
   /// Constant weights in the primitive's layout, or empty.
   dnnl::memory packedWeights;
+  dnnl::memory::desc packedDesc;
 };
 
 /// Prepends unit dims until `op` has rank `rank`.
@@ -71,18 +74,18 @@ void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
   if (constWeights)
     key.add(reinterpret_cast<intptr_t>(B.data));
 
-  dnnl::memory::desc aDesc = plainDesc(A.sizes, A.strides);
-  dnnl::memory::desc bDesc = plainDesc(B.sizes, B.strides);
-  dnnl::memory::desc cDesc = plainDesc(C.sizes, C.strides);
-  dnnl::memory::desc biasDesc =
-      hasBias ? plainDesc(Bias.sizes, Bias.strides) : dnnl::memory::desc();
   std::shared_ptr<MatMulEntry> entry = cached<MatMulEntry>(key.str(), [&]() {
     auto e = std::make_shared<MatMulEntry>();
+    e->aDesc = plainDesc(A.sizes, A.strides);
+    e->bDesc = plainDesc(B.sizes, B.strides);
+    e->cDesc = plainDesc(C.sizes, C.strides);
+    if (hasBias)
+      e->biasDesc = plainDesc(Bias.sizes, Bias.strides);
     dnnl::memory::desc wantB =
         constWeights
-            ? dnnl::memory::desc(bDesc.dims(), dnnl::memory::data_type::f32,
+            ? dnnl::memory::desc(e->bDesc.dims(), dnnl::memory::data_type::f32,
                                  dnnl::memory::format_tag::any)
-            : bDesc;
+            : e->bDesc;
     dnnl::primitive_attr attr = baseAttr();
     if (alpha != 1.0f)
       attr.set_output_scales(0, {alpha});
@@ -99,31 +102,36 @@ void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
     if (activation.len() > 0)
       attr.set_post_ops(activation);
     dnnl::matmul::desc desc =
-        hasBias ? dnnl::matmul::desc(aDesc, wantB, biasDesc, cDesc)
-                : dnnl::matmul::desc(aDesc, wantB, cDesc);
-    e->pd = dnnl::matmul::primitive_desc(desc, attr, engine());
-    e->prim = dnnl::matmul(e->pd);
-    if (constWeights && e->pd.weights_desc() != bDesc) {
-      e->packedWeights = dnnl::memory(e->pd.weights_desc(), engine());
-      dnnl::memory user(bDesc, engine(), B.data);
-      dnnl::reorder::primitive_desc rpd(engine(), bDesc, engine(),
-                                        e->pd.weights_desc(), baseAttr());
+        hasBias ? dnnl::matmul::desc(e->aDesc, wantB, e->biasDesc, e->cDesc)
+                : dnnl::matmul::desc(e->aDesc, wantB, e->cDesc);
+    dnnl::matmul::primitive_desc pd(desc, attr, engine());
+    e->prim.emplace(dnnl::matmul(pd), pd);
+    if (constWeights && pd.weights_desc() != e->bDesc) {
+      e->packedDesc = pd.weights_desc();
+      e->packedWeights = dnnl::memory(e->packedDesc, engine());
+      dnnl::memory user(e->bDesc, engine(), B.data);
+      dnnl::reorder::primitive_desc rpd(engine(), e->bDesc, engine(),
+                                        e->packedDesc, baseAttr());
       execute(dnnl::reorder(rpd), rpd,
               {{DNNL_ARG_FROM, user}, {DNNL_ARG_TO, e->packedWeights}});
     }
     return e;
   });
 
-  std::unordered_map<int, dnnl::memory> args = {
-      {DNNL_ARG_SRC, dnnl::memory(aDesc, engine(), A.data)},
-      {DNNL_ARG_DST, dnnl::memory(cDesc, engine(), C.data)}};
-  if (entry->packedWeights)
-    args.emplace(DNNL_ARG_WEIGHTS, entry->packedWeights);
-  else
-    args.emplace(DNNL_ARG_WEIGHTS, dnnl::memory(bDesc, engine(), B.data));
+  BoundPrimitive::Arg weights =
+      entry->packedWeights
+          ? BoundPrimitive::Arg{DNNL_ARG_WEIGHTS, entry->packedDesc,
+                                entry->packedWeights.get_data_handle()}
+          : BoundPrimitive::Arg{DNNL_ARG_WEIGHTS, entry->bDesc, B.data};
   if (hasBias)
-    args.emplace(DNNL_ARG_BIAS, dnnl::memory(biasDesc, engine(), Bias.data));
-  execute(entry->prim, entry->pd, std::move(args));
+    entry->prim->execute({{DNNL_ARG_SRC, entry->aDesc, A.data},
+                          weights,
+                          {DNNL_ARG_BIAS, entry->biasDesc, Bias.data},
+                          {DNNL_ARG_DST, entry->cDesc, C.data}});
+  else
+    entry->prim->execute({{DNNL_ARG_SRC, entry->aDesc, A.data},
+                          weights,
+                          {DNNL_ARG_DST, entry->cDesc, C.data}});
 }
 
 extern "C" void _mlir_ciface_blade_rt_matmul_f32(

@@ -11,6 +11,7 @@
 #include "Dnnl.h"
 
 #include <algorithm>
+#include <optional>
 
 using namespace blade::rt;
 using namespace blade::rt::dnnl_kernels;
@@ -18,8 +19,8 @@ using namespace blade::rt::dnnl_kernels;
 namespace {
 
 struct PoolEntry {
-  dnnl::pooling_v2_forward::primitive_desc pd;
-  dnnl::pooling_v2_forward prim;
+  dnnl::memory::desc xDesc, yDesc;
+  std::optional<BoundPrimitive> prim;
 };
 
 void maxPool(BladeUnrankedMemRef *x, BladeUnrankedMemRef *y, int64_t site,
@@ -60,21 +61,19 @@ void maxPool(BladeUnrankedMemRef *x, BladeUnrankedMemRef *y, int64_t site,
   key.add(site).add(threads.count()).add(X.sizes).add(X.strides);
   key.add(Y.sizes).add(Y.strides).add(kernel).add(strides).add(dilations);
   key.add(padL).add(padR);
-  dnnl::memory::desc xDesc = plainDesc(X.sizes, X.strides);
-  dnnl::memory::desc yDesc = plainDesc(Y.sizes, Y.strides);
   std::shared_ptr<PoolEntry> entry = cached<PoolEntry>(key.str(), [&]() {
     auto e = std::make_shared<PoolEntry>();
+    e->xDesc = plainDesc(X.sizes, X.strides);
+    e->yDesc = plainDesc(Y.sizes, Y.strides);
     dnnl::pooling_v2_forward::desc desc(
-        dnnl::prop_kind::forward_inference, dnnl::algorithm::pooling_max, xDesc,
-        yDesc, strides, kernel, dilations, padL, padR);
-    e->pd =
-        dnnl::pooling_v2_forward::primitive_desc(desc, baseAttr(), engine());
-    e->prim = dnnl::pooling_v2_forward(e->pd);
+        dnnl::prop_kind::forward_inference, dnnl::algorithm::pooling_max,
+        e->xDesc, e->yDesc, strides, kernel, dilations, padL, padR);
+    dnnl::pooling_v2_forward::primitive_desc pd(desc, baseAttr(), engine());
+    e->prim.emplace(dnnl::pooling_v2_forward(pd), pd);
     return e;
   });
-  execute(entry->prim, entry->pd,
-          {{DNNL_ARG_SRC, dnnl::memory(xDesc, engine(), X.data)},
-           {DNNL_ARG_DST, dnnl::memory(yDesc, engine(), Y.data)}});
+  entry->prim->execute({{DNNL_ARG_SRC, entry->xDesc, X.data},
+                        {DNNL_ARG_DST, entry->yDesc, Y.data}});
 }
 
 } // namespace
