@@ -53,6 +53,9 @@ void buildGraphPipeline(OpPassManager &pm) {
   funcPm.addPass(createCSEPass());
   funcPm.addPass(createBladeFormCompositeOpsPass());
   funcPm.addPass(createBladeFoldBatchNormPass());
+  funcPm.addPass(createBladeResolveShapeQueriesPass());
+  funcPm.addPass(createCanonicalizerPass());
+  funcPm.addPass(createCSEPass());
 }
 
 void buildFusionPlanningPipeline(OpPassManager &pm,

@@ -61,3 +61,36 @@ func.func @unrelated(%a: tensor<?xf32> {blade.dim_names = ["n"]}, %b: tensor<?xf
   %3 = blade.dynamic_reshape %d, %shape : (tensor<?x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
   return %0, %1, %2, %3 : tensor<?xf32>, tensor<4xf32>, tensor<?xf32>, tensor<?x?xf32>
 }
+
+// -----
+
+// Images keep their batch through conv and pooling; a reshape with one
+// dynamic dim on each side and equal static products keeps it too; a
+// concat of static sizes along the axis is their sum; a reshape's -1 is the
+// element count over the other entries (y's batch symbol cancels: s1 * 8 /
+// s1 = 8, static though the type says ?); a slice of it with static bounds
+// is static.
+// CHECK-LABEL: func.func @images
+// CHECK: blade.conv {{.*}}blade.dims = ["s0x4x4x4"]
+// CHECK: blade.pool {{.*}}blade.dims = ["s0x4x2x2"]
+// CHECK: blade.reshape {{.*}}blade.dims = ["s0x16"]
+// CHECK: blade.concat {{.*}}blade.dims = ["s1x8"]
+// CHECK: blade.dynamic_reshape {{.*}}blade.dims = ["s1x8"]
+// CHECK: blade.dynamic_slice {{.*}}blade.dims = ["s1x3"]
+func.func @images(%x: tensor<?x2x4x4xf32>, %y: tensor<?x4xf32>) -> (tensor<?x16xf32>, tensor<?x?xf32>) {
+  %w = blade.constant dense<1.0> : tensor<4x2x1x1xf32>
+  %b = blade.constant dense<0.0> : tensor<4xf32>
+  %0 = blade.conv %x, %w, %b {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x2x4x4xf32>, tensor<4x2x1x1xf32>, tensor<4xf32>) -> tensor<?x4x4x4xf32>
+  %1 = blade.pool %0 {auto_pad = "NOTSET", ceil_mode = false, count_include_pad = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 2, 2>, kind = "max", p = 2 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<?x4x4x4xf32>) -> tensor<?x4x2x2xf32>
+  %2 = blade.reshape %1 : (tensor<?x4x2x2xf32>) -> tensor<?x16xf32>
+  %3 = blade.concat %y, %y {axis = 1 : i64} : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x8xf32>
+  %n = blade.shape_of %y [0 : 1] : tensor<?x4xf32> -> tensor<1xi64>
+  %m1 = blade.constant dense<-1> : tensor<1xi64>
+  %s = blade.concat %n, %m1 {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
+  %4 = blade.dynamic_reshape %3, %s : (tensor<?x8xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  %zero = blade.constant dense<0> : tensor<1xi64>
+  %three = blade.constant dense<3> : tensor<1xi64>
+  %one = blade.constant dense<1> : tensor<1xi64>
+  %5 = blade.dynamic_slice %4, %zero, %three, %one, %one : (tensor<?x?xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x?xf32>
+  return %2, %5 : tensor<?x16xf32>, tensor<?x?xf32>
+}

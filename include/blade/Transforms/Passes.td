@@ -67,6 +67,36 @@ def BladeFoldBatchNormPass
   }];
 }
 
+def BladeResolveShapeQueriesPass
+    : Pass<"blade-resolve-shape-queries", "mlir::func::FuncOp"> {
+  let summary = "Read the dynamic dims that shape_of asks for off the graph inputs";
+  let description = [{
+    A `blade.shape_of` of an intermediate value asks for dims that the
+    symbolic-dims analysis often knows to equal dims of the function's
+    arguments (a batch dim carried through convs, concats and reshapes).
+    Each such query becomes constants for its static dims and `shape_of`s of
+    the arguments for its dynamic ones (joined by a `blade.concat`). The
+    shape computation then no longer depends on the values it measures:
+    the function `blade-emit-shape-checks` derives keeps index arithmetic
+    only instead of computing the tensors (ShuffleNet's channel shuffles,
+    `view(batch, groups, -1, h, w)`, ran the whole network in its shape
+    check), and dead producers can go.
+
+    Example: with `%x : tensor<?x3x8xf32>` an argument,
+    `blade.shape_of %t [0 : 2]` of a `%t : tensor<?x16xf32>` whose dim 0
+    is `%x`'s becomes the concat of `blade.shape_of %x [0 : 1]` and the
+    constant `[16]`.
+
+    Rounds of resolving and folding repeat while queries resolve (a
+    reshape's -1 becomes known once its other entries are constants).
+    Then every result whose dims the analysis proves static gets them in
+    its type (`tensor<?x?x28x28xf32>` from `view(b, -1, 28, 28)` becomes
+    `tensor<?x116x28x28xf32>`); uses in terminators, ops with regions and
+    other dialects read it through a `tensor.cast` to the old type.
+  }];
+  let dependentDialects = ["mlir::tensor::TensorDialect"];
+}
+
 def BladeFormCompositeOpsPass
     : Pass<"blade-form-composite-ops", "mlir::func::FuncOp"> {
   let summary = "Recognise activations ONNX spells as formulas";

@@ -3,6 +3,7 @@
 #include "blade/Dialect/Blade/Analysis/SymbolicDims.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "blade/Dialect/Blade/IR/TypeInference.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -53,7 +54,7 @@ SymbolicDims::SymbolicDims(Operation *root) {
 }
 
 int SymbolicDims::newNode() {
-  nodes.push_back({static_cast<int>(nodes.size()), std::nullopt});
+  nodes.push_back({static_cast<int>(nodes.size()), std::nullopt, -1});
   return nodes.size() - 1;
 }
 
@@ -72,6 +73,8 @@ void SymbolicDims::unite(int a, int b) {
   if (b < a)
     std::swap(a, b);
   nodes[b].parent = a;
+  if (nodes[a].size < 0)
+    nodes[a].size = nodes[b].size;
 }
 
 bool SymbolicDims::sameSymbol(int a, int b) const { return find(a) == find(b); }
@@ -98,7 +101,16 @@ SymbolicDims::Dim SymbolicDims::dimOf(Value v, int64_t i) const {
   if (!t.isDynamicDim(i))
     return {t.getDimSize(i), -1};
   auto it = dims.find({v, i});
-  return it == dims.end() ? Dim{} : Dim{-1, it->second};
+  if (it == dims.end())
+    return {};
+  return {nodes[find(it->second)].size, it->second};
+}
+
+std::optional<int64_t> SymbolicDims::staticSize(Value v, int64_t i) const {
+  Dim d = dimOf(v, i);
+  if (d.size < 0)
+    return std::nullopt;
+  return d.size;
 }
 
 SymbolicDims::Dim SymbolicDims::dimOfOrCreate(Value v, int64_t i) {
@@ -112,8 +124,15 @@ SymbolicDims::Dim SymbolicDims::dimOfOrCreate(Value v, int64_t i) {
 
 void SymbolicDims::setDim(Value v, int64_t i, Dim d) {
   RankedTensorType t = ranked(v);
-  if (!t || i < 0 || i >= t.getRank() || !t.isDynamicDim(i) || d.node < 0)
+  if (!t || i < 0 || i >= t.getRank() || !t.isDynamicDim(i))
     return;
+  if (d.node < 0) {
+    // A static size for a dim the type leaves dynamic.
+    if (d.size < 0)
+      return;
+    d.node = newNode();
+    nodes[d.node].size = d.size;
+  }
   auto it = dims.find({v, i});
   if (it == dims.end())
     dims[{v, i}] = d.node;
@@ -183,6 +202,50 @@ void SymbolicDims::visitBroadcast(Operation *op) {
     }
     broadcastDim(result, i, aligned);
   }
+}
+
+void SymbolicDims::inferReshapeDim(Operation *reshape,
+                                   ArrayRef<Dim> entries) {
+  Value operand = reshape->getOperand(0), result = reshape->getResult(0);
+  RankedTensorType in = ranked(operand);
+  if (!in || llvm::count_if(entries, [](Dim e) { return e.inferred; }) != 1)
+    return;
+  // Element count of the operand over that of the other entries: static
+  // products, and symbols that cancel.
+  int64_t inProduct = 1, outProduct = 1;
+  SmallVector<int> symbols;
+  for (int64_t i = 0; i < in.getRank(); ++i) {
+    Dim d = dimOf(operand, i);
+    if (d.size >= 0)
+      inProduct *= d.size;
+    else if (d.node >= 0)
+      symbols.push_back(find(d.node));
+    else
+      return;
+  }
+  int64_t inferredAt = -1;
+  for (auto [i, e] : llvm::enumerate(entries)) {
+    if (e.inferred) {
+      inferredAt = i;
+      continue;
+    }
+    Dim d = dimOf(result, i);
+    if (d.size >= 0) {
+      outProduct *= d.size;
+      continue;
+    }
+    auto it = d.node >= 0 ? llvm::find(symbols, find(d.node)) : symbols.end();
+    if (it == symbols.end())
+      return;
+    symbols.erase(it);
+  }
+  if (outProduct == 0 || inProduct % outProduct != 0)
+    return;
+  int64_t ratio = inProduct / outProduct;
+  if (symbols.empty())
+    setDim(result, inferredAt, {ratio, -1});
+  else if (symbols.size() == 1 && ratio == 1)
+    setDim(result, inferredAt, {-1, symbols.front()});
 }
 
 void SymbolicDims::visit(Operation *op) {
@@ -265,6 +328,56 @@ void SymbolicDims::visit(Operation *op) {
     }
     return;
   }
+  if (isa<ConvOp, ConvTransposeOp, PoolOp>(op)) {
+    // Images keep their batch dim (dim 0 of the input).
+    for (Value r : op->getResults())
+      if (RankedTensorType t = ranked(r); t && t.getRank() > 0)
+        setDim(r, 0, dimOfOrCreate(op->getOperand(0), 0));
+    return;
+  }
+  if (isa<BatchNormOp, InstanceNormOp, LRNOp, MeanVarianceNormOp>(op)) {
+    // Normalisations keep their operand's shape.
+    Value r = op->getResult(0);
+    if (RankedTensorType t = ranked(r))
+      for (int64_t i = 0; i < t.getRank(); ++i)
+        setDim(r, i, dimOfOrCreate(op->getOperand(0), i));
+    return;
+  }
+  if (auto sl = dyn_cast<SliceOp>(op)) {
+    // A dim sliced from 0 to the end with step 1 is the operand's.
+    ArrayRef<int64_t> starts = sl.getStarts(), ends = sl.getEnds(),
+                      steps = sl.getSteps();
+    for (int64_t i = 0; i < static_cast<int64_t>(starts.size()); ++i)
+      if (starts[i] == 0 && steps[i] == 1 &&
+          ends[i] >= std::numeric_limits<int32_t>::max())
+        setDim(sl.getResult(), i, dimOfOrCreate(sl.getOperand(), i));
+    return;
+  }
+  if (auto rs = dyn_cast<ReshapeOp>(op)) {
+    // One dynamic dim on each side and equal static products: the result's
+    // dynamic dim is the operand's (it holds the same element count).
+    RankedTensorType in = ranked(rs.getOperand()), out = ranked(rs.getResult());
+    if (!in || !out || in.getNumDynamicDims() != 1 ||
+        out.getNumDynamicDims() != 1)
+      return;
+    auto staticProduct = [](RankedTensorType t) {
+      int64_t p = 1;
+      for (int64_t d : t.getShape())
+        if (!ShapedType::isDynamic(d))
+          p *= d;
+      return p;
+    };
+    if (staticProduct(in) != staticProduct(out))
+      return;
+    auto dynamicIndex = [](RankedTensorType t) {
+      return static_cast<int64_t>(
+          llvm::find_if(t.getShape(), ShapedType::isDynamic) -
+          t.getShape().begin());
+    };
+    setDim(rs.getResult(), dynamicIndex(out),
+           dimOfOrCreate(rs.getOperand(), dynamicIndex(in)));
+    return;
+  }
   if (auto tr = dyn_cast<TransposeOp>(op)) {
     for (auto [i, p] : llvm::enumerate(tr.getPermutation()))
       setDim(tr.getResult(), i, dimOfOrCreate(tr.getOperand(), p));
@@ -298,7 +411,7 @@ void SymbolicDims::visit(Operation *op) {
     SmallVector<Dim> elems;
     for (const APInt &v : values.getValues<APInt>()) {
       int64_t x = v.getSExtValue();
-      elems.push_back(x >= 0 ? Dim{x, -1} : Dim{});
+      elems.push_back(x >= 0 ? Dim{x, -1} : Dim{-1, -1, x == -1});
     }
     shapes[c.getResult()] = elems;
     return;
@@ -319,6 +432,13 @@ void SymbolicDims::visit(Operation *op) {
     RankedTensorType t = ranked(c.getResult());
     if (!t)
       return;
+    int64_t total = 0;
+    for (Value in : c.getInputs()) {
+      Dim d = dimOf(in, c.getAxis());
+      total = d.size >= 0 && total >= 0 ? total + d.size : -1;
+    }
+    if (total >= 0)
+      setDim(c.getResult(), c.getAxis(), {total, -1});
     for (int64_t i = 0; i < t.getRank(); ++i) {
       if (i == c.getAxis())
         continue;
@@ -349,6 +469,7 @@ void SymbolicDims::visit(Operation *op) {
       }
       setDim(r.getResult(), i, e);
     }
+    inferReshapeDim(r, *elems);
     return;
   }
   if (auto s = dyn_cast<DynamicSliceOp>(op)) {
@@ -368,9 +489,14 @@ void SymbolicDims::visit(Operation *op) {
         return;
       sliced[a] = true;
       Dim start = (*starts)[k], end = (*ends)[k], step = (*steps)[k];
+      Dim in = dimOfOrCreate(s.getOperand(), a);
+      if (in.size >= 0 && start.size >= 0 && end.size >= 0 && step.size > 0) {
+        setDim(s.getResult(), a,
+               {inferSliceDim(in.size, start.size, end.size, step.size), -1});
+        continue;
+      }
       if (start.size != 0 || step.size != 1)
         continue;
-      Dim in = dimOfOrCreate(s.getOperand(), a);
       if (end.size >= std::numeric_limits<int32_t>::max()) {
         setDim(s.getResult(), a, in); // to the end
       } else if (end.node >= 0 && in.node >= 0) {

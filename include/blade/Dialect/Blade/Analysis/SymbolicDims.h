@@ -41,10 +41,18 @@ public:
   /// in order of first use) for tests and dumps.
   std::string describe(mlir::Value v, int64_t i) const;
 
-  /// A dim: a static size, a symbol (node), or unknown.
+  /// The size of dim `i` of `v` when it is static, in its type or by the
+  /// analysis (a dim whose type says dynamic but whose size follows from
+  /// static ones, e.g. the -1 of a reshape to [batch, -1, 28, 28]).
+  std::optional<int64_t> staticSize(mlir::Value v, int64_t i) const;
+
+  /// A dim: a static size, a symbol (node), or unknown. A symbol may also
+  /// have a size (the analysis proved it static).
   struct Dim {
     int64_t size = -1; ///< >= 0: static.
     int node = -1;     ///< >= 0: a symbol.
+    /// A shape entry -1: ONNX Reshape infers it from the element count.
+    bool inferred = false;
     bool known() const { return size >= 0 || node >= 0; }
   };
 
@@ -53,6 +61,8 @@ private:
     int parent;
     /// This symbol is min(of, bound) (a slice clamped to a static size).
     std::optional<std::pair<int, int64_t>> minOf;
+    /// The class's size when the analysis proved it static (roots only).
+    int64_t size = -1;
   };
 
   int newNode();
@@ -71,6 +81,9 @@ private:
 
   void visit(mlir::Operation *op);
   void visitBroadcast(mlir::Operation *op);
+  /// The dim of a dynamic_reshape's result that its entry -1 stands for.
+  void inferReshapeDim(mlir::Operation *reshape,
+                       llvm::ArrayRef<Dim> entries);
   /// Dim `i` of `result`, a broadcast of `operandDims` (the operands' dims
   /// aligned with it; absent ones left out).
   void broadcastDim(mlir::Value result, int64_t i,
