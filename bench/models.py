@@ -177,6 +177,59 @@ class MobileNetV2(nn.Module):
         return self.classifier(torch.flatten(x, 1))
 
 
+def _channel_shuffle(x, groups):
+    # As torchvision writes it: the batch read off the tensor, so the exported
+    # Reshape's shape is computed at run time (Shape -> Gather -> Concat).
+    b, c, h, w = x.size()
+    x = x.view(b, groups, c // groups, h, w).transpose(1, 2).contiguous()
+    return x.view(b, -1, h, w)
+
+
+class ShuffleUnit(nn.Module):
+    """torchvision's ShuffleNetV2 InvertedResidual: split (stride 1) or two
+    branches (stride 2), concat, channel shuffle."""
+
+    def __init__(self, cin, cout, stride):
+        super().__init__()
+        self.stride = stride
+        half = cout // 2
+        if stride > 1:
+            self.branch1 = nn.Sequential(_conv_bn(cin, cin, 3, stride, groups=cin, act=None),
+                                         _conv_bn(cin, half, 1))
+        else:
+            self.branch1 = nn.Identity()
+        bin_ = cin if stride > 1 else half
+        self.branch2 = nn.Sequential(_conv_bn(bin_, half, 1),
+                                     _conv_bn(half, half, 3, stride, groups=half, act=None),
+                                     _conv_bn(half, half, 1))
+
+    def forward(self, x):
+        if self.stride == 1:
+            x1, x2 = x.chunk(2, dim=1)
+            out = torch.cat((x1, self.branch2(x2)), dim=1)
+        else:
+            out = torch.cat((self.branch1(x), self.branch2(x)), dim=1)
+        return _channel_shuffle(out, 2)
+
+
+class ShuffleNetV2(nn.Module):
+    def __init__(self, classes=1000, repeats=(4, 8, 4), channels=(24, 116, 232, 464, 1024)):
+        super().__init__()
+        self.stem = nn.Sequential(_conv_bn(3, channels[0], 3, 2), nn.MaxPool2d(3, 2, 1))
+        stages, cin = [], channels[0]
+        for n, cout in zip(repeats, channels[1:-1]):
+            for i in range(n):
+                stages.append(ShuffleUnit(cin, cout, 2 if i == 0 else 1))
+                cin = cout
+        self.stages = nn.Sequential(*stages)
+        self.last = _conv_bn(cin, channels[-1], 1)
+        self.fc = nn.Linear(channels[-1], classes)
+
+    def forward(self, x):
+        x = self.last(self.stages(self.stem(x)))
+        return self.fc(x.mean([2, 3]))
+
+
 class SmallCNN(nn.Module):
     """32x32 test CNN: conv/bn/relu, residual blocks, a depthwise+ReLU6 block, max and
     average pooling, a BatchNorm left unfused (after an Add), a classifier."""
@@ -330,6 +383,8 @@ SPECS: List[Spec] = [
          note="torchvision resnet50 architecture (bottleneck blocks), 224x224"),
     Spec("mobilenet_v2", "cnn", lambda: MobileNetV2(), (Input("image", ("batch", 3, 224, 224)),),
          ("logits",), note="torchvision mobilenet_v2 architecture, 224x224"),
+    Spec("shufflenet_v2", "cnn", lambda: ShuffleNetV2(), (Input("image", ("batch", 3, 224, 224)),),
+         ("logits",), note="torchvision shufflenet_v2_x1_0 architecture, 224x224"),
     _bert_spec("bert4", 30522 // 4, 256, 4, 4, 1024, 128,
                note="4 layers, hidden 256, 4 heads, FFN 1024, seq 128"),
     _deepfm_spec("deepfm", 26, 10000, 16, 13, (400, 400, 400),
@@ -347,6 +402,9 @@ SPECS: List[Spec] = [
     Spec("mobilenet_tiny", "cnn",
          lambda: MobileNetV2(10, 0.25, ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 1, 2)), 64),
          (Input("image", ("batch", 3, 32, 32)),), ("logits",), note="width 0.25, 3 stages, 32x32"),
+    Spec("shufflenet_tiny", "cnn", lambda: ShuffleNetV2(10, (1, 2), (8, 16, 32, 64)),
+         (Input("image", ("batch", 3, 32, 32)),), ("logits",),
+         note="channel split, concat and shuffle with a run-time batch, 32x32"),
     _bert_spec("bert_tiny", 100, 32, 2, 1, 64, 16, note="1 layer, hidden 32, 2 heads, seq 16"),
     _deepfm_spec("deepfm_tiny", 6, 50, 8, 5, (32, 16), note="6 fields x 50 ids x 8, 5 dense"),
     _rnn_spec("lstm_tiny", "lstm", 8, 16, 2, 6, note="2 layers, 8 -> 16, seq 6"),
@@ -356,8 +414,8 @@ SPECS: List[Spec] = [
          ("logits",), note="48-96-64-10, ReLU"),
 ]
 MODELS: Dict[str, Spec] = {s.name: s for s in SPECS}
-BENCH_MODELS = ["resnet50", "resnet18", "mobilenet_v2", "bert4", "deepfm", "lstm", "gru", "mlp"]
-TEST_MODELS = ["cnn_small", "resnet_tiny", "mobilenet_tiny", "bert_tiny", "deepfm_tiny",
+BENCH_MODELS = ["resnet50", "resnet18", "mobilenet_v2", "shufflenet_v2", "bert4", "deepfm", "lstm", "gru", "mlp"]
+TEST_MODELS = ["cnn_small", "resnet_tiny", "mobilenet_tiny", "shufflenet_tiny", "bert_tiny", "deepfm_tiny",
                "lstm_tiny", "gru_tiny", "mlp_small"]
 
 
