@@ -17,7 +17,10 @@
 //
 // (T_nhwc permutes [0, 2, 3, 1], T_nchw [0, 3, 1, 2]), then sinks every
 // T_nchw below elementwise ops (Relu, Clip's max/min, residual Add, Mul by a
-// constant, ...) and cancels T_nhwc(T_nchw(a)) to `a`. What stays is the
+// constant, ...), channel concats and static slices, and cancels
+// T_nhwc(T_nchw(a)) to `a`. (Measured at batch 1, one thread: SqueezeNet 1.1
+// 6.0 -> 4.3 ms with its fire modules' concats NHWC; DenseNet-121 37 -> 39
+// ms, its 1x1 convs then lose the NCHW matrix-product path.) What stays is the
 // canonical form that blade-lower-to-linalg's library calls consume without
 // copies: an input `T_nchw(a)` becomes a transposed view of `a`, and a result
 // whose only user is `T_nhwc` is written straight into an NHWC buffer. A
@@ -212,6 +215,64 @@ struct SinkTranspose : RewritePattern {
   }
 };
 
+/// The NHWC form of an NCHW type.
+RankedTensorType toNHWCType(Type t) {
+  auto type = cast<RankedTensorType>(t);
+  SmallVector<int64_t> shape;
+  for (int64_t p : kToNHWC)
+    shape.push_back(type.getDimSize(p));
+  return RankedTensorType::get(shape, type.getElementType());
+}
+
+/// concat(T_nchw(a), T_nchw(b), ...) -> T_nchw(concat(a, b, ...)) along the
+/// same dim in NHWC order (Inception, SqueezeNet, ShuffleNet join branches
+/// along channels).
+struct SinkTransposeThroughConcat : OpRewritePattern<ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isF32Rank4(op.getType()))
+      return failure();
+    SmallVector<Value> inputs;
+    for (Value v : op.getInputs()) {
+      Value a = peelToNCHW(v);
+      if (!a)
+        return rewriter.notifyMatchFailure(op, "an input is not T_nchw");
+      inputs.push_back(a);
+    }
+    int64_t axis = llvm::find(kToNHWC, op.getAxis()) - std::begin(kToNHWC);
+    Value joined = ConcatOp::create(rewriter, op.getLoc(),
+                                    toNHWCType(op.getType()), inputs, axis);
+    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), joined, kToNCHW));
+    return success();
+  }
+};
+
+/// slice(T_nchw(a)) -> T_nchw(slice(a)) with the bounds permuted (the
+/// channel split of ShuffleNet units; the slice stays a view).
+struct SinkTransposeThroughSlice : OpRewritePattern<SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(SliceOp op,
+                                PatternRewriter &rewriter) const override {
+    Value a = peelToNCHW(op.getOperand());
+    if (!a || !isF32Rank4(op.getType()))
+      return failure();
+    SmallVector<int64_t> starts, ends, steps;
+    for (int64_t p : kToNHWC) {
+      starts.push_back(op.getStarts()[p]);
+      ends.push_back(op.getEnds()[p]);
+      steps.push_back(op.getSteps()[p]);
+    }
+    Value sliced = SliceOp::create(rewriter, op.getLoc(),
+                                   toNHWCType(op.getType()), a, starts, ends,
+                                   steps);
+    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), sliced, kToNCHW));
+    return success();
+  }
+};
+
 struct TransposeToChannelsLastPass
     : blade::impl::BladeTransposeToChannelsLastPassBase<
           TransposeToChannelsLastPass> {
@@ -220,7 +281,9 @@ struct TransposeToChannelsLastPass
     if (func.getName().ends_with(kShapeCheckSuffix))
       return;
     RewritePatternSet patterns(&getContext());
-    patterns.add<BracketAnchor, CancelTransposes, SinkTranspose>(&getContext());
+    patterns.add<BracketAnchor, CancelTransposes, SinkTranspose,
+                 SinkTransposeThroughConcat, SinkTransposeThroughSlice>(
+        &getContext());
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       signalPassFailure();
   }

@@ -3,16 +3,16 @@
 // A channel shuffle as exporters write it, view(b, -1, 8) with b read off
 // the tensor: the batch query reads the argument (the concat makes both
 // inputs' batch dims equal), the -1 is 2 * 4 = 8 (the batch symbols
-// cancel), the slice bound computed from it folds to 4, and the types
-// become static where the analysis proves it. Returned values keep their
-// declared types through a tensor.cast.
+// cancel), the slice bound computed from it folds to 4 (the dynamic_slice
+// becomes a blade.slice), and the types become static where the analysis
+// proves it. Returned values keep their declared types through a
+// tensor.cast.
 // CHECK-LABEL: func.func @shuffle
 // CHECK-SAME: (%[[X:[^:]+]]: tensor<?x4x8xf32>, %[[Y:[^:]+]]: tensor<?x4x8xf32>)
-// CHECK-DAG: %[[FOUR:.+]] = blade.constant dense<4> : tensor<1xi64>
 // CHECK: %[[B:.+]] = blade.shape_of %[[X]][0 : 1] : tensor<?x4x8xf32> -> tensor<1xi64>
 // CHECK: %[[V:.+]] = blade.dynamic_reshape %{{.+}}, %{{.+}} : (tensor<?x4x2x8xf32>, tensor<3xi64>) -> tensor<?x8x8xf32>
 // CHECK-NOT: blade.shape_of
-// CHECK: %[[LO:.+]] = blade.dynamic_slice %[[V]], %{{.+}}, %[[FOUR]], %{{.+}}, %{{.+}} : (tensor<?x8x8xf32>, {{.*}}) -> tensor<?x4x8xf32>
+// CHECK: %[[LO:.+]] = blade.slice %[[V]] [0, 0, 0] to [9223372036854775807, 4, 9223372036854775807] step [1, 1, 1] : (tensor<?x8x8xf32>) -> tensor<?x4x8xf32>
 // CHECK: %[[E:.+]] = blade.exp %[[LO]] : tensor<?x4x8xf32>
 // CHECK-DAG: %[[CV:.+]] = tensor.cast %[[V]] : tensor<?x8x8xf32> to tensor<?x?x8xf32>
 // CHECK-DAG: %[[CE:.+]] = tensor.cast %[[E]] : tensor<?x4x8xf32> to tensor<?x?x8xf32>

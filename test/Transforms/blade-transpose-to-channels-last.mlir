@@ -116,3 +116,29 @@ func.func @f_shape_check(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
   %0 = blade.conv %x, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x8x8xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x8x8xf32>
   return %0 : tensor<1x4x8x8xf32>
 }
+
+// -----
+
+// Branches joined along channels and split again (SqueezeNet's fire module,
+// ShuffleNet's units): the concat of two conv results runs NHWC along the
+// last dim, a channel slice of it runs NHWC with its bounds permuted and
+// feeds the next conv without a transpose of its own.
+
+// CHECK-LABEL: func.func @concat_slice
+// CHECK: %[[A:.+]] = blade.transpose %{{.+}}, [0, 2, 3, 1] : (tensor<?x2x8x8xf32>) -> tensor<?x8x8x2xf32>
+// CHECK: %[[B:.+]] = blade.transpose %{{.+}}, [0, 2, 3, 1] : (tensor<?x2x8x8xf32>) -> tensor<?x8x8x2xf32>
+// CHECK: %[[J:.+]] = blade.concat %[[A]], %[[B]] {axis = 3 : i64} : (tensor<?x8x8x2xf32>, tensor<?x8x8x2xf32>) -> tensor<?x8x8x4xf32>
+// CHECK: %[[S:.+]] = blade.slice %[[J]] [0, 0, 0, 1] to [9223372036854775807, 9223372036854775807, 9223372036854775807, 3] step [1, 1, 1, 1] : (tensor<?x8x8x4xf32>) -> tensor<?x8x8x2xf32>
+// CHECK: %[[SN:.+]] = blade.transpose %[[S]], [0, 3, 1, 2]
+// CHECK: blade.conv %[[SN]]
+// CHECK-NOT: blade.concat {{.*}}axis = 1
+func.func @concat_slice(%x: tensor<?x4x8x8xf32>) -> tensor<?x2x8x8xf32> {
+  %w = blade.constant dense<0.5> : tensor<2x4x1x1xf32>
+  %v = blade.constant dense<0.25> : tensor<2x2x1x1xf32>
+  %0 = blade.conv %x, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x4x8x8xf32>, tensor<2x4x1x1xf32>) -> tensor<?x2x8x8xf32>
+  %1 = blade.conv %x, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x4x8x8xf32>, tensor<2x4x1x1xf32>) -> tensor<?x2x8x8xf32>
+  %2 = blade.concat %0, %1 {axis = 1 : i64} : (tensor<?x2x8x8xf32>, tensor<?x2x8x8xf32>) -> tensor<?x4x8x8xf32>
+  %3 = blade.slice %2 [0, 1, 0, 0] to [9223372036854775807, 3, 9223372036854775807, 9223372036854775807] step [1, 1, 1, 1] : (tensor<?x4x8x8xf32>) -> tensor<?x2x8x8xf32>
+  %4 = blade.conv %3, %v {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x2x8x8xf32>, tensor<2x2x1x1xf32>) -> tensor<?x2x8x8xf32>
+  return %4 : tensor<?x2x8x8xf32>
+}

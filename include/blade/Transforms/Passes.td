@@ -203,7 +203,9 @@ def BladeTransposeToChannelsLastPass
     `blade.pool` (without indices) with transposes to NHWC and back, sinks
     the transposes back to NCHW below elementwise ops (unary math, and
     binary ops whose other operands are transposed too or constants, which
-    are permuted) and cancels NHWC(NCHW(x)) pairs. The library calls of
+    are permuted), concats whose inputs are all transposed (along the
+    permuted axis) and static slices (bounds permuted), and cancels
+    NHWC(NCHW(x)) pairs. The library calls of
     `blade-lower-to-linalg` then pass an anchor's input `T_nchw(a)` as a
     transposed view of `a` and write a result whose only user is `T_nhwc`
     into an NHWC buffer, so the oneDNN kernels run on NHWC without reorders;

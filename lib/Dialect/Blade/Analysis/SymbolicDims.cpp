@@ -344,13 +344,19 @@ void SymbolicDims::visit(Operation *op) {
     return;
   }
   if (auto sl = dyn_cast<SliceOp>(op)) {
-    // A dim sliced from 0 to the end with step 1 is the operand's.
+    // A dim sliced from 0 to the end with step 1 is the operand's; a slice
+    // of a dim of known size has a known size.
     ArrayRef<int64_t> starts = sl.getStarts(), ends = sl.getEnds(),
                       steps = sl.getSteps();
-    for (int64_t i = 0; i < static_cast<int64_t>(starts.size()); ++i)
+    for (int64_t i = 0; i < static_cast<int64_t>(starts.size()); ++i) {
+      Dim in = dimOfOrCreate(sl.getOperand(), i);
       if (starts[i] == 0 && steps[i] == 1 &&
           ends[i] >= std::numeric_limits<int32_t>::max())
-        setDim(sl.getResult(), i, dimOfOrCreate(sl.getOperand(), i));
+        setDim(sl.getResult(), i, in);
+      else if (in.size >= 0 && steps[i] != 0)
+        setDim(sl.getResult(), i,
+               {inferSliceDim(in.size, starts[i], ends[i], steps[i]), -1});
+    }
     return;
   }
   if (auto rs = dyn_cast<ReshapeOp>(op)) {

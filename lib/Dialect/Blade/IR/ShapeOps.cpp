@@ -6,7 +6,11 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
+
+#include <limits>
 
 using namespace mlir;
 using namespace blade;
@@ -393,6 +397,54 @@ LogicalResult DynamicSliceOp::verify() {
   if (getType().getRank() != getOperand().getType().getRank())
     return emitOpError("result rank differs from the operand's");
   return success();
+}
+
+namespace {
+/// dynamic_slice with constant bounds -> slice.
+struct ConstantBoundsDynamicSlice : OpRewritePattern<DynamicSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DynamicSliceOp op,
+                                PatternRewriter &rewriter) const override {
+    DenseIntElementsAttr starts, ends, axes, steps;
+    if (!matchPattern(op.getStarts(), m_Constant(&starts)) ||
+        !matchPattern(op.getEnds(), m_Constant(&ends)) ||
+        !matchPattern(op.getAxes(), m_Constant(&axes)) ||
+        !matchPattern(op.getSteps(), m_Constant(&steps)))
+      return rewriter.notifyMatchFailure(op, "bounds not constant");
+    int64_t rank = op.getType().getRank();
+    int64_t n = starts.getNumElements();
+    if (ends.getNumElements() != n || axes.getNumElements() != n ||
+        steps.getNumElements() != n)
+      return rewriter.notifyMatchFailure(op, "bounds differ in length");
+    SmallVector<int64_t> allStarts(rank, 0),
+        allEnds(rank, std::numeric_limits<int64_t>::max()),
+        allSteps(rank, 1);
+    SmallVector<bool> seen(rank, false);
+    auto at = [](DenseIntElementsAttr a, int64_t k) {
+      return a.getValues<APInt>()[k].getSExtValue();
+    };
+    for (int64_t k = 0; k < n; ++k) {
+      int64_t axis = at(axes, k);
+      if (axis < 0)
+        axis += rank;
+      if (axis < 0 || axis >= rank || seen[axis])
+        return rewriter.notifyMatchFailure(op, "bad or repeated axis");
+      seen[axis] = true;
+      allStarts[axis] = at(starts, k);
+      allEnds[axis] = at(ends, k);
+      int64_t step = at(steps, k);
+      allSteps[axis] = step == 0 ? 1 : step;
+    }
+    rewriter.replaceOpWithNewOp<SliceOp>(op, op.getType(), op.getOperand(),
+                                         allStarts, allEnds, allSteps);
+    return success();
+  }
+};
+} // namespace
+
+void DynamicSliceOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                                 MLIRContext *context) {
+  results.add<ConstantBoundsDynamicSlice>(context);
 }
 
 LogicalResult ExpandOp::verify() {

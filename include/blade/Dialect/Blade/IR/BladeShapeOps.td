@@ -329,7 +329,8 @@ def Blade_DynamicSliceOp : Blade_Op<"dynamic_slice",
     only at run time): dims not named in `axes` are kept whole,
     the others follow `blade.slice`'s rules with the run-time dim sizes. A
     zero step is treated as 1. Used when the importer cannot make the bounds
-    constant; constant bounds become `blade.slice`.
+    constant; constant bounds become `blade.slice` (at import, or by
+    canonicalization once shape arithmetic folds).
 
     Example:
 
@@ -349,6 +350,9 @@ def Blade_DynamicSliceOp : Blade_Op<"dynamic_slice",
     functional-type(operands, results)
   }];
   let hasVerifier = 1;
+  // Bounds that became constants (shape arithmetic folded after
+  // blade-resolve-shape-queries) make it a `blade.slice`: a view, not a copy.
+  let hasCanonicalizer = 1;
 }
 
 def Blade_ExpandOp : Blade_Op<"expand",
