@@ -142,3 +142,49 @@ func.func @concat_slice(%x: tensor<?x4x8x8xf32>) -> tensor<?x2x8x8xf32> {
   %4 = blade.conv %3, %v {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x2x8x8xf32>, tensor<2x2x1x1xf32>) -> tensor<?x2x8x8xf32>
   return %4 : tensor<?x2x8x8xf32>
 }
+
+// -----
+
+// A squeeze-and-excitation block (EfficientNet, MobileNetV3, RegNetY): the
+// global average pool reduces NHWC's dims 1 and 2, the FC convs on
+// [N, C, 1, 1] run as anchors, the sigmoid runs on the [N, 1, 1, C] scale
+// and the scale multiplies the NHWC activations: no activation-sized
+// transpose is left between the convs.
+
+// CHECK-LABEL: func.func @squeeze_excite
+// CHECK: blade.conv
+// CHECK-NEXT: %[[A:.+]] = blade.transpose %{{.+}}, [0, 2, 3, 1] : (tensor<?x4x8x8xf32>) -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: %[[M:.+]] = blade.reduce %[[A]] {axes = array<i64: 1, 2>, keepdims = true, kind = "mean"} : (tensor<?x8x8x4xf32>) -> tensor<?x1x1x4xf32>
+// CHECK: %[[SIG:.+]] = blade.sigmoid %{{.+}} : tensor<?x1x1x4xf32>
+// CHECK-NEXT: %[[SC:.+]] = blade.mul %[[A]], %[[SIG]] : (tensor<?x8x8x4xf32>, tensor<?x1x1x4xf32>) -> tensor<?x8x8x4xf32>
+// CHECK-NEXT: %[[N:.+]] = blade.transpose %[[SC]], [0, 3, 1, 2]
+// CHECK-NEXT: blade.conv %[[N]]
+func.func @squeeze_excite(%x: tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32> {
+  %w = blade.constant dense<0.5> : tensor<4x4x1x1xf32>
+  %0 = blade.conv %x, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x4x8x8xf32>, tensor<4x4x1x1xf32>) -> tensor<?x4x8x8xf32>
+  %1 = blade.reduce %0 {axes = array<i64: 2, 3>, keepdims = true, kind = "mean"} : (tensor<?x4x8x8xf32>) -> tensor<?x4x1x1xf32>
+  %2 = blade.conv %1, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x4x1x1xf32>, tensor<4x4x1x1xf32>) -> tensor<?x4x1x1xf32>
+  %3 = blade.sigmoid %2 : tensor<?x4x1x1xf32>
+  %4 = blade.mul %0, %3 : (tensor<?x4x8x8xf32>, tensor<?x4x1x1xf32>) -> tensor<?x4x8x8xf32>
+  %5 = blade.conv %4, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x4x8x8xf32>, tensor<4x4x1x1xf32>) -> tensor<?x4x8x8xf32>
+  return %5 : tensor<?x4x8x8xf32>
+}
+
+// -----
+
+// A [N, C, 1, 1] operand that is no transpose (a scale computed by FC
+// layers, here an argument) is transposed itself, N * C elements, so the
+// product with the activations runs NHWC.
+
+// CHECK-LABEL: func.func @channel_scale
+// CHECK-SAME: %[[S:[^:]+]]: tensor<?x4x1x1xf32>
+// CHECK: blade.conv
+// CHECK-NEXT: %[[A:.+]] = blade.transpose %{{.+}}, [0, 2, 3, 1] : (tensor<?x4x8x8xf32>) -> tensor<?x8x8x4xf32>
+// CHECK: %[[ST:.+]] = blade.transpose %[[S]], [0, 2, 3, 1] : (tensor<?x4x1x1xf32>) -> tensor<?x1x1x4xf32>
+// CHECK: blade.mul %[[A]], %[[ST]] : (tensor<?x8x8x4xf32>, tensor<?x1x1x4xf32>) -> tensor<?x8x8x4xf32>
+func.func @channel_scale(%x: tensor<?x4x8x8xf32>, %s: tensor<?x4x1x1xf32>) -> tensor<?x4x8x8xf32> {
+  %w = blade.constant dense<0.5> : tensor<4x4x1x1xf32>
+  %0 = blade.conv %x, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x4x8x8xf32>, tensor<4x4x1x1xf32>) -> tensor<?x4x8x8xf32>
+  %1 = blade.mul %0, %s : (tensor<?x4x8x8xf32>, tensor<?x4x1x1xf32>) -> tensor<?x4x8x8xf32>
+  return %1 : tensor<?x4x8x8xf32>
+}

@@ -202,10 +202,12 @@ def BladeTransposeToChannelsLastPass
     Brackets every f32 2-D `blade.conv` (static kernel sizes) and max
     `blade.pool` (without indices) with transposes to NHWC and back, sinks
     the transposes back to NCHW below elementwise ops (unary math, and
-    binary ops whose other operands are transposed too or constants, which
-    are permuted), concats whose inputs are all transposed (along the
-    permuted axis) and static slices (bounds permuted), and cancels
-    NHWC(NCHW(x)) pairs. The library calls of
+    binary ops whose other operands are transposed too, constants, which
+    are permuted, or [N, C, 1, 1] tensors, which are transposed themselves),
+    concats whose inputs are all transposed (along the permuted axis),
+    static slices (bounds permuted) and keepdims reductions (global pooling,
+    squeeze-and-excitation), and cancels NHWC(NCHW(x)) pairs. The library
+    calls of
     `blade-lower-to-linalg` then pass an anchor's input `T_nchw(a)` as a
     transposed view of `a` and write a result whose only user is `T_nhwc`
     into an NHWC buffer, so the oneDNN kernels run on NHWC without reorders;
