@@ -23,8 +23,8 @@ APT_PACKAGES=(
   libgtest-dev libdnnl-dev libfmt-dev
   python3-numpy python3-onnx python3-torch
 )
-# Only the benchmark report's plot needs these.
-BENCH_PACKAGES=(python3-matplotlib)
+# Only the benchmark needs these: the report's plot, torchvision's models.
+BENCH_PACKAGES=(python3-matplotlib python3-torchvision)
 EXTRA_PACKAGES=()
 BENCH_ARGS=()
 

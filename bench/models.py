@@ -413,6 +413,31 @@ SPECS: List[Spec] = [
     Spec("mlp_small", "mlp", lambda: _mlp((48, 96, 64, 10)), (Input("x", ("batch", 48)),),
          ("logits",), note="48-96-64-10, ReLU"),
 ]
+
+
+def _torchvision(name: str) -> Callable[[], nn.Module]:
+    def make():
+        try:
+            import torchvision.models as tvm
+        except ImportError as e:
+            raise RuntimeError(f"model 'tv_{name}' needs torchvision "
+                               "(apt-get install python3-torchvision)") from e
+        return getattr(tvm, name)(weights=None)
+    return make
+
+
+# torchvision's own models (random weights; only when python3-torchvision is
+# installed): CNNs beyond the hand-written ones, to check that Blade compiles
+# and runs what users bring (squeeze-and-excitation, SiLU/Hardswish, concats,
+# channel shuffles, grouped convs, LayerNorm in CNNs). Not in the default set.
+TORCHVISION_MODELS = ["efficientnet_b0", "mobilenet_v3_small", "mobilenet_v3_large",
+                      "shufflenet_v2_x1_0", "squeezenet1_1", "googlenet", "densenet121",
+                      "regnet_y_400mf", "mnasnet1_0", "resnext50_32x4d", "convnext_tiny"]
+for _name in TORCHVISION_MODELS:
+    SPECS.append(Spec(f"tv_{_name}", "cnn", _torchvision(_name),
+                      (Input("image", ("batch", 3, 224, 224)),), ("logits",),
+                      note=f"torchvision {_name} (random weights), 224x224"))
+
 MODELS: Dict[str, Spec] = {s.name: s for s in SPECS}
 BENCH_MODELS = ["resnet50", "resnet18", "mobilenet_v2", "shufflenet_v2", "bert4", "deepfm", "lstm", "gru", "mlp"]
 TEST_MODELS = ["cnn_small", "resnet_tiny", "mobilenet_tiny", "shufflenet_tiny", "bert_tiny", "deepfm_tiny",
@@ -512,7 +537,7 @@ def main(argv=None) -> int:
     import tempfile
     out = args.out or tempfile.mkdtemp(prefix="blade-models-")
     os.makedirs(out, exist_ok=True)
-    for name in args.names or list(MODELS):
+    for name in args.names or [n for n in MODELS if not n.startswith("tv_")]:
         spec = get_spec(name)
         proto = export(spec, os.path.join(out, f"{name}.onnx"), args.opset)
         params = sum(int(np.prod(t.dims)) for t in proto.graph.initializer)
