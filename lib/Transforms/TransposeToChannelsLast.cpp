@@ -74,6 +74,31 @@ Value transpose(PatternRewriter &rewriter, Location loc, Value v,
   return TransposeOp::create(rewriter, loc, resultType, v, perm);
 }
 
+/// Per-dim values of an NCHW tensor (sizes, slice bounds) in NHWC order.
+SmallVector<int64_t> toNHWCOrder(ArrayRef<int64_t> values) {
+  SmallVector<int64_t> out;
+  for (int64_t p : kToNHWC)
+    out.push_back(values[p]);
+  return out;
+}
+
+/// The NHWC form of an NCHW type.
+RankedTensorType toNHWCType(Type t) {
+  auto type = cast<RankedTensorType>(t);
+  return RankedTensorType::get(toNHWCOrder(type.getShape()),
+                               type.getElementType());
+}
+
+/// The NHWC position of NCHW dim `axis`.
+int64_t toNHWCAxis(int64_t axis) {
+  return llvm::find(kToNHWC, axis) - std::begin(kToNHWC);
+}
+
+/// Replaces `op` by T_nchw(`nhwc`), its NHWC form.
+void replaceByNCHW(PatternRewriter &rewriter, Operation *op, Value nhwc) {
+  rewriter.replaceOp(op, transpose(rewriter, op->getLoc(), nhwc, kToNCHW));
+}
+
 /// If `v` is T_nchw(a), `a`.
 Value peelToNCHW(Value v) {
   auto t = v.getDefiningOp<TransposeOp>();
@@ -211,28 +236,14 @@ struct SinkTranspose : RewritePattern {
     for (auto [i, v] : llvm::enumerate(operands))
       if (!v)
         v = transpose(rewriter, loc, op->getOperand(i), kToNHWC);
-    auto type = cast<RankedTensorType>(op->getResult(0).getType());
-    SmallVector<int64_t> shape;
-    for (int64_t p : kToNHWC)
-      shape.push_back(type.getDimSize(p));
     OperationState state(loc, op->getName(), operands,
-                         {RankedTensorType::get(shape, type.getElementType())},
+                         {toNHWCType(op->getResult(0).getType())},
                          op->getAttrs());
-    Operation *moved = rewriter.create(state);
-    rewriter.replaceOp(op,
-                       transpose(rewriter, loc, moved->getResult(0), kToNCHW));
+    replaceByNCHW(rewriter, op, rewriter.create(state)->getResult(0));
     return success();
   }
 };
 
-/// The NHWC form of an NCHW type.
-RankedTensorType toNHWCType(Type t) {
-  auto type = cast<RankedTensorType>(t);
-  SmallVector<int64_t> shape;
-  for (int64_t p : kToNHWC)
-    shape.push_back(type.getDimSize(p));
-  return RankedTensorType::get(shape, type.getElementType());
-}
 
 /// concat(T_nchw(a), T_nchw(b), ...) -> T_nchw(concat(a, b, ...)) along the
 /// same dim in NHWC order (Inception, SqueezeNet, ShuffleNet join branches
@@ -251,10 +262,10 @@ struct SinkTransposeThroughConcat : OpRewritePattern<ConcatOp> {
         return rewriter.notifyMatchFailure(op, "an input is not T_nchw");
       inputs.push_back(a);
     }
-    int64_t axis = llvm::find(kToNHWC, op.getAxis()) - std::begin(kToNHWC);
-    Value joined = ConcatOp::create(rewriter, op.getLoc(),
-                                    toNHWCType(op.getType()), inputs, axis);
-    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), joined, kToNCHW));
+    replaceByNCHW(rewriter, op,
+                  ConcatOp::create(rewriter, op.getLoc(),
+                                   toNHWCType(op.getType()), inputs,
+                                   toNHWCAxis(op.getAxis())));
     return success();
   }
 };
@@ -269,16 +280,12 @@ struct SinkTransposeThroughSlice : OpRewritePattern<SliceOp> {
     Value a = peelToNCHW(op.getOperand());
     if (!a || !isF32Rank4(op.getType()))
       return failure();
-    SmallVector<int64_t> starts, ends, steps;
-    for (int64_t p : kToNHWC) {
-      starts.push_back(op.getStarts()[p]);
-      ends.push_back(op.getEnds()[p]);
-      steps.push_back(op.getSteps()[p]);
-    }
-    Value sliced = SliceOp::create(rewriter, op.getLoc(),
-                                   toNHWCType(op.getType()), a, starts, ends,
-                                   steps);
-    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), sliced, kToNCHW));
+    replaceByNCHW(rewriter, op,
+                  SliceOp::create(rewriter, op.getLoc(),
+                                  toNHWCType(op.getType()), a,
+                                  toNHWCOrder(op.getStarts()),
+                                  toNHWCOrder(op.getEnds()),
+                                  toNHWCOrder(op.getSteps())));
     return success();
   }
 };
@@ -293,16 +300,14 @@ struct SinkTransposeThroughReduce : OpRewritePattern<ReduceOp> {
     Value a = peelToNCHW(op.getOperand());
     if (!a || !op.getKeepdims() || !isF32Rank4(op.getType()))
       return failure();
-    SmallVector<int64_t> axes;
-    for (int64_t axis : op.getAxes())
-      axes.push_back(llvm::find(kToNHWC, axis) - std::begin(kToNHWC));
+    SmallVector<int64_t> axes = llvm::map_to_vector(op.getAxes(), toNHWCAxis);
     llvm::sort(axes);
-    Value reduced = ReduceOp::create(rewriter, op.getLoc(),
-                                     toNHWCType(op.getType()), a,
-                                     op.getKindAttr(),
-                                     rewriter.getDenseI64ArrayAttr(axes),
-                                     op.getKeepdimsAttr());
-    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), reduced, kToNCHW));
+    replaceByNCHW(rewriter, op,
+                  ReduceOp::create(rewriter, op.getLoc(),
+                                   toNHWCType(op.getType()), a,
+                                   op.getKindAttr(),
+                                   rewriter.getDenseI64ArrayAttr(axes),
+                                   op.getKeepdimsAttr()));
     return success();
   }
 };
