@@ -141,7 +141,8 @@ struct ResolveShapeQueriesPass
           continue;
         }
         dynamic = true;
-        std::optional<DimSource> s = argumentDim(dims, entry, q.getOperand(), i);
+        std::optional<DimSource> s =
+            argumentDim(dims, entry, q.getOperand(), i);
         resolved = s.has_value();
         if (s)
           sources.push_back(*s);

@@ -18,14 +18,14 @@
 // (T_nhwc permutes [0, 2, 3, 1], T_nchw [0, 3, 1, 2]), then sinks every
 // T_nchw below elementwise ops (Relu, Clip's max/min, residual Add, Mul by a
 // constant or by a [N, C, 1, 1] scale, ...), channel concats, static slices
-// and keepdims reductions, and cancels T_nhwc(T_nchw(a)) to `a`. (Measured at batch 1, one thread: SqueezeNet 1.1
-// 6.0 -> 4.3 ms with its fire modules' concats NHWC; DenseNet-121 37 -> 39
-// ms, its 1x1 convs then lose the NCHW matrix-product path. With the
-// squeeze-and-excitation blocks NHWC: EfficientNet-B0 9.5 -> 8.3 ms,
-// MobileNetV3-Small 1.76 -> 1.37 ms.) What stays is the
-// canonical form that blade-lower-to-linalg's library calls consume without
-// copies: an input `T_nchw(a)` becomes a transposed view of `a`, and a result
-// whose only user is `T_nhwc` is written straight into an NHWC buffer. A
+// and keepdims reductions, and cancels T_nhwc(T_nchw(a)) to `a`. (Measured at
+// batch 1, one thread: SqueezeNet 1.1 6.0 -> 4.3 ms with its fire modules'
+// concats NHWC; DenseNet-121 37 -> 39 ms, its 1x1 convs then lose the NCHW
+// matrix-product path. With the squeeze-and-excitation blocks NHWC:
+// EfficientNet-B0 9.5 -> 8.3 ms, MobileNetV3-Small 1.76 -> 1.37 ms.) What stays
+// is the canonical form that blade-lower-to-linalg's library calls consume
+// without copies: an input `T_nchw(a)` becomes a transposed view of `a`, and a
+// result whose only user is `T_nhwc` is written straight into an NHWC buffer. A
 // network ends up with one real transpose at its input and one where its
 // activations stop being elementwise-only (Flatten, global pooling).
 //
@@ -244,7 +244,6 @@ struct SinkTranspose : RewritePattern {
   }
 };
 
-
 /// concat(T_nchw(a), T_nchw(b), ...) -> T_nchw(concat(a, b, ...)) along the
 /// same dim in NHWC order (Inception, SqueezeNet, ShuffleNet join branches
 /// along channels).
@@ -280,12 +279,11 @@ struct SinkTransposeThroughSlice : OpRewritePattern<SliceOp> {
     Value a = peelToNCHW(op.getOperand());
     if (!a || !isF32Rank4(op.getType()))
       return failure();
-    replaceByNCHW(rewriter, op,
-                  SliceOp::create(rewriter, op.getLoc(),
-                                  toNHWCType(op.getType()), a,
-                                  toNHWCOrder(op.getStarts()),
-                                  toNHWCOrder(op.getEnds()),
-                                  toNHWCOrder(op.getSteps())));
+    replaceByNCHW(
+        rewriter, op,
+        SliceOp::create(rewriter, op.getLoc(), toNHWCType(op.getType()), a,
+                        toNHWCOrder(op.getStarts()), toNHWCOrder(op.getEnds()),
+                        toNHWCOrder(op.getSteps())));
     return success();
   }
 };
@@ -302,12 +300,11 @@ struct SinkTransposeThroughReduce : OpRewritePattern<ReduceOp> {
       return failure();
     SmallVector<int64_t> axes = llvm::map_to_vector(op.getAxes(), toNHWCAxis);
     llvm::sort(axes);
-    replaceByNCHW(rewriter, op,
-                  ReduceOp::create(rewriter, op.getLoc(),
-                                   toNHWCType(op.getType()), a,
-                                   op.getKindAttr(),
-                                   rewriter.getDenseI64ArrayAttr(axes),
-                                   op.getKeepdimsAttr()));
+    replaceByNCHW(
+        rewriter, op,
+        ReduceOp::create(rewriter, op.getLoc(), toNHWCType(op.getType()), a,
+                         op.getKindAttr(), rewriter.getDenseI64ArrayAttr(axes),
+                         op.getKeepdimsAttr()));
     return success();
   }
 };
@@ -322,8 +319,7 @@ struct TransposeToChannelsLastPass
     RewritePatternSet patterns(&getContext());
     patterns.add<BracketAnchor, CancelTransposes, SinkTranspose,
                  SinkTransposeThroughConcat, SinkTransposeThroughSlice,
-                 SinkTransposeThroughReduce>(
-        &getContext());
+                 SinkTransposeThroughReduce>(&getContext());
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       signalPassFailure();
   }

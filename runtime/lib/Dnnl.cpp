@@ -86,8 +86,7 @@ KernelThreads::KernelThreads(int64_t macs, int64_t minMacsPerThread,
   constexpr int64_t kMinBytesPerThread = int64_t(1) << 18;
   int64_t wanted =
       std::max(macs / minMacsPerThread, bytes / kMinBytesPerThread);
-  threads =
-      static_cast<int>(std::clamp<int64_t>(wanted, 1, currentThreads()));
+  threads = static_cast<int>(std::clamp<int64_t>(wanted, 1, currentThreads()));
   if (threads != currentThreads())
     omp_set_num_threads(threads);
 }

@@ -206,10 +206,10 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
     return;
   }
 
-  KernelThreads threads(
-      Y.numElements() * W.sizes[1] * W.sizes[2] * W.sizes[3], int64_t(1) << 18,
-      (X.numElements() + W.numElements() + Y.numElements()) *
-          static_cast<int64_t>(sizeof(float)));
+  KernelThreads threads(Y.numElements() * W.sizes[1] * W.sizes[2] * W.sizes[3],
+                        int64_t(1) << 18,
+                        (X.numElements() + W.numElements() + Y.numElements()) *
+                            static_cast<int64_t>(sizeof(float)));
   KeyBuilder key(transposed ? "deconv" : "conv");
   key.add(site).add(threads.count()).add(flags).add(group);
   key.add(X.sizes).add(X.strides).add(W.sizes).add(W.strides);
@@ -306,10 +306,9 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
       reorder(e->srcReorder, xDesc, e->primSrc);
     if (e->primDst != yDesc)
       reorder(e->dstReorder, e->primDst, yDesc);
-    if (epi.add() &&
-        (e->primDst != addendDesc ||
-         addendDesc.get_size() !=
-             static_cast<size_t>(Y.numElements()) * sizeof(float)))
+    if (epi.add() && (e->primDst != addendDesc ||
+                      addendDesc.get_size() !=
+                          static_cast<size_t>(Y.numElements()) * sizeof(float)))
       reorder(e->addendReorder, addendDesc, e->primDst);
     if (e->primWeights != wDesc) {
       if (constWeights) {

@@ -204,8 +204,7 @@ void SymbolicDims::visitBroadcast(Operation *op) {
   }
 }
 
-void SymbolicDims::inferReshapeDim(Operation *reshape,
-                                   ArrayRef<Dim> entries) {
+void SymbolicDims::inferReshapeDim(Operation *reshape, ArrayRef<Dim> entries) {
   Value operand = reshape->getOperand(0), result = reshape->getResult(0);
   RankedTensorType in = ranked(operand);
   if (!in || llvm::count_if(entries, [](Dim e) { return e.inferred; }) != 1)

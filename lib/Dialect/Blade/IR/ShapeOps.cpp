@@ -417,8 +417,7 @@ struct ConstantBoundsDynamicSlice : OpRewritePattern<DynamicSliceOp> {
         steps.getNumElements() != n)
       return rewriter.notifyMatchFailure(op, "bounds differ in length");
     SmallVector<int64_t> allStarts(rank, 0),
-        allEnds(rank, std::numeric_limits<int64_t>::max()),
-        allSteps(rank, 1);
+        allEnds(rank, std::numeric_limits<int64_t>::max()), allSteps(rank, 1);
     SmallVector<bool> seen(rank, false);
     auto at = [](DenseIntElementsAttr a, int64_t k) {
       return a.getValues<APInt>()[k].getSExtValue();

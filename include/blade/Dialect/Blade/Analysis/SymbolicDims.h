@@ -82,8 +82,7 @@ private:
   void visit(mlir::Operation *op);
   void visitBroadcast(mlir::Operation *op);
   /// The dim of a dynamic_reshape's result that its entry -1 stands for.
-  void inferReshapeDim(mlir::Operation *reshape,
-                       llvm::ArrayRef<Dim> entries);
+  void inferReshapeDim(mlir::Operation *reshape, llvm::ArrayRef<Dim> entries);
   /// Dim `i` of `result`, a broadcast of `operandDims` (the operands' dims
   /// aligned with it; absent ones left out).
   void broadcastDim(mlir::Value result, int64_t i,
