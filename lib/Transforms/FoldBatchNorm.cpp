@@ -93,12 +93,56 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
   }
 };
 
+/// A batch_norm with constant parameters that no conv absorbs is an affine
+/// map per channel: x * s + t with [1, C, 1, ...] constants
+/// s = scale / sqrt(var + eps), t = bias - mean * s. One multiply-add per
+/// element instead of a square root and a division, and elementwise ops
+/// that fuse with their neighbours and run in any layout (DenseNet's
+/// pre-activation BN before each conv stayed NCHW between NHWC convs).
+struct BatchNormToAffine : OpRewritePattern<BatchNormOp> {
+  BatchNormToAffine(MLIRContext *ctx)
+      : OpRewritePattern(ctx, /*benefit=*/0) {}
+
+  LogicalResult matchAndRewrite(BatchNormOp bn,
+                                PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(bn.getType());
+    if (!type.getElementType().isF32() || type.getRank() < 2 ||
+        type.isDynamicDim(1))
+      return rewriter.notifyMatchFailure(bn, "not f32 with static channels");
+    int64_t channels = type.getDimSize(1);
+    auto scale = constantValues(bn.getScale(), channels);
+    auto bias = constantValues(bn.getBias(), channels);
+    auto mean = constantValues(bn.getMean(), channels);
+    auto var = constantValues(bn.getVariance(), channels);
+    if (!scale || !bias || !mean || !var)
+      return rewriter.notifyMatchFailure(bn, "parameters are not constants");
+    float eps = bn.getEpsilon().convertToFloat();
+    SmallVector<float> mul(channels), add(channels);
+    for (int64_t c = 0; c < channels; ++c) {
+      double s = (*scale)[c] / std::sqrt(double((*var)[c]) + eps);
+      mul[c] = float(s);
+      add[c] = float((*bias)[c] - (*mean)[c] * s);
+    }
+    SmallVector<int64_t> shape(type.getRank(), 1);
+    shape[1] = channels;
+    auto cType = RankedTensorType::get(shape, rewriter.getF32Type());
+    Location loc = bn.getLoc();
+    Value s = ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(cType, ArrayRef<float>(mul)));
+    Value t = ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(cType, ArrayRef<float>(add)));
+    Value scaled = MulOp::create(rewriter, loc, type, bn.getOperand(), s);
+    rewriter.replaceOpWithNewOp<AddOp>(bn, type, scaled, t);
+    return success();
+  }
+};
+
 struct BladeFoldBatchNormPass
     : blade::impl::BladeFoldBatchNormPassBase<BladeFoldBatchNormPass> {
   using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FoldBatchNormIntoConv>(&getContext());
+    patterns.add<FoldBatchNormIntoConv, BatchNormToAffine>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
   }
