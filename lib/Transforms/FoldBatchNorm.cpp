@@ -100,8 +100,7 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
 /// that fuse with their neighbours and run in any layout (DenseNet's
 /// pre-activation BN before each conv stayed NCHW between NHWC convs).
 struct BatchNormToAffine : OpRewritePattern<BatchNormOp> {
-  BatchNormToAffine(MLIRContext *ctx)
-      : OpRewritePattern(ctx, /*benefit=*/0) {}
+  BatchNormToAffine(MLIRContext *ctx) : OpRewritePattern(ctx, /*benefit=*/0) {}
 
   LogicalResult matchAndRewrite(BatchNormOp bn,
                                 PatternRewriter &rewriter) const override {
