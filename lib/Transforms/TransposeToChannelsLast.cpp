@@ -99,19 +99,6 @@ void replaceByNCHW(PatternRewriter &rewriter, Operation *op, Value nhwc) {
   rewriter.replaceOp(op, transpose(rewriter, op->getLoc(), nhwc, kToNCHW));
 }
 
-/// If `v` is T_nchw(a), `a`.
-Value peelToNCHW(Value v) {
-  auto t = v.getDefiningOp<TransposeOp>();
-  if (!t || t.getPermutation() != ArrayRef<int64_t>(kToNCHW))
-    return {};
-  return t.getOperand();
-}
-
-bool isToNHWC(Operation *op) {
-  auto t = dyn_cast<TransposeOp>(op);
-  return t && t.getPermutation() == ArrayRef<int64_t>(kToNHWC);
-}
-
 /// Whether `op` is a conv or max pool that the oneDNN kernels run and this
 /// pass brackets: f32, 2-D, static kernel sizes and channel counts (a
 /// dynamic count may be 1 at run time, where NHWC buys nothing), in a model
@@ -149,7 +136,8 @@ struct BracketAnchor : RewritePattern {
       return failure();
     Value result = op->getResult(0);
     bool inputDone = static_cast<bool>(peelToNCHW(op->getOperand(0)));
-    bool resultDone = result.hasOneUse() && isToNHWC(*result.user_begin());
+    bool resultDone =
+        result.hasOneUse() && isTransposeBy(*result.user_begin(), kToNHWC);
     if (inputDone && resultDone)
       return rewriter.notifyMatchFailure(op, "bracketed already");
     Location loc = op->getLoc();
@@ -176,7 +164,8 @@ struct CancelTransposes : OpRewritePattern<TransposeOp> {
 
   LogicalResult matchAndRewrite(TransposeOp op,
                                 PatternRewriter &rewriter) const override {
-    Value a = isToNHWC(op) ? peelToNCHW(op.getOperand()) : Value();
+    Value a =
+        isTransposeBy(op, kToNHWC) ? peelToNCHW(op.getOperand()) : Value();
     if (!a || a.getType() != op.getType())
       return rewriter.notifyMatchFailure(op, "not T_nhwc(T_nchw(a))");
     rewriter.replaceOp(op, a);

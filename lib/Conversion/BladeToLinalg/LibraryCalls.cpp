@@ -316,14 +316,8 @@ std::optional<AutoPad> f32ConvLikeAutoPad(OpTy op) {
 /// `blade.transpose %a, [0, 3, 1, 2]` is passed as a view of `a`'s NHWC
 /// buffer, and a result whose only user is `blade.transpose [0, 2, 3, 1]`
 /// is written into an NHWC buffer through a view; the kernels see NCHW
-/// sizes with channels-last strides.
-/// If `v` is a transpose from NHWC to NCHW, its input.
-Value peelToNCHW(Value v) {
-  return isTransposeBy(v.getDefiningOp(), kToNCHW)
-             ? v.getDefiningOp<TransposeOp>().getOperand()
-             : Value();
-}
-
+/// sizes with channels-last strides (peelToNCHW finds such inputs).
+///
 /// An NHWC memref (or tensor, made a strided buffer) viewed as NCHW.
 Value nchwView(OpBuilder &b, Location loc, Value nhwc) {
   if (isa<RankedTensorType>(nhwc.getType()))

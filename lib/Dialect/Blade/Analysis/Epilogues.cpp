@@ -13,6 +13,12 @@ bool blade::isTransposeBy(Operation *op, ArrayRef<int64_t> perm) {
   return t && t.getPermutation() == perm;
 }
 
+Value blade::peelToNCHW(Value v) {
+  auto t = v.getDefiningOp<TransposeOp>();
+  return t && t.getPermutation() == ArrayRef<int64_t>(kToNCHW) ? t.getOperand()
+                                                               : Value();
+}
+
 bool blade::definedBefore(Value v, Operation *op) {
   if (Operation *def = v.getDefiningOp())
     return def->getBlock() != op->getBlock() || def->isBeforeInBlock(op);

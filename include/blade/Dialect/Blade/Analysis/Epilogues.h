@@ -24,6 +24,9 @@ inline constexpr int64_t kToNCHW[] = {0, 3, 1, 2};
 
 /// Whether `op` is a blade.transpose by `perm`.
 bool isTransposeBy(mlir::Operation *op, llvm::ArrayRef<int64_t> perm);
+
+/// If `v` is a blade.transpose from NHWC to NCHW (by kToNCHW), its input.
+mlir::Value peelToNCHW(mlir::Value v);
 /// Whether `v` is available where `op` stands (for a call replacing `op`).
 bool definedBefore(mlir::Value v, mlir::Operation *op);
 /// The value of a one-element (splat) f32 constant.
