@@ -112,6 +112,16 @@ void execute(const dnnl::primitive &p, const dnnl::primitive_desc_base &pd,
   stream().wait();
 }
 
+dnnl::memory packWeights(const dnnl::memory::desc &from, void *data,
+                         const dnnl::memory::desc &to) {
+  dnnl::memory packed(to, engine());
+  dnnl::reorder::primitive_desc pd(engine(), from, engine(), to, baseAttr());
+  execute(dnnl::reorder(pd), pd,
+          {{DNNL_ARG_FROM, dnnl::memory(from, engine(), data)},
+           {DNNL_ARG_TO, packed}});
+  return packed;
+}
+
 BoundPrimitive::BoundPrimitive(dnnl::primitive prim,
                                const dnnl::primitive_desc_base &pd)
     : prim(std::move(prim)), scratchpad(pd.scratchpad_desc()) {}

@@ -131,6 +131,11 @@ dnnl::primitive_attr baseAttr();
 void execute(const dnnl::primitive &p, const dnnl::primitive_desc_base &pd,
              std::unordered_map<int, dnnl::memory> args);
 
+/// Constant weights at `data`, laid out as `from`, reordered once into a new
+/// buffer laid out as `to` (the layout a primitive prefers).
+dnnl::memory packWeights(const dnnl::memory::desc &from, void *data,
+                         const dnnl::memory::desc &to);
+
 /// A cached primitive with the memory objects of its arguments: made on its
 /// first execution and re-pointed at the call's buffers on later ones.
 /// Creating and destroying oneDNN memory objects on every call (an aligned

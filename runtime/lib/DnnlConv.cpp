@@ -311,16 +311,10 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
                           static_cast<size_t>(Y.numElements()) * sizeof(float)))
       reorder(e->addendReorder, addendDesc, e->primDst);
     if (e->primWeights != wDesc) {
-      if (constWeights) {
-        e->packedWeights = dnnl::memory(e->primWeights, engine());
-        dnnl::reorder::primitive_desc rpd(engine(), wDesc, engine(),
-                                          e->primWeights, baseAttr());
-        execute(dnnl::reorder(rpd), rpd,
-                {{DNNL_ARG_FROM, dnnl::memory(wDesc, engine(), W.data)},
-                 {DNNL_ARG_TO, e->packedWeights}});
-      } else {
+      if (constWeights)
+        e->packedWeights = packWeights(wDesc, W.data, e->primWeights);
+      else
         reorder(e->weightsReorder, wDesc, e->primWeights);
-      }
     }
     return e;
   });

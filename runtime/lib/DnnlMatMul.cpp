@@ -108,12 +108,7 @@ void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
     e->prim.emplace(dnnl::matmul(pd), pd);
     if (constWeights && pd.weights_desc() != e->bDesc) {
       e->packedDesc = pd.weights_desc();
-      e->packedWeights = dnnl::memory(e->packedDesc, engine());
-      dnnl::memory user(e->bDesc, engine(), B.data);
-      dnnl::reorder::primitive_desc rpd(engine(), e->bDesc, engine(),
-                                        e->packedDesc, baseAttr());
-      execute(dnnl::reorder(rpd), rpd,
-              {{DNNL_ARG_FROM, user}, {DNNL_ARG_TO, e->packedWeights}});
+      e->packedWeights = packWeights(e->bDesc, B.data, e->packedDesc);
     }
     return e;
   });
