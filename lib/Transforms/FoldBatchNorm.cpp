@@ -41,6 +41,27 @@ std::optional<SmallVector<float>> constantValues(Value v, int64_t n) {
   return llvm::to_vector(attr.getValues<float>());
 }
 
+/// A batch_norm's statistics when they are constants of `channels` values.
+struct Statistics {
+  SmallVector<float> scale, bias, mean, var;
+  float eps;
+  /// Channel `c`'s factor s = scale / sqrt(var + eps).
+  double factor(int64_t c) const {
+    return scale[c] / std::sqrt(double(var[c]) + eps);
+  }
+};
+
+std::optional<Statistics> constantStatistics(BatchNormOp bn, int64_t channels) {
+  auto scale = constantValues(bn.getScale(), channels);
+  auto bias = constantValues(bn.getBias(), channels);
+  auto mean = constantValues(bn.getMean(), channels);
+  auto var = constantValues(bn.getVariance(), channels);
+  if (!scale || !bias || !mean || !var)
+    return std::nullopt;
+  return Statistics{*scale, *bias, *mean, *var,
+                    bn.getEpsilon().convertToFloat()};
+}
+
 struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -58,22 +79,19 @@ struct FoldBatchNormIntoConv : OpRewritePattern<BatchNormOp> {
     int64_t perChannel =
         wType.getNumElements() / std::max<int64_t>(channels, 1);
     auto w = constantValues(conv.getWeight(), wType.getNumElements());
-    auto scale = constantValues(bn.getScale(), channels);
-    auto bias = constantValues(bn.getBias(), channels);
-    auto mean = constantValues(bn.getMean(), channels);
-    auto var = constantValues(bn.getVariance(), channels);
+    std::optional<Statistics> bnStats = constantStatistics(bn, channels);
     std::optional<SmallVector<float>> convBias =
         conv.getBias() ? constantValues(conv.getBias(), channels)
                        : SmallVector<float>(channels, 0.0f);
-    if (!w || !scale || !bias || !mean || !var || !convBias)
+    if (!w || !bnStats || !convBias)
       return rewriter.notifyMatchFailure(bn, "parameters are not constants");
-    float eps = bn.getEpsilon().convertToFloat();
+    const Statistics &st = *bnStats;
     SmallVector<float> newW(*w), newB(channels);
     for (int64_t o = 0; o < channels; ++o) {
-      double s = (*scale)[o] / std::sqrt(double((*var)[o]) + eps);
+      double s = st.factor(o);
       for (int64_t i = 0; i < perChannel; ++i)
         newW[o * perChannel + i] = float((*w)[o * perChannel + i] * s);
-      newB[o] = float(((*convBias)[o] - (*mean)[o]) * s + (*bias)[o]);
+      newB[o] = float(((*convBias)[o] - st.mean[o]) * s + st.bias[o]);
     }
     Location loc = bn.getLoc();
     auto bType = RankedTensorType::get({channels}, rewriter.getF32Type());
@@ -109,18 +127,15 @@ struct BatchNormToAffine : OpRewritePattern<BatchNormOp> {
         type.isDynamicDim(1))
       return rewriter.notifyMatchFailure(bn, "not f32 with static channels");
     int64_t channels = type.getDimSize(1);
-    auto scale = constantValues(bn.getScale(), channels);
-    auto bias = constantValues(bn.getBias(), channels);
-    auto mean = constantValues(bn.getMean(), channels);
-    auto var = constantValues(bn.getVariance(), channels);
-    if (!scale || !bias || !mean || !var)
+    std::optional<Statistics> bnStats = constantStatistics(bn, channels);
+    if (!bnStats)
       return rewriter.notifyMatchFailure(bn, "parameters are not constants");
-    float eps = bn.getEpsilon().convertToFloat();
+    const Statistics &st = *bnStats;
     SmallVector<float> mul(channels), add(channels);
     for (int64_t c = 0; c < channels; ++c) {
-      double s = (*scale)[c] / std::sqrt(double((*var)[c]) + eps);
+      double s = st.factor(c);
       mul[c] = float(s);
-      add[c] = float((*bias)[c] - (*mean)[c] * s);
+      add[c] = float(st.bias[c] - st.mean[c] * s);
     }
     SmallVector<int64_t> shape(type.getRank(), 1);
     shape[1] = channels;
