@@ -70,18 +70,24 @@ struct ResolveShapeQueriesPass
       return;
     // Each round resolves what the folded results of the last make known
     // (a reshape's -1 once its other entries are constants, then the slices
-    // of it, ...); every round removes queries, so this ends.
-    while (resolveRound(func))
-      if (failed(applyPatternsGreedily(func, canonicalization)))
-        break;
-    refineTypes(func);
+    // of it, ...); every round removes queries, so this ends (as does a
+    // folding that does not converge). The analysis of the last round
+    // serves the type refinement.
+    bool folded = true;
+    while (true) {
+      SymbolicDims dims(func);
+      if (!folded || !resolveRound(func, dims)) {
+        refineTypes(func, dims);
+        return;
+      }
+      folded = succeeded(applyPatternsGreedily(func, canonicalization));
+    }
   }
 
-  /// Gives each op result the static dims the analysis proves. A use that
-  /// may not see a changed type (a terminator, an op of another dialect, an
-  /// op with regions) reads it through a tensor.cast to the old type.
-  void refineTypes(func::FuncOp func) {
-    SymbolicDims dims(func);
+  /// Gives each op result the static dims `dims` proves. A use that may not
+  /// see a changed type (a terminator, an op of another dialect, an op with
+  /// regions) reads it through a tensor.cast to the old type.
+  void refineTypes(func::FuncOp func, const SymbolicDims &dims) {
     SmallVector<std::pair<Value, RankedTensorType>> refined;
     func.walk([&](Operation *op) {
       for (Value r : op->getResults()) {
@@ -117,8 +123,9 @@ struct ResolveShapeQueriesPass
 
   FrozenRewritePatternSet canonicalization;
 
-  /// Rewrites the queries the analysis can answer; whether any was.
-  bool resolveRound(func::FuncOp func) {
+  /// Rewrites the queries `dims` (the analysis of `func` as it is) can
+  /// answer; whether any was.
+  bool resolveRound(func::FuncOp func, const SymbolicDims &dims) {
     bool changed = false;
     Block &entry = func.getBody().front();
     SmallVector<ShapeOfOp> queries;
@@ -127,9 +134,6 @@ struct ResolveShapeQueriesPass
       if (!arg || arg.getOwner() != &entry)
         queries.push_back(q);
     });
-    if (queries.empty())
-      return false;
-    SymbolicDims dims(func);
     for (ShapeOfOp q : queries) {
       auto type = cast<RankedTensorType>(q.getOperand().getType());
       SmallVector<DimSource> sources;
