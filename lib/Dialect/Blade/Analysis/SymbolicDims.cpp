@@ -254,12 +254,14 @@ void SymbolicDims::visit(Operation *op) {
     visitBroadcast(op);
     return;
   }
-  if ((op->hasTrait<OpTrait::SameOperandsAndResultType>() ||
-       op->hasTrait<OpTrait::SameOperandsAndResultShape>() ||
-       isa<ConvertOp>(op)) &&
-      op->getNumOperands() == 1) {
+  if (((op->hasTrait<OpTrait::SameOperandsAndResultType>() ||
+        op->hasTrait<OpTrait::SameOperandsAndResultShape>() ||
+        isa<ConvertOp>(op)) &&
+       op->getNumOperands() == 1) ||
+      isa<BatchNormOp, InstanceNormOp, LRNOp, MeanVarianceNormOp>(op)) {
     // (Same static types do not make several operands' dynamic sizes
-    // equal: only one-operand ops pass their dims on.)
+    // equal: only one-operand ops pass their dims on. Normalisations keep
+    // their operand's shape; their other operands are parameters.)
     Value in = op->getOperand(0);
     for (Value r : op->getResults())
       if (RankedTensorType t = ranked(r))
@@ -332,14 +334,6 @@ void SymbolicDims::visit(Operation *op) {
     for (Value r : op->getResults())
       if (RankedTensorType t = ranked(r); t && t.getRank() > 0)
         setDim(r, 0, dimOfOrCreate(op->getOperand(0), 0));
-    return;
-  }
-  if (isa<BatchNormOp, InstanceNormOp, LRNOp, MeanVarianceNormOp>(op)) {
-    // Normalisations keep their operand's shape.
-    Value r = op->getResult(0);
-    if (RankedTensorType t = ranked(r))
-      for (int64_t i = 0; i < t.getRank(); ++i)
-        setDim(r, i, dimOfOrCreate(op->getOperand(0), i));
     return;
   }
   if (auto sl = dyn_cast<SliceOp>(op)) {
