@@ -112,6 +112,8 @@ void buildBufferizePipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   // Clones the deallocation pipeline inserts become alloc + copy.
   pm.addPass(createConvertBufferizationToMemRefPass());
+  // Buffers go back to the arena after their last use, not at the end.
+  pm.nest<func::FuncOp>().addPass(createBladeReleaseBuffersEarlyPass());
 }
 
 void buildCPULLVMPipeline(OpPassManager &pm) {

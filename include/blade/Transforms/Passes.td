@@ -264,6 +264,24 @@ def BladeStridedCopyToLinalgPass
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def BladeReleaseBuffersEarlyPass
+    : Pass<"blade-release-buffers-early", "mlir::func::FuncOp"> {
+  let summary = "Free each buffer right after its last use";
+  let description = [{
+    Ownership-based deallocation frees the buffers a block allocates at the
+    end of that block: a model's intermediate buffers all stay live until
+    the run ends, so the run's memory is the sum of its buffers and each op
+    writes into memory last touched a whole run ago (cold in cache). This
+    pass moves every `memref.dealloc` of a `memref.alloc` of the same block
+    to just after the op of that block holding the last use of the buffer
+    or of a view of it (subview, reshape, cast, strided metadata). The
+    runtime's arena then hands the freed block, still in cache, to the next
+    allocation of its size. A buffer that may escape (returned, yielded out
+    of a region, given to an op that makes a buffer of it that is not a
+    known view, or read as an address) keeps its free where it is.
+  }];
+}
+
 def BladeTileAndVectorizePass
     : Pass<"blade-tile-and-vectorize", "mlir::func::FuncOp"> {
   let summary = "Split linalg ops into parallel tiles with vectorized bodies";
