@@ -24,7 +24,9 @@ constexpr uint64_t kCachedMagic = 0xb1adef7eeb10c5ull;
 /// Classes: 16 multiples of 64 up to 1 KiB, then 8 per power of two.
 constexpr unsigned kSmallClasses = 16;
 constexpr unsigned kMaxLog2 = 60;
-constexpr size_t kNumClasses = kSmallClasses + (kMaxLog2 - 10 + 1) * 8;
+constexpr size_t kClassesPerOctave = 8;
+constexpr size_t kNumClasses =
+    kSmallClasses + (kMaxLog2 - 10 + 1) * kClassesPerOctave;
 /// An arena the pool has not handed out for this many runs of the pool
 /// returns its free blocks (runs of a burst of concurrent callers).
 constexpr uint64_t kPoolIdleReleases = 64;
@@ -116,11 +118,17 @@ void *Arena::allocate(size_t bytes, size_t alignment) {
     return nullptr;
   ArenaBlock *block = nullptr;
   std::unique_lock<std::mutex> lock(mutex);
-  std::vector<ArenaBlock *> &list = freeLists[classIndex(cls)];
-  if (!list.empty() && opts.reuse) {
-    block = list.back();
-    list.pop_back();
-    counters.bytesCached -= cls;
+  std::vector<ArenaBlock *> *list = &freeLists[classIndex(cls)];
+  // None of its class free: the block of the next class up to twice the
+  // size that has one (freed lately, so likely still in cache).
+  for (size_t i = classIndex(cls) + 1, end = std::min(i + kClassesPerOctave,
+                                                      kNumClasses);
+       list->empty() && i < end; ++i)
+    list = &freeLists[i];
+  if (!list->empty() && opts.reuse) {
+    block = list->back();
+    list->pop_back();
+    counters.bytesCached -= block->classBytes;
   } else {
     // The system allocator may take a while: not under the lock.
     lock.unlock();
@@ -133,7 +141,7 @@ void *Arena::allocate(size_t bytes, size_t alignment) {
   }
   ++counters.allocations;
   ++liveBlocks;
-  counters.bytesInUse += cls;
+  counters.bytesInUse += block->classBytes;
   counters.peakBytesInUse =
       std::max(counters.peakBytesInUse, counters.bytesInUse);
   block->magic = kLiveMagic;

@@ -100,6 +100,25 @@ TEST(Arena, AFreedBlockServesTheNextRequestOfItsClass) {
   EXPECT_EQ(s.bytesCached, 1024u + arenaSizeClass(5000));
 }
 
+TEST(Arena, AFreedBlockUpToTwiceTheSizeServesASmallerRequest) {
+  ArenaPool pool;
+  ArenaScope scope(&pool);
+  void *a = blade_rt_alloc(8000); // Class 8192.
+  blade_rt_free(a);
+  void *b = blade_rt_alloc(5000); // Class 5120: none free; 8192 is near.
+  EXPECT_EQ(a, b);
+  blade_rt_free(b);
+  void *c = blade_rt_alloc(3000); // Class 3072: 8192 is too large.
+  EXPECT_NE(c, a);
+  ArenaStats s = pool.stats();
+  EXPECT_EQ(s.systemAllocations, 2u);
+  // The block counts with its own class while in use.
+  EXPECT_EQ(s.peakBytesInUse, 8192u);
+  EXPECT_EQ(s.bytesInUse, arenaSizeClass(3000));
+  EXPECT_EQ(s.bytesCached, 8192u);
+  blade_rt_free(c);
+}
+
 TEST(Arena, SteadyStateRunsDoNotCallTheSystemAllocator) {
   ArenaPool pool;
   std::vector<size_t> sizes = {4096, 16384, 4096, 100000, 16384, 4096};
