@@ -34,6 +34,45 @@ void padRank(Operand &op, int64_t rank) {
   }
 }
 
+/// Whether a bias of the result's rank is a row of the result's width
+/// broadcast down its columns: oneDNN 2.6's fast matmul kernels take no
+/// other bias and fall back to its reference kernel (hundreds of times
+/// slower) for a full-size residual or a per-row addend.
+bool isColumnBias(const Operand &bias, const Operand &result) {
+  int64_t rank = bias.rank();
+  for (int64_t d = 0; d + 1 < rank; ++d)
+    if (bias.sizes[d] != 1)
+      return false;
+  return bias.sizes[rank - 1] == result.sizes[rank - 1];
+}
+
+/// Writes `from` (same rank), broadcast along its size-1 dims, into every
+/// element of `to`.
+void broadcastInto(const Operand &from, const Operand &to) {
+  int64_t rank = to.rank();
+  std::vector<int64_t> fromStrides(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    fromStrides[d] = from.sizes[d] == 1 ? 0 : from.strides[d];
+  int64_t inner = to.sizes[rank - 1];
+  int64_t fs = fromStrides[rank - 1], ts = to.strides[rank - 1];
+  std::vector<int64_t> index(rank - 1, 0);
+  for (int64_t row = 0, rows = to.numElements() / inner; row < rows; ++row) {
+    const float *src = from.data;
+    float *dst = to.data;
+    for (int64_t d = 0; d + 1 < rank; ++d) {
+      src += index[d] * fromStrides[d];
+      dst += index[d] * to.strides[d];
+    }
+    if (fs == 1 && ts == 1)
+      std::memcpy(dst, src, inner * sizeof(float));
+    else
+      for (int64_t i = 0; i < inner; ++i)
+        dst[i * ts] = src[i * fs];
+    for (int64_t d = rank - 2; d >= 0 && ++index[d] == to.sizes[d]; --d)
+      index[d] = 0;
+  }
+}
+
 } // namespace
 
 void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
@@ -51,6 +90,9 @@ void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
     padRank(Bias, rank);
   if (C.numElements() == 0)
     return;
+  // Any other addend is put into the result first and added by a `sum`
+  // post-op (before the activation).
+  bool sumAddend = hasBias && !isColumnBias(Bias, C);
   if (A.sizes[rank - 1] == 0) {
     // Empty sums: zeros (the lowering fuses no bias into such products).
     if (C.numElements() != C.sizes[0] * C.strides[0])
@@ -90,6 +132,8 @@ void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
     if (alpha != 1.0f)
       attr.set_output_scales(0, {alpha});
     dnnl::post_ops activation;
+    if (sumAddend) // Scaled like a bias: alpha * (product + addend).
+      activation.append_sum(alpha);
     if (flags & BLADE_KERNEL_RELU)
       activation.append_eltwise(1.0f, dnnl::algorithm::eltwise_relu, 0.0f,
                                 0.0f);
@@ -102,7 +146,7 @@ void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
     if (activation.len() > 0)
       attr.set_post_ops(activation);
     dnnl::matmul::desc desc =
-        hasBias ? dnnl::matmul::desc(e->aDesc, wantB, e->biasDesc, e->cDesc)
+        hasBias && !sumAddend ? dnnl::matmul::desc(e->aDesc, wantB, e->biasDesc, e->cDesc)
                 : dnnl::matmul::desc(e->aDesc, wantB, e->cDesc);
     dnnl::matmul::primitive_desc pd(desc, attr, engine());
     e->prim.emplace(dnnl::matmul(pd), pd);
@@ -118,7 +162,9 @@ void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
           ? BoundPrimitive::Arg{DNNL_ARG_WEIGHTS, entry->packedDesc,
                                 entry->packedWeights.get_data_handle()}
           : BoundPrimitive::Arg{DNNL_ARG_WEIGHTS, entry->bDesc, B.data};
-  if (hasBias)
+  if (sumAddend)
+    broadcastInto(Bias, C);
+  if (hasBias && !sumAddend)
     entry->prim->execute({{DNNL_ARG_SRC, entry->aDesc, A.data},
                           weights,
                           {DNNL_ARG_BIAS, entry->biasDesc, Bias.data},

@@ -148,6 +148,41 @@ TEST(DnnlKernels, MatMulActivationsAfterTheBias) {
   EXPECT_EQ(scope.kernelError(), "");
 }
 
+TEST(DnnlKernels, AddendsOtherThanAColumnBiasAreSummedIn) {
+  KernelCache cache;
+  RunScope scope(&cache, RunOptions{1});
+  // [2, 3, 4] x [4, 5] plus an addend broadcast from each of these shapes
+  // (a full residual, one value per row, per batch, a scalar), times alpha
+  // 2, then ReLU.
+  const int64_t m = 6, k = 4, n = 5;
+  std::vector<float> a = filled(m * k, 6), b = filled(k * n, 7);
+  std::vector<float> product = naiveMatMul(a, b, m, k, n);
+  const std::vector<std::vector<int64_t>> shapes = {
+      {2, 3, 5}, {2, 3, 1}, {2, 1, 5}, {1}};
+  for (const std::vector<int64_t> &shape : shapes) {
+    std::vector<int64_t> padded(3 - shape.size(), 1);
+    padded.insert(padded.end(), shape.begin(), shape.end());
+    std::vector<float> addend = filled(padded[0] * padded[1] * padded[2], 8);
+    std::vector<float> c(m * n, -100.0f), want(m * n);
+    for (int64_t i = 0; i < 2; ++i)
+      for (int64_t r = 0; r < 3; ++r)
+        for (int64_t j = 0; j < n; ++j) {
+          int64_t at = (padded[0] > 1 ? i : 0) * padded[1] * padded[2] +
+                       (padded[1] > 1 ? r : 0) * padded[2] +
+                       (padded[2] > 1 ? j : 0);
+          float v = 2 * (product[(i * 3 + r) * n + j] + addend[at]);
+          want[(i * 3 + r) * n + j] = std::max(v, 0.0f);
+        }
+    Desc da(a.data(), {2, 3, k}), db(b.data(), {k, n}),
+        daddend(addend.data(), shape), dc(c.data(), {2, 3, n});
+    _mlir_ciface_blade_rt_matmul_f32(
+        &da, &db, &daddend, &dc, 0, BLADE_KERNEL_HAS_BIAS | BLADE_KERNEL_RELU,
+        2.0f);
+    expectNear(c, want);
+  }
+  EXPECT_EQ(scope.kernelError(), "");
+}
+
 TEST(DnnlKernels, BroadcastLhsBatch) {
   KernelCache cache;
   RunScope scope(&cache, RunOptions{1});
