@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
+#include "mlir/Dialect/Linalg/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -60,6 +61,35 @@ bool innermostLoopIsContiguous(linalg::LinalgOp op) {
     }
   }
   return true;
+}
+
+/// MLIR 22's partial-reduction tiling (the LinalgOp model of
+/// PartialReductionOpInterface, tileToPartialReduction) clones the body
+/// without offsetting its linalg.index ops, unlike getTiledImplementation
+/// (fixed upstream by llvm/llvm-project#188261): an index along the tiled,
+/// innermost reduction loop would read the position within the vector-wide
+/// tile, 0..vectorWidth-1, instead of within the row. Adds the tile loop's
+/// induction variable `iv` to those indices, unless tiling already did.
+void offsetReductionIndices(RewriterBase &rewriter, linalg::LinalgOp op,
+                            Value iv) {
+  unsigned dim = op.getNumLoops() - 1;
+  bool needed = false;
+  for (auto index : op.getBlock()->getOps<linalg::IndexOp>()) {
+    if (index.getDim() != dim)
+      continue;
+    if (llvm::any_of(index->getUsers(), [&](Operation *user) {
+          auto apply = dyn_cast<affine::AffineApplyOp>(user);
+          return apply && llvm::is_contained(apply.getMapOperands(), iv);
+        }))
+      return; // Offset already.
+    needed = true;
+  }
+  if (!needed)
+    return;
+  SmallVector<OpFoldResult> offsets(op.getNumLoops(),
+                                    rewriter.getIndexAttr(0));
+  offsets[dim] = iv;
+  linalg::offsetIndices(rewriter, op, offsets);
 }
 
 /// Whether the body only computes on its block arguments (no reads of other
@@ -346,8 +376,41 @@ struct BladeTileAndVectorizePass
         linalg::collapseOpIterationDims(op, groups, rewriter);
     if (failed(collapsed))
       return op;
-    rewriter.replaceOp(op, collapsed->results);
+    SmallVector<Value> results = collapsed->results;
+    for (Value &result : results)
+      result = withStaticOutputShape(rewriter, result);
+    rewriter.replaceOp(op, results);
     return collapsed->collapsedOp;
+  }
+
+  /// collapseOpIterationDims restores each result with an expand_shape whose
+  /// output shape is the op's loop bounds, and a loop's bound is read off the
+  /// first operand indexed by it, not off the result: x[?, ?, 192] +
+  /// b[17, 192] -> [?, 17, 192] gets output_shape [%d0, %d1, 192] for the
+  /// result type ?x17x192. tensor.expand_shape lets that pass, but the
+  /// memref.expand_shape bufferization makes of it does not ("invalid output
+  /// shape provided at pos 1"). Sizes the result type fixes are taken from it.
+  static Value withStaticOutputShape(IRRewriter &rewriter, Value result) {
+    auto expand = result.getDefiningOp<tensor::ExpandShapeOp>();
+    if (!expand)
+      return result;
+    SmallVector<OpFoldResult> shape = expand.getMixedOutputShape();
+    bool changed = false;
+    for (auto [size, ofr] :
+         llvm::zip_equal(expand.getResultType().getShape(), shape)) {
+      if (ShapedType::isDynamic(size) || getConstantIntValue(ofr) == size)
+        continue;
+      ofr = rewriter.getIndexAttr(size);
+      changed = true;
+    }
+    if (!changed)
+      return result;
+    rewriter.setInsertionPoint(expand);
+    return rewriter
+        .replaceOpWithNewOp<tensor::ExpandShapeOp>(
+            expand, expand.getResultType(), expand.getSrc(),
+            expand.getReassociationIndices(), shape)
+        .getResult();
   }
 
   /// In a stitched fusion group's loop, the op computing a row of the
@@ -477,9 +540,15 @@ struct BladeTileAndVectorizePass
         vectorLoops.push_back(forOp);
     SmallVector<int64_t> sizes(numLoops, 1);
     sizes.back() = vectorWidth;
+    std::optional<Value> iv;
+    if (result->loops.size() == 1)
+      iv = result->loops.front().getSingleInductionVar();
     for (Operation *tiled : result->tiledOps)
-      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(tiled))
+      if (auto linalgOp = dyn_cast<linalg::LinalgOp>(tiled)) {
+        if (iv)
+          offsetReductionIndices(rewriter, linalgOp, *iv);
         vectorizeWith(rewriter, linalgOp, sizes);
+      }
     // The neutral-element fill and the lane reduction have static shapes.
     for (Value init : result->initialValues)
       if (auto fill = init.getDefiningOp<linalg::LinalgOp>())

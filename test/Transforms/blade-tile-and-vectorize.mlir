@@ -182,3 +182,62 @@ func.func @fused_row_in_place(%x: tensor<8x64xf32>) -> tensor<8x64xf32> {
   } {blade.fused}
   return %r : tensor<8x64xf32>
 }
+
+// -----
+
+// The first operand leaves the middle loop dynamic where the result has it
+// static (x[?, ?, 192] + b[17, 192] -> [?, 17, 192]): the expand_shape that
+// restores the collapsed result takes 17 from the result type (a dynamic
+// size there is a memref.expand_shape bufferization rejects).
+// CHECK-LABEL: func.func @collapse_static_result_dim
+// CHECK: tensor.collapse_shape %{{.*}} {{\[}}[0], [1, 2]] : tensor<?x?x192xf32> into tensor<?x?xf32>
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [%{{.*}}, 17, 192] : tensor<?x3264xf32> into tensor<?x17x192xf32>
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#row3 = affine_map<(d0, d1, d2) -> (d1, d2)>
+func.func @collapse_static_result_dim(%x: tensor<?x?x192xf32>, %b: tensor<17x192xf32>) -> tensor<?x17x192xf32> {
+  %c0 = arith.constant 0 : index
+  %n = tensor.dim %x, %c0 : tensor<?x?x192xf32>
+  %init = tensor.empty(%n) : tensor<?x17x192xf32>
+  %r = linalg.generic {indexing_maps = [#id3, #row3, #id3],
+                       iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %b : tensor<?x?x192xf32>, tensor<17x192xf32>)
+      outs(%init : tensor<?x17x192xf32>) {
+  ^bb0(%a: f32, %c: f32, %o: f32):
+    %s = arith.addf %a, %c : f32
+    linalg.yield %s : f32
+  } -> tensor<?x17x192xf32>
+  return %r : tensor<?x17x192xf32>
+}
+
+// -----
+
+// TopK's ranks: an innermost reduction whose body reads its own position
+// (linalg.index 2). Tiled into 16-lane steps, the position is the step's
+// start plus the lane (MLIR 22's partial-reduction tiling leaves it out).
+// CHECK-LABEL: func.func @reduction_reads_its_index
+// CHECK: scf.forall (%{{.+}}, %[[I:.+]]) in (32, 64)
+// CHECK: scf.for %[[J:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args
+// CHECK:   %[[STEP:.+]] = vector.step : vector<16xindex>
+// CHECK:   %[[JB:.+]] = vector.broadcast %[[J]] : index to vector<16xindex>
+// CHECK:   %[[POS:.+]] = arith.addi %[[JB]], %[[STEP]] : vector<16xindex>
+// CHECK:   %[[IB:.+]] = vector.broadcast %[[I]] : index to vector<16xindex>
+// CHECK:   arith.cmpi ult, %[[POS]], %[[IB]] : vector<16xindex>
+func.func @reduction_reads_its_index(%x: tensor<32x64xf32>) -> tensor<32x64xi64> {
+  %c0 = arith.constant 0 : i64
+  %e = tensor.empty() : tensor<32x64xi64>
+  %f = linalg.fill ins(%c0 : i64) outs(%e : tensor<32x64xi64>) -> tensor<32x64xi64>
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1)>, affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %x : tensor<32x64xf32>, tensor<32x64xf32>) outs(%f : tensor<32x64xi64>) {
+  ^bb0(%a: f32, %b: f32, %acc: i64):
+    %i = linalg.index 1 : index
+    %j = linalg.index 2 : index
+    %gt = arith.cmpf ogt, %b, %a : f32
+    %eq = arith.cmpf oeq, %b, %a : f32
+    %lt = arith.cmpi ult, %j, %i : index
+    %tie = arith.andi %eq, %lt : i1
+    %before = arith.ori %gt, %tie : i1
+    %inc = arith.extui %before : i1 to i64
+    %s = arith.addi %acc, %inc : i64
+    linalg.yield %s : i64
+  } -> tensor<32x64xi64>
+  return %r : tensor<32x64xi64>
+}
