@@ -6,6 +6,7 @@
 #include "blade/Dialect/Blade/IR/WindowShapes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/TypeUtilities.h"
 
 #include <map>
@@ -285,6 +286,160 @@ LogicalResult EinsumOp::verify() {
   if (failed(shape))
     return emitOpError() << error;
   return verifyInferredShape(*shape, getType(), getLoc());
+}
+
+namespace {
+
+/// `value`, whose dims carry the letters of `term`, with one dim per group
+/// of `target`: the letters `term` has are transposed into target order, a
+/// size-1 dim stands for each single letter it lacks (none for lacking
+/// leading letters, which a matmul broadcasts by rank), and a group of
+/// several letters (all present, static) becomes one dim.
+Value arrangeLetters(PatternRewriter &rewriter, Location loc, Value value,
+                     StringRef term, ArrayRef<std::string> target) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> perm, dims;
+  for (const std::string &group : target)
+    for (char c : group)
+      if (size_t at = term.find(c); at != StringRef::npos) {
+        perm.push_back(at);
+        dims.push_back(type.getDimSize(at));
+      }
+  if (!llvm::equal(perm, llvm::seq<int64_t>(0, perm.size())))
+    value = TransposeOp::create(
+        rewriter, loc, RankedTensorType::get(dims, type.getElementType()),
+        value, perm);
+  size_t lead = 0;
+  while (lead < target.size() && target[lead].size() == 1 &&
+         !term.contains(target[lead][0]))
+    ++lead;
+  // Per result dim: its size, and where a dynamic one is read (a dim of
+  // the transposed value).
+  SmallVector<int64_t> shape, source;
+  int64_t dim = 0;
+  for (const std::string &group : ArrayRef(target).drop_front(lead)) {
+    if (group.size() == 1 && !term.contains(group[0])) {
+      shape.push_back(1);
+      source.push_back(-1);
+      continue;
+    }
+    int64_t size = 1;
+    for (size_t i = 0; i < group.size(); ++i)
+      size *= dims[dim + i];
+    shape.push_back(group.size() == 1 ? dims[dim] : size);
+    source.push_back(dim);
+    dim += group.size();
+  }
+  if (shape == ArrayRef<int64_t>(dims))
+    return value;
+  auto resultType = RankedTensorType::get(shape, type.getElementType());
+  if (llvm::count_if(shape, ShapedType::isDynamic) <= 1)
+    return ReshapeOp::create(rewriter, loc, resultType, value);
+  // Several dynamic dims: the shape as a run-time value.
+  auto entry = RankedTensorType::get({1}, rewriter.getI64Type());
+  SmallVector<Value> pieces;
+  for (auto [size, from] : llvm::zip(shape, source))
+    pieces.push_back(
+        ShapedType::isDynamic(size)
+            ? Value(ShapeOfOp::create(rewriter, loc, entry, value, from,
+                                      from + 1))
+            : Value(ConstantOp::create(
+                  rewriter, loc, DenseIntElementsAttr::get(entry, size))));
+  Value shapeValue = ConcatOp::create(
+      rewriter, loc,
+      RankedTensorType::get({static_cast<int64_t>(shape.size())},
+                            rewriter.getI64Type()),
+      pieces, 0);
+  return DynamicReshapeOp::create(rewriter, loc, resultType, value, shapeValue,
+                                  /*allow_zero=*/true);
+}
+
+/// A two-operand einsum that is a matrix product: letters summed in both
+/// operands (several only with static sizes: they merge into one dim),
+/// every other letter in the output once, a letter only the lhs has and one
+/// only the rhs has for the matrix rows and columns (the last such in each
+/// operand); the other output letters are batch dims. Diagonals, letters
+/// summed within one operand, outer and dot products keep the einsum.
+struct EinsumAsMatMul : OpRewritePattern<EinsumOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(EinsumOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getNumOperands() != 2)
+      return rewriter.notifyMatchFailure(op, "not two operands");
+    SmallVector<int64_t> ranks;
+    for (Value v : op.getOperands())
+      ranks.push_back(cast<RankedTensorType>(v.getType()).getRank());
+    std::string error;
+    FailureOr<EinsumEquation> eq = parseEinsum(op.getEquation(), ranks, error);
+    if (failed(eq))
+      return failure();
+    StringRef a = eq->inputs[0], b = eq->inputs[1], out = eq->output;
+    auto distinct = [](StringRef s) {
+      return llvm::SmallDenseSet<char>(s.begin(), s.end()).size() == s.size();
+    };
+    if (!distinct(a) || !distinct(b) || !distinct(out))
+      return rewriter.notifyMatchFailure(op, "a diagonal");
+    std::string summed;
+    for (char c : a)
+      if (!out.contains(c))
+        summed += c;
+    for (char c : b)
+      if (!out.contains(c) && !a.contains(c))
+        return rewriter.notifyMatchFailure(op, "a letter summed in the rhs");
+    if (summed.empty())
+      return rewriter.notifyMatchFailure(op, "nothing summed");
+    auto lhsType = cast<RankedTensorType>(op.getOperand(0).getType());
+    auto rhsType = cast<RankedTensorType>(op.getOperand(1).getType());
+    for (char c : summed)
+      if (!b.contains(c) ||
+          (summed.size() > 1 &&
+           (lhsType.isDynamicDim(a.find(c)) || rhsType.isDynamicDim(b.find(c)))))
+        return rewriter.notifyMatchFailure(op, "summed letters not mergeable");
+    char m = 0, n = 0;
+    for (char c : a)
+      if (out.contains(c) && !b.contains(c))
+        m = c;
+    for (char c : b)
+      if (out.contains(c) && !a.contains(c))
+        n = c;
+    if (!m || !n)
+      return rewriter.notifyMatchFailure(op, "no row or column letter");
+    std::string batch;
+    SmallVector<std::string> lhsGroups, rhsGroups;
+    for (char c : out)
+      if (c != m && c != n) {
+        batch += c;
+        lhsGroups.push_back(std::string(1, c));
+      }
+    rhsGroups = lhsGroups;
+    lhsGroups.append({std::string(1, m), summed});
+    rhsGroups.append({summed, std::string(1, n)});
+    Location loc = op.getLoc();
+    Value lhs = arrangeLetters(rewriter, loc, op.getOperand(0), a, lhsGroups);
+    Value rhs = arrangeLetters(rewriter, loc, op.getOperand(1), b, rhsGroups);
+    std::string order = batch + m + n;
+    SmallVector<int64_t> dims, perm;
+    for (char c : order)
+      dims.push_back(op.getType().getDimSize(out.find(c)));
+    for (char c : out)
+      perm.push_back(order.find(c));
+    Type elementType = op.getType().getElementType();
+    Value product = MatMulOp::create(
+        rewriter, loc, RankedTensorType::get(dims, elementType), lhs, rhs);
+    if (order == out)
+      rewriter.replaceOp(op, product);
+    else
+      rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(), product,
+                                               perm);
+    return success();
+  }
+};
+
+} // namespace
+
+void EinsumOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                           MLIRContext *context) {
+  results.add<EinsumAsMatMul>(context);
 }
 
 void EinsumOp::emitShapeChecks(ShapeCheckList &checks) {

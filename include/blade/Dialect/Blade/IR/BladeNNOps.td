@@ -49,6 +49,10 @@ def Blade_EinsumOp : Blade_Op<"einsum",
     into the letters used once, in alphabetical order. A letter repeated within one
     operand reads its diagonal.
 
+    Canonicalization turns a two-operand einsum that is a (batched) matrix
+    product, one letter summed, into transposes, unit-dim reshapes and a
+    `blade.matmul`: `bhqd,bhkd->bhqk`, `btd,de->bte`, `bij,bjk->bik`.
+
     Example:
 
     ```mlir
@@ -63,6 +67,7 @@ def Blade_EinsumOp : Blade_Op<"einsum",
     $operands attr-dict `:` functional-type($operands, results)
   }];
   let hasVerifier = 1;
+  let hasCanonicalizer = 1;
 }
 
 //===----------------------------------------------------------------------===//
