@@ -32,7 +32,8 @@ SUPPORTED_OPSETS = (11, 13)
 ALLOWED_OPS = frozenset({
     "MatMul", "Gemm", "Add", "Sub", "Mul", "Div", "Relu", "Sigmoid", "Tanh",
     "Softmax", "Reshape", "Transpose", "Flatten", "Constant", "Identity",
-    "Erf",
+    "Erf", "TopK", "Cast", "CumSum", "Concat", "Einsum", "Split", "Squeeze",
+    "ReduceMean",
 })
 
 
@@ -123,6 +124,60 @@ def mlp_gelu() -> nn.Module:
                 ("fc3", nn.Linear(48, 16)))
 
 
+class _RowSelection(nn.Module):
+    """TopK (values and indices) and CumSum along rows longer than a vector."""
+
+    def forward(self, x):                          # x: [batch, 40]
+        values, indices = x.topk(5, dim=-1)
+        return torch.cat([values, indices.float(), x.cumsum(-1)], -1)
+
+
+@seeded
+def row_selection() -> nn.Module:
+    return _RowSelection()
+
+
+class _EinsumHeads(nn.Module):
+    """Multi-head attention written with einsum: a stacked QKV projection
+    (btd,khde->kbhte), scores (bhqe,bhke->bhqk), the weighted sum and the
+    heads merged by the output projection (bhqe,hed->bqd)."""
+
+    def __init__(self, dim=16, heads=2):
+        super().__init__()
+        self.wqkv = nn.Parameter(torch.randn(3, heads, dim, dim // heads) / 4)
+        self.wo = nn.Parameter(torch.randn(heads, dim // heads, dim) / 4)
+
+    def forward(self, x):                          # x: [batch, 6, 16]
+        q, k, v = torch.einsum("btd,khde->kbhte", x, self.wqkv)
+        att = torch.einsum("bhqe,bhke->bhqk", q, k).softmax(-1)
+        y = torch.einsum("bhqe,hed->bqd", torch.einsum("bhqk,bhke->bhqe", att, v), self.wo)
+        return y.reshape(-1, 6, 16)                # static dims for the exported output
+
+
+@seeded
+def einsum_heads() -> nn.Module:
+    return _EinsumHeads()
+
+
+class _LinearResidual(nn.Module):
+    """Bias-free Linear layers whose products get a residual (full size) and
+    a per-row addend: sums the matmul kernel takes as other than a bias."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(24, 24, bias=False)
+        self.fc2 = nn.Linear(24, 24, bias=False)
+
+    def forward(self, x):                          # x: [batch, 5, 24]
+        y = torch.relu(self.fc1(x) + x)
+        return self.fc2(y) + y.mean(-1, keepdim=True)
+
+
+@seeded
+def linear_residual() -> nn.Module:
+    return _LinearResidual()
+
+
 MODELS = {s.name: s for s in [
     ModelSpec("mlp", mlp, (64,), frozenset({"Gemm", "Relu"})),
     ModelSpec("mlp_matmul", mlp_matmul, (4, 32),
@@ -133,6 +188,12 @@ MODELS = {s.name: s for s in [
                          "Constant", "Reshape", "Gemm"})),
     ModelSpec("mlp_gelu", mlp_gelu, (32,),
               frozenset({"Gemm", "Erf", "Div", "Add", "Mul", "Tanh", "Constant"})),
+    ModelSpec("row_selection", row_selection, (40,),
+              frozenset({"TopK", "Cast", "CumSum", "Concat", "Constant"})),
+    ModelSpec("einsum_heads", einsum_heads, (6, 16),
+              frozenset({"Einsum", "Split", "Squeeze", "Softmax", "Constant", "Reshape"})),
+    ModelSpec("linear_residual", linear_residual, (5, 24),
+              frozenset({"MatMul", "Add", "Relu", "ReduceMean"})),
     # Same network as mlp, with names that need sanitizing in file names.
     ModelSpec("mlp_names", mlp, (64,), frozenset({"Gemm", "Relu"}),
               input_name="input:0", output_name="logits/out:0"),
