@@ -197,7 +197,7 @@ func.func @conv_1d(%x: tensor<1x4x10xf32>) -> tensor<1x4x7xf32> {
 
 // Max pooling without indices: input and result only, then site, flags,
 // kernel, strides, dilations and begin pads of H and W (ceil_mode is in the
-// static result size). Average pooling keeps its loops.
+// static result size). Average pooling and 1-D max pooling keep their loops.
 
 // CHECK-LABEL: func.func private @blade_rt_maxpool2d_f32
 // CHECK-SAME: (memref<*xf32>, memref<*xf32>, i64, i64, i64, i64, i64, i64, i64, i64, i64, i64)
@@ -207,12 +207,14 @@ func.func @conv_1d(%x: tensor<1x4x10xf32>) -> tensor<1x4x7xf32> {
 // CHECK: call @blade_rt_maxpool2d_f32(%{{[^,]+}}, %[[OU]],
 // CHECK-SAME: %c0_i64, %c0_i64_{{[0-9]+}}, %c3_i64, %c2_i64, %c2_i64_{{[0-9]+}}, %c3_i64_{{[0-9]+}}, %c1_i64, %c1_i64_{{[0-9]+}}, %c0_i64_{{[0-9]+}}, %c1_i64_{{[0-9]+}})
 // CHECK: linalg.generic
+// CHECK: linalg.generic
 // CHECK-NOT: call
 // CHECK: return
-func.func @maxpool(%x: tensor<1x2x6x9xf32>) -> (tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>) {
+func.func @maxpool(%x: tensor<1x2x6x9xf32>, %w: tensor<1x2x9xf32>) -> (tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x4xf32>) {
   %0 = blade.pool %x {auto_pad = "NOTSET", ceil_mode = true, count_include_pad = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 2>, kind = "max", p = 2 : i64, pads = array<i64: 0, 1, 1, 0>, strides = array<i64: 2, 3>} : (tensor<1x2x6x9xf32>) -> tensor<1x2x3x4xf32>
   %1 = blade.pool %x {auto_pad = "NOTSET", ceil_mode = true, count_include_pad = false, dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 2>, kind = "avg", p = 2 : i64, pads = array<i64: 0, 1, 1, 0>, strides = array<i64: 2, 3>} : (tensor<1x2x6x9xf32>) -> tensor<1x2x3x4xf32>
-  return %0, %1 : tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>
+  %2 = blade.pool %w {auto_pad = "NOTSET", ceil_mode = false, count_include_pad = false, dilations = array<i64: 1>, kernel_shape = array<i64: 2>, kind = "max", p = 2 : i64, pads = array<i64: 0, 0>, strides = array<i64: 2>} : (tensor<1x2x9xf32>) -> tensor<1x2x4xf32>
+  return %0, %1, %2 : tensor<1x2x3x4xf32>, tensor<1x2x3x4xf32>, tensor<1x2x4xf32>
 }
 
 // -----
