@@ -46,6 +46,49 @@ bool isColumnBias(const Operand &bias, const Operand &result) {
   return bias.sizes[rank - 1] == result.sizes[rank - 1];
 }
 
+/// The stride of one row when the batch dims and the row dim of `op` (all
+/// but the last) are one run of rows: each of them (size-1 dims aside)
+/// steps over whole runs of the next. -1 otherwise.
+int64_t rowStrideOfBatchedRows(const Operand &op) {
+  int64_t stride = -1, span = 0;
+  for (int64_t d = op.rank() - 2; d >= 0; --d) {
+    if (op.sizes[d] == 1)
+      continue;
+    if (stride < 0)
+      stride = op.strides[d];
+    else if (op.strides[d] != span)
+      return -1;
+    span = op.strides[d] * op.sizes[d];
+  }
+  return stride < 0 ? op.strides[op.rank() - 1] * op.sizes.back() : stride;
+}
+
+/// Makes a product whose weights are shared by every batch ([..., M, K] x
+/// [K, N], a projection of a [S, B, D] activation) one 2-D product over all
+/// rows when the lhs and the result lay their batches out as runs of rows:
+/// a batch of matrix-vector products (M = 1) re-reads the weights per batch.
+void foldBatchesIntoRows(Operand &A, Operand &B, Operand &C, Operand *bias) {
+  int64_t rank = C.rank();
+  if (rank < 3)
+    return;
+  for (int64_t d = 0; d + 2 < rank; ++d)
+    if (B.sizes[d] != 1)
+      return;
+  int64_t aRow = rowStrideOfBatchedRows(A), cRow = rowStrideOfBatchedRows(C);
+  if (aRow < 0 || cRow < 0)
+    return;
+  int64_t rows = C.numElements() / C.sizes.back();
+  auto toMatrix = [](Operand &op, int64_t m, int64_t rowStride) {
+    op.sizes = {m, op.sizes.back()};
+    op.strides = {rowStride, op.strides.back()};
+  };
+  toMatrix(A, rows, aRow);
+  toMatrix(C, rows, cRow);
+  toMatrix(B, B.sizes[rank - 2], B.strides[rank - 2]);
+  if (bias)
+    toMatrix(*bias, 1, 0);
+}
+
 /// Writes `from` (same rank), broadcast along its size-1 dims, into every
 /// element of `to`.
 void broadcastInto(const Operand &from, const Operand &to) {
@@ -93,6 +136,10 @@ void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
   // Any other addend is put into the result first and added by a `sum`
   // post-op (before the activation).
   bool sumAddend = hasBias && !isColumnBias(Bias, C);
+  if (!sumAddend) {
+    foldBatchesIntoRows(A, B, C, hasBias ? &Bias : nullptr);
+    rank = C.rank();
+  }
   if (A.sizes[rank - 1] == 0) {
     // Empty sums: zeros (the lowering fuses no bias into such products).
     if (C.numElements() != C.sizes[0] * C.strides[0])

@@ -183,6 +183,38 @@ TEST(DnnlKernels, AddendsOtherThanAColumnBiasAreSummedIn) {
   EXPECT_EQ(scope.kernelError(), "");
 }
 
+TEST(DnnlKernels, BatchesSharingTheWeights) {
+  KernelCache cache;
+  RunScope scope(&cache, RunOptions{1});
+  // [S, B, K] x [K, N] (weights shared by every batch): stored [S, B, K]
+  // (one run of rows, folded into one product), and the same values viewed
+  // through a [B, S, K] buffer (not a run: kept batched). B = 1 gives the
+  // size-1 dim an arbitrary stride.
+  const int64_t k = 8, n = 5;
+  for (int64_t batch : {1, 3}) {
+    const int64_t s = 4, m = s * batch;
+    std::vector<float> a = filled(m * k, 9), b = filled(k * n, 10);
+    std::vector<float> want = naiveMatMul(a, b, m, k, n);
+    std::vector<float> c(m * n, -1.0f);
+    Desc da(a.data(), {s, batch, k},
+            {batch * k, batch == 1 ? 12345 : k, 1}),
+        db(b.data(), {k, n}), dc(c.data(), {s, batch, n});
+    _mlir_ciface_blade_rt_matmul_f32(&da, &db, &da, &dc, 0, 0, 1.0f);
+    expectNear(c, want);
+    // a transposed to [B, S, K] storage, read as [S, B, K].
+    std::vector<float> at(m * k), ct(m * n, -1.0f);
+    for (int64_t i = 0; i < s; ++i)
+      for (int64_t j = 0; j < batch; ++j)
+        for (int64_t x = 0; x < k; ++x)
+          at[(j * s + i) * k + x] = a[(i * batch + j) * k + x];
+    Desc dat(at.data(), {s, batch, k}, {k, s * k, 1}),
+        dct(ct.data(), {s, batch, n});
+    _mlir_ciface_blade_rt_matmul_f32(&dat, &db, &dat, &dct, 1, 0, 1.0f);
+    expectNear(ct, want);
+  }
+  EXPECT_EQ(scope.kernelError(), "");
+}
+
 TEST(DnnlKernels, BroadcastLhsBatch) {
   KernelCache cache;
   RunScope scope(&cache, RunOptions{1});
