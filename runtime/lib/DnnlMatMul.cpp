@@ -9,6 +9,7 @@
 
 #include "Dnnl.h"
 
+#include <algorithm>
 #include <cstring>
 #include <optional>
 
@@ -63,10 +64,36 @@ int64_t rowStrideOfBatchedRows(const Operand &op) {
   return stride < 0 ? op.strides[op.rank() - 1] * op.sizes.back() : stride;
 }
 
+/// Copies the rows of `op` (all dims but the last) into a scratch buffer in
+/// row-major order and makes `op` that [rows, K] matrix.
+void gatherRows(Operand &op, int64_t rows) {
+  int64_t rank = op.rank(), k = op.sizes.back(), ks = op.strides.back();
+  auto *to = static_cast<float *>(
+      scratch(SrcSlot, std::max<int64_t>(rows * k, 1) * sizeof(float)));
+  std::vector<int64_t> index(rank - 1, 0);
+  for (int64_t row = 0; row < rows; ++row) {
+    const float *from = op.data;
+    for (int64_t d = 0; d + 1 < rank; ++d)
+      from += index[d] * op.strides[d];
+    if (ks == 1)
+      std::memcpy(to + row * k, from, k * sizeof(float));
+    else
+      for (int64_t i = 0; i < k; ++i)
+        to[row * k + i] = from[i * ks];
+    for (int64_t d = rank - 2; d >= 0 && ++index[d] == op.sizes[d]; --d)
+      index[d] = 0;
+  }
+  op.data = to;
+  op.sizes = {rows, k};
+  op.strides = {k, 1};
+}
+
 /// Makes a product whose weights are shared by every batch ([..., M, K] x
 /// [K, N], a projection of a [S, B, D] activation) one 2-D product over all
-/// rows when the lhs and the result lay their batches out as runs of rows:
-/// a batch of matrix-vector products (M = 1) re-reads the weights per batch.
+/// rows when the result lays its batches out as runs of rows: a batch of
+/// matrix-vector products (M = 1) re-reads the weights per batch. An lhs
+/// whose rows are not such a run (a [B, S, D] tensor viewed [S, B, D]) is
+/// copied into one first.
 void foldBatchesIntoRows(Operand &A, Operand &B, Operand &C, Operand *bias) {
   int64_t rank = C.rank();
   if (rank < 3)
@@ -75,9 +102,13 @@ void foldBatchesIntoRows(Operand &A, Operand &B, Operand &C, Operand *bias) {
     if (B.sizes[d] != 1)
       return;
   int64_t aRow = rowStrideOfBatchedRows(A), cRow = rowStrideOfBatchedRows(C);
-  if (aRow < 0 || cRow < 0)
+  if (cRow < 0)
     return;
   int64_t rows = C.numElements() / C.sizes.back();
+  if (aRow < 0) {
+    gatherRows(A, rows);
+    aRow = A.strides[0];
+  }
   auto toMatrix = [](Operand &op, int64_t m, int64_t rowStride) {
     op.sizes = {m, op.sizes.back()};
     op.strides = {rowStride, op.strides.back()};

@@ -188,8 +188,8 @@ TEST(DnnlKernels, BatchesSharingTheWeights) {
   RunScope scope(&cache, RunOptions{1});
   // [S, B, K] x [K, N] (weights shared by every batch): stored [S, B, K]
   // (one run of rows, folded into one product), and the same values viewed
-  // through a [B, S, K] buffer (not a run: kept batched). B = 1 gives the
-  // size-1 dim an arbitrary stride.
+  // through a [B, S, K] buffer (not a run: its rows are gathered first).
+  // B = 1 gives the size-1 dim an arbitrary stride.
   const int64_t k = 8, n = 5;
   for (int64_t batch : {1, 3}) {
     const int64_t s = 4, m = s * batch;
