@@ -1,8 +1,8 @@
 //===- IndexedReduction.cpp - CumSum, TopK, run-time-axes ReduceSum -------===//
 //
-// Reductions whose element positions come from indices: CumSum (an extra
-// reduction loop over the axis, quadratic in its length), TopK (ranks, then
-// a gather by rank) and ReduceSum over axes known only at run time (a mask
+// Reductions whose element positions come from indices: CumSum (a scan
+// along a static axis; a run-time axis: an extra reduction loop, quadratic
+// in its length), TopK (ranks, then a gather by rank) and ReduceSum over axes known only at run time (a mask
 // of reduced dims and tensor.extract reads).
 //
 //===----------------------------------------------------------------------===//
@@ -11,6 +11,9 @@
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 
 using namespace mlir;
 using namespace blade;
@@ -159,9 +162,77 @@ struct ReduceSumRuntimeAxesLowering
   }
 };
 
-/// out[i] = sum of x[j] over the j that `i` includes along the axis, as a
-/// generic with one extra reduction loop (quadratic in the axis length).
-/// A run-time axis reads the operand with tensor.extract.
+/// A static axis: a scan, an scf.for over the positions along the axis
+/// carrying the running sums of one slice (the other dims); each step adds
+/// the slice at its position and writes the sums (before the add when
+/// exclusive) into the result there. Linear in the axis length.
+Value cumSumScan(OpBuilder &b, Location loc, Value x, int64_t axis,
+                 bool exclusive, bool reverse, const Arith &a) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> restShape;
+  SmallVector<Value> restSizes;
+  SmallVector<OpFoldResult> sliceSizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (d == axis) {
+      sliceSizes.push_back(b.getIndexAttr(1));
+      continue;
+    }
+    restShape.push_back(type.getDimSize(d));
+    OpFoldResult size = tensor::getMixedSize(b, loc, x, d);
+    sliceSizes.push_back(size);
+    if (type.isDynamicDim(d))
+      restSizes.push_back(cast<Value>(size));
+  }
+  auto restType = RankedTensorType::get(restShape, type.getElementType());
+  Value zero = a.constant(b, loc, 0);
+  Value sums =
+      linalg::FillOp::create(
+          b, loc, ValueRange{zero},
+          ValueRange{tensor::EmptyOp::create(b, loc, restShape,
+                                             type.getElementType(), restSizes)})
+          .getResult(0);
+  Value out = createEmpty(b, loc, type, dynamicSizes(b, loc, x));
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  Value n = getValueOrCreateConstantIndexOp(
+      b, loc, tensor::getMixedSize(b, loc, x, axis));
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  auto identity = b.getMultiDimIdentityMap(restShape.size());
+  SmallVector<utils::IteratorType> parallel(restShape.size(),
+                                            utils::IteratorType::parallel);
+  auto loop = scf::ForOp::create(
+      b, loc, c0, n, c1, ValueRange{sums, out},
+      [&](OpBuilder &nb, Location l, Value i, ValueRange carried) {
+        Value at = reverse ? arith::SubIOp::create(
+                                 nb, l, arith::SubIOp::create(nb, l, n, c1), i)
+                           : i;
+        SmallVector<OpFoldResult> offsets(rank, nb.getIndexAttr(0));
+        offsets[axis] = at;
+        Value slice = tensor::ExtractSliceOp::create(
+            nb, l, restType, x, offsets, sliceSizes, strides);
+        Value next =
+            linalg::GenericOp::create(
+                nb, l, TypeRange{restType}, ValueRange{slice, carried[0]},
+                ValueRange{carried[0]},
+                ArrayRef<AffineMap>{identity, identity, identity}, parallel,
+                [&](OpBuilder &gb, Location gl, ValueRange args) {
+                  linalg::YieldOp::create(gb, gl,
+                                          a.add(gb, gl, args[0], args[1]));
+                })
+                .getResult(0);
+        Value written = exclusive ? carried[0] : next;
+        Value updated = tensor::InsertSliceOp::create(
+            nb, l, written, carried[1], offsets, sliceSizes, strides);
+        scf::YieldOp::create(nb, l, ValueRange{next, updated});
+      });
+  return loop.getResult(1);
+}
+
+/// out[i] = sum of x[j] over the j that `i` includes along the axis. A
+/// static axis is a scan (cumSumScan); a run-time axis is one generic with
+/// an extra reduction loop (quadratic in the axis length) reading the
+/// operand with tensor.extract.
 struct CumSumLowering : OpConversionPattern<CumSumOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -174,16 +245,19 @@ struct CumSumLowering : OpConversionPattern<CumSumOp> {
     Arith a(op.getType().getElementType(), type.getElementType());
     int64_t rank = type.getRank();
     std::optional<int64_t> axis = op.getAxis();
+    if (axis) {
+      rewriter.replaceOp(op, cumSumScan(rewriter, loc, x, *axis,
+                                        op.getExclusive(), op.getReverse(), a));
+      return success();
+    }
     Value init = linalg::FillOp::create(
                      rewriter, loc, ValueRange{a.constant(rewriter, loc, 0)},
                      ValueRange{createEmpty(rewriter, loc, type,
                                             dynamicSizes(rewriter, loc, x))})
                      .getResult(0);
-    SmallVector<AffineExpr> in, out;
-    for (int64_t i = 0; i < rank; ++i) {
-      in.push_back(getAffineDimExpr(axis && i == *axis ? rank : i, ctx));
+    SmallVector<AffineExpr> out;
+    for (int64_t i = 0; i < rank; ++i)
       out.push_back(getAffineDimExpr(i, ctx));
-    }
     AffineMap outMap = AffineMap::get(rank + 1, 0, out, ctx);
     SmallVector<utils::IteratorType> iterators(rank + 1,
                                                utils::IteratorType::parallel);
@@ -199,18 +273,6 @@ struct CumSumLowering : OpConversionPattern<CumSumOp> {
       v = arith::SelectOp::create(b, l, include, v, a.constant(b, l, 0));
       linalg::YieldOp::create(b, l, a.add(b, l, v, acc));
     };
-
-    if (axis) {
-      auto generic = linalg::GenericOp::create(
-          rewriter, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
-          ArrayRef<AffineMap>{AffineMap::get(rank + 1, 0, in, ctx), outMap},
-          iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-            accumulate(b, l, linalg::IndexOp::create(b, l, *axis),
-                       linalg::IndexOp::create(b, l, rank), args[0], args[1]);
-          });
-      rewriter.replaceOp(op, generic.getResult(0));
-      return success();
-    }
 
     // A run-time axis: normalize it, walk a window as long as that dim and
     // read the operand with tensor.extract (an axis out of range matches no

@@ -99,17 +99,25 @@ func.func @arg_max_last(%x: tensor<?x4xui8>, %y: tensor<?x4xf32>) -> (tensor<?xi
 
 // -----
 
-// CumSum adds x[j] to out[i] over an extra reduction loop j when j
-// precedes i (exclusive: strictly).
-// CHECK-DAG: #[[$IN:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
-// CHECK-DAG: #[[$OUT:.+]] = affine_map<(d0, d1, d2) -> (d0, d1)>
+// CumSum along a static axis is a scan: a loop over the positions along
+// the axis (backwards when reversed) carrying the running sums of one slice;
+// exclusive writes the sums from before the slice is added.
 // CHECK-LABEL: func.func @cumsum_exclusive
+// CHECK-SAME: (%[[X:.+]]: tensor<?x4xi32>)
 func.func @cumsum_exclusive(%x: tensor<?x4xi32>) -> tensor<?x4xi32> {
-  // CHECK: linalg.generic {indexing_maps = [#[[$IN]], #[[$OUT]]], iterator_types = ["parallel", "parallel", "reduction"]}
-  // CHECK: %[[I:.+]] = linalg.index 1
-  // CHECK: %[[J:.+]] = linalg.index 2
-  // CHECK: arith.cmpi ult, %[[J]], %[[I]]
-  %0 = blade.cumsum %x {axis = 1 : i64, exclusive = true, reverse = false} : tensor<?x4xi32>
+  // CHECK: %[[ZEROS:.+]] = linalg.fill
+  // CHECK: %[[OUT:.+]] = tensor.empty
+  // CHECK-DAG: %[[C4:.+]] = arith.constant 4 : index
+  // CHECK-DAG: %[[C1:.+]] = arith.constant 1 : index
+  // CHECK: %[[R:.+]]:2 = scf.for %[[I:.+]] = %{{.+}} to %[[C4]] step %[[C1]] iter_args(%[[SUMS:.+]] = %[[ZEROS]], %[[ACC:.+]] = %[[OUT]])
+  // CHECK: %[[AT:.+]] = arith.subi %{{.+}}, %[[I]]
+  // CHECK: %[[SLICE:.+]] = tensor.extract_slice %[[X]][0, %[[AT]]] [%{{.+}}, 1] [1, 1] : tensor<?x4xi32> to tensor<?xi32>
+  // CHECK: %[[NEXT:.+]] = linalg.generic {{.*}} ins(%[[SLICE]], %[[SUMS]] : tensor<?xi32>, tensor<?xi32>) outs(%[[SUMS]] : tensor<?xi32>)
+  // CHECK: arith.addi
+  // CHECK: %[[W:.+]] = tensor.insert_slice %[[SUMS]] into %[[ACC]][0, %[[AT]]]
+  // CHECK: scf.yield %[[NEXT]], %[[W]]
+  // CHECK: return %[[R]]#1
+  %0 = blade.cumsum %x {axis = 1 : i64, exclusive = true, reverse = true} : tensor<?x4xi32>
   return %0 : tensor<?x4xi32>
 }
 
