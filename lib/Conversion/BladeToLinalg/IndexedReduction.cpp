@@ -322,9 +322,125 @@ struct CumSumLowering : OpConversionPattern<CumSumOp> {
   }
 };
 
-/// TopK by ranks: rank[i] counts the elements along the axis that come
-/// before element i in the result order (strictly better, or equal with a
-/// lower index); then result position r gathers the element of rank r.
+/// TopK by selection, linear in the axis length: an scf.for over the k
+/// result positions; each step reduces the axis to the best element that
+/// comes after the previous step's pick in the result order (values, then
+/// lower indices first) and writes it at its position.
+std::pair<Value, Value> topKBySelection(OpBuilder &b, Location loc, Value x,
+                                        int64_t axis, bool largest, Value k,
+                                        Value values, Value indices,
+                                        const Arith &a) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> restShape;
+  SmallVector<Value> restSizes;
+  SmallVector<OpFoldResult> sliceSizes;
+  SmallVector<AffineExpr> rest;
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d) {
+    iterators.push_back(d == axis ? utils::IteratorType::reduction
+                                  : utils::IteratorType::parallel);
+    if (d == axis) {
+      sliceSizes.push_back(b.getIndexAttr(1));
+      continue;
+    }
+    rest.push_back(getAffineDimExpr(d, ctx));
+    restShape.push_back(type.getDimSize(d));
+    OpFoldResult size = tensor::getMixedSize(b, loc, x, d);
+    sliceSizes.push_back(size);
+    if (type.isDynamicDim(d))
+      restSizes.push_back(cast<Value>(size));
+  }
+  auto valueRow = RankedTensorType::get(restShape, type.getElementType());
+  auto indexRow = RankedTensorType::get(restShape, b.getI64Type());
+  auto filled = [&](RankedTensorType t, Value v) {
+    return linalg::FillOp::create(
+               b, loc, ValueRange{v},
+               ValueRange{tensor::EmptyOp::create(b, loc, t.getShape(),
+                                                  t.getElementType(),
+                                                  restSizes)})
+        .getResult(0);
+  };
+  Value none = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(-1));
+  Value worst = a.extreme(b, loc, /*lowest=*/largest);
+  AffineMap all = b.getMultiDimIdentityMap(rank);
+  AffineMap row = AffineMap::get(rank, 0, rest, ctx);
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  auto loop = scf::ForOp::create(
+      b, loc, c0, k, c1,
+      ValueRange{filled(valueRow, worst), filled(indexRow, none), values,
+                 indices},
+      [&](OpBuilder &nb, Location l, Value j, ValueRange carried) {
+        // x beats y in the result order (strictly, by value).
+        auto beats = [&](OpBuilder &gb, Location gl, Value x, Value y) {
+          return a.greater(gb, gl, x, y, /*orEqual=*/false, !largest);
+        };
+        auto pick = linalg::GenericOp::create(
+            nb, l, TypeRange{valueRow, indexRow},
+            ValueRange{x, carried[0], carried[1]},
+            ValueRange{filled(valueRow, worst), filled(indexRow, none)},
+            ArrayRef<AffineMap>{all, row, row, row, row}, iterators,
+            [&](OpBuilder &gb, Location gl, ValueRange args) {
+              Value v = args[0], pv = args[1], pi = args[2], bv = args[3],
+                    bi = args[4];
+              Value i = arith::IndexCastOp::create(
+                  gb, gl, gb.getI64Type(), linalg::IndexOp::create(gb, gl, axis));
+              auto eq = [&](Value p, Value q) {
+                return a.isFloat ? Value(arith::CmpFOp::create(
+                                       gb, gl, arith::CmpFPredicate::OEQ, p, q))
+                                 : Value(arith::CmpIOp::create(
+                                       gb, gl, arith::CmpIPredicate::eq, p, q));
+              };
+              auto cmp = [&](arith::CmpIPredicate p, Value q, Value r) {
+                return arith::CmpIOp::create(gb, gl, p, q, r).getResult();
+              };
+              auto any = [&](Value p, Value q) {
+                return arith::OrIOp::create(gb, gl, p, q).getResult();
+              };
+              auto both = [&](Value p, Value q) {
+                return arith::AndIOp::create(gb, gl, p, q).getResult();
+              };
+              // After the previous pick (none in the first step).
+              Value after =
+                  any(cmp(arith::CmpIPredicate::eq, pi, none),
+                      any(beats(gb, gl, pv, v),
+                          both(eq(v, pv), cmp(arith::CmpIPredicate::sgt, i,
+                                              pi))));
+              // Better than the best so far.
+              Value better =
+                  any(cmp(arith::CmpIPredicate::eq, bi, none),
+                      any(beats(gb, gl, v, bv),
+                          both(eq(v, bv), cmp(arith::CmpIPredicate::slt, i,
+                                              bi))));
+              Value take = both(after, better);
+              linalg::YieldOp::create(
+                  gb, gl,
+                  ValueRange{arith::SelectOp::create(gb, gl, take, v, bv),
+                             arith::SelectOp::create(gb, gl, take, i, bi)});
+            });
+        SmallVector<OpFoldResult> offsets(rank, nb.getIndexAttr(0));
+        offsets[axis] = j;
+        SmallVector<OpFoldResult> sizes(sliceSizes);
+        Value newValues = tensor::InsertSliceOp::create(
+            nb, l, pick.getResult(0), carried[2], offsets, sizes, strides);
+        Value newIndices = tensor::InsertSliceOp::create(
+            nb, l, pick.getResult(1), carried[3], offsets, sizes, strides);
+        scf::YieldOp::create(nb, l,
+                             ValueRange{pick.getResult(0), pick.getResult(1),
+                                        newValues, newIndices});
+      });
+  return {loop.getResult(2), loop.getResult(3)};
+}
+
+/// TopK with a constant k much smaller than the axis (k * 16 <= its length,
+/// or a dynamic length) selects (topKBySelection). Otherwise by ranks:
+/// rank[i] counts the elements along the axis that come before element i in
+/// the result order (strictly better, or equal with a lower index); then
+/// result position r gathers the element of rank r: quadratic in the axis
+/// length, but vector-wide.
 struct TopKLowering : OpConversionPattern<TopKOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -340,6 +456,41 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
     bool largest = op.getLargest();
     OpBuilder &b = rewriter;
 
+    // Result shapes: the axis dim is k.
+    Value k = tensor::ExtractOp::create(
+        b, loc, adaptor.getK(),
+        SmallVector<Value>(
+            cast<RankedTensorType>(adaptor.getK().getType()).getRank(),
+            arith::ConstantIndexOp::create(b, loc, 0)));
+    Value kIndex = arith::IndexCastOp::create(b, loc, b.getIndexType(), k);
+    RankedTensorType valuesType = convertedResultType(*getTypeConverter(), op);
+    RankedTensorType indicesType =
+        convertedResultType(*getTypeConverter(), op, 1);
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < rank; ++i)
+      if (valuesType.isDynamicDim(i))
+        sizes.push_back(i == axis ? kIndex
+                                  : Value(tensor::DimOp::create(b, loc, x, i)));
+    Value valuesInit = linalg::FillOp::create(
+                           b, loc, ValueRange{a.constant(b, loc, 0)},
+                           ValueRange{createEmpty(b, loc, valuesType, sizes)})
+                           .getResult(0);
+    Value zero64 = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+    Value indicesInit = linalg::FillOp::create(
+                            b, loc, ValueRange{zero64},
+                            ValueRange{createEmpty(b, loc, indicesType, sizes)})
+                            .getResult(0);
+    DenseIntElementsAttr kAttr;
+    int64_t length = type.getDimSize(axis);
+    if (matchPattern(op.getK(), m_Constant(&kAttr)) && kAttr.getNumElements() == 1 &&
+        (ShapedType::isDynamic(length) ||
+         (*kAttr.value_begin<APInt>()).getSExtValue() * 16 <= length)) {
+      auto [values, indices] = topKBySelection(
+          b, loc, x, axis, largest, kIndex, valuesInit, indicesInit, a);
+      rewriter.replaceOp(op, {values, indices});
+      return success();
+    }
+
     // Maps of a (rank + 1)-D space whose last dim walks the axis.
     SmallVector<AffineExpr> own, other;
     for (int64_t i = 0; i < rank; ++i) {
@@ -353,7 +504,6 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
     iterators[rank] = utils::IteratorType::reduction;
 
     auto rankType = RankedTensorType::get(type.getShape(), b.getI64Type());
-    Value zero64 = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
     Value rankInit =
         linalg::FillOp::create(
             b, loc, ValueRange{zero64},
@@ -386,29 +536,6 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
             })
             .getResult(0);
 
-    // Result shapes: the axis dim is k.
-    Value k = tensor::ExtractOp::create(
-        b, loc, adaptor.getK(),
-        SmallVector<Value>(
-            cast<RankedTensorType>(adaptor.getK().getType()).getRank(),
-            arith::ConstantIndexOp::create(b, loc, 0)));
-    Value kIndex = arith::IndexCastOp::create(b, loc, b.getIndexType(), k);
-    RankedTensorType valuesType = convertedResultType(*getTypeConverter(), op);
-    RankedTensorType indicesType =
-        convertedResultType(*getTypeConverter(), op, 1);
-    SmallVector<Value> sizes;
-    for (int64_t i = 0; i < rank; ++i)
-      if (valuesType.isDynamicDim(i))
-        sizes.push_back(i == axis ? kIndex
-                                  : Value(tensor::DimOp::create(b, loc, x, i)));
-    Value valuesInit = linalg::FillOp::create(
-                           b, loc, ValueRange{a.constant(b, loc, 0)},
-                           ValueRange{createEmpty(b, loc, valuesType, sizes)})
-                           .getResult(0);
-    Value indicesInit = linalg::FillOp::create(
-                            b, loc, ValueRange{zero64},
-                            ValueRange{createEmpty(b, loc, indicesType, sizes)})
-                            .getResult(0);
     auto gather = linalg::GenericOp::create(
         b, loc, TypeRange{valuesType, indicesType}, ValueRange{x, ranks},
         ValueRange{valuesInit, indicesInit},

@@ -179,16 +179,42 @@ func.func @cumsum_runtime_axis(%x: tensor<?x4xf32>, %a: tensor<i64>) -> tensor<?
 // CHECK-LABEL: func.func @top_k
 // CHECK-SAME: (%[[X:.+]]: tensor<3x5xf32>, %[[K:.+]]: tensor<1xi64>)
 func.func @top_k(%x: tensor<3x5xf32>, %k: tensor<1xi64>) -> (tensor<3x?xf32>, tensor<3x?xi64>) {
-  // CHECK: %[[RANKS:.+]] = linalg.generic {indexing_maps = [#[[$OWN]], #[[$OTHER]], #[[$OWN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]], %[[X]] : tensor<3x5xf32>, tensor<3x5xf32>) outs(%{{.+}} : tensor<3x5xi64>)
-  // CHECK: arith.cmpf ogt
-  // CHECK: arith.cmpf oeq
   // CHECK: %[[KV:.+]] = tensor.extract %[[K]]
   // CHECK: %[[KI:.+]] = arith.index_cast %[[KV]] : i64 to index
   // CHECK: tensor.empty(%[[KI]]) : tensor<3x?xf32>
+  // CHECK: %[[RANKS:.+]] = linalg.generic {indexing_maps = [#[[$OWN]], #[[$OTHER]], #[[$OWN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]], %[[X]] : tensor<3x5xf32>, tensor<3x5xf32>) outs(%{{.+}} : tensor<3x5xi64>)
+  // CHECK: arith.cmpf ogt
+  // CHECK: arith.cmpf oeq
   // CHECK: %[[R:.+]]:2 = linalg.generic {indexing_maps = [#[[$OTHER]], #[[$OTHER]], #[[$OWN]], #[[$OWN]]], iterator_types = ["parallel", "parallel", "reduction"]} ins(%[[X]], %[[RANKS]] : tensor<3x5xf32>, tensor<3x5xi64>)
   // CHECK: return %[[R]]#0, %[[R]]#1
   %0:2 = blade.top_k %x, %k {axis = 1 : i64, largest = true} : (tensor<3x5xf32>, tensor<1xi64>) -> (tensor<3x?xf32>, tensor<3x?xi64>)
   return %0#0, %0#1 : tensor<3x?xf32>, tensor<3x?xi64>
+}
+
+// -----
+
+// A constant k at most a sixteenth of the axis selects: a loop over the k
+// result positions, each reducing the axis (both results at once) to the
+// best element after the previous pick, written at its position.
+// CHECK-DAG: #[[$ALL:.+]] = affine_map<(d0, d1) -> (d0, d1)>
+// CHECK-DAG: #[[$ROW:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @top_k_select
+// CHECK-SAME: (%[[X:.+]]: tensor<3x200xf32>)
+func.func @top_k_select(%x: tensor<3x200xf32>) -> (tensor<3x4xf32>, tensor<3x4xi64>) {
+  // CHECK: %[[KV:.+]] = tensor.extract
+  // CHECK: %[[KI:.+]] = arith.index_cast %[[KV]] : i64 to index
+  // CHECK-DAG: arith.constant -1 : i64
+  // CHECK-DAG: arith.constant 0x7F800000 : f32
+  // CHECK: %[[R:.+]]:4 = scf.for %[[J:.+]] = %{{.+}} to %[[KI]] step %{{.+}} iter_args(%[[PV:.+]] = %{{.+}}, %[[PI:.+]] = %{{.+}}, %[[V:.+]] = %{{.+}}, %[[I:.+]] = %{{.+}})
+  // CHECK: %[[PICK:.+]]:2 = linalg.generic {indexing_maps = [#[[$ALL]], #[[$ROW]], #[[$ROW]], #[[$ROW]], #[[$ROW]]], iterator_types = ["parallel", "reduction"]} ins(%[[X]], %[[PV]], %[[PI]] : tensor<3x200xf32>, tensor<3xf32>, tensor<3xi64>)
+  // CHECK: arith.cmpf olt
+  // CHECK: %[[NV:.+]] = tensor.insert_slice %[[PICK]]#0 into %[[V]][0, %[[J]]] [3, 1] [1, 1]
+  // CHECK: %[[NI:.+]] = tensor.insert_slice %[[PICK]]#1 into %[[I]][0, %[[J]]] [3, 1] [1, 1]
+  // CHECK: scf.yield %[[PICK]]#0, %[[PICK]]#1, %[[NV]], %[[NI]]
+  // CHECK: return %[[R]]#2, %[[R]]#3
+  %k = blade.constant dense<4> : tensor<1xi64>
+  %0:2 = blade.top_k %x, %k {axis = 1 : i64, largest = false} : (tensor<3x200xf32>, tensor<1xi64>) -> (tensor<3x4xf32>, tensor<3x4xi64>)
+  return %0#0, %0#1 : tensor<3x4xf32>, tensor<3x4xi64>
 }
 
 // -----
