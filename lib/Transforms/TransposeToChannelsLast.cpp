@@ -298,6 +298,47 @@ struct SinkTransposeThroughReduce : OpRewritePattern<ReduceOp> {
   }
 };
 
+/// resize(T_nchw(a)) with constant per-dim operands -> T_nchw(resize(a))
+/// with them in NHWC order (a region of interest holds starts then ends):
+/// an FPN's or a U-Net's upsampling between convs.
+struct SinkTransposeThroughResize : OpRewritePattern<ResizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ResizeOp op,
+                                PatternRewriter &rewriter) const override {
+    Value a = peelToNCHW(op.getInput());
+    if (!a || !isF32Rank4(op.getType()))
+      return failure();
+    SmallVector<Value> permuted;
+    for (Value v : {op.getScales(), op.getSizes(), op.getRoi()}) {
+      DenseElementsAttr attr;
+      if (!v) {
+        permuted.push_back(v);
+        continue;
+      }
+      if (!matchPattern(v, m_Constant(&attr)) ||
+          attr.getNumElements() % 4 != 0)
+        return rewriter.notifyMatchFailure(op, "per-dim operands not known");
+      SmallVector<Attribute> values(attr.getValues<Attribute>());
+      SmallVector<Attribute> reordered;
+      for (size_t half = 0; half < values.size(); half += 4)
+        for (int64_t p : kToNHWC)
+          reordered.push_back(values[half + p]);
+      permuted.push_back(ConstantOp::create(
+          rewriter, op.getLoc(),
+          DenseElementsAttr::get(attr.getType(), reordered)));
+    }
+    auto resized = ResizeOp::create(
+        rewriter, op.getLoc(), toNHWCType(op.getType()), a, permuted[0],
+        permuted[1], permuted[2], op.getKernelAttr(),
+        op.getCoordinateModeAttr(), op.getNearestModeAttr(),
+        op.getCubicCoeffAAttr(), op.getExcludeOutsideAttr(),
+        op.getExtrapolationValueAttr());
+    replaceByNCHW(rewriter, op, resized);
+    return success();
+  }
+};
+
 struct TransposeToChannelsLastPass
     : blade::impl::BladeTransposeToChannelsLastPassBase<
           TransposeToChannelsLastPass> {
@@ -308,7 +349,8 @@ struct TransposeToChannelsLastPass
     RewritePatternSet patterns(&getContext());
     patterns.add<BracketAnchor, CancelTransposes, SinkTranspose,
                  SinkTransposeThroughConcat, SinkTransposeThroughSlice,
-                 SinkTransposeThroughReduce>(&getContext());
+                 SinkTransposeThroughReduce, SinkTransposeThroughResize>(
+        &getContext());
     if (failed(applyPatternsGreedily(func, std::move(patterns))))
       signalPassFailure();
   }

@@ -188,3 +188,24 @@ func.func @channel_scale(%x: tensor<?x4x8x8xf32>, %s: tensor<?x4x1x1xf32>) -> te
   %1 = blade.mul %0, %s : (tensor<?x4x8x8xf32>, tensor<?x4x1x1xf32>) -> tensor<?x4x8x8xf32>
   return %1 : tensor<?x4x8x8xf32>
 }
+
+// -----
+
+// Resizing between convs runs NHWC with its per-dim scales permuted (an
+// FPN's or a U-Net's upsampling).
+
+// CHECK-LABEL: func.func @resize
+// CHECK: %[[S:.+]] = blade.constant dense<[1.000000e+00, 2.000000e+00, 3.000000e+00, 1.000000e+00]> : tensor<4xf32>
+// CHECK: blade.conv
+// CHECK-NEXT: %[[A:.+]] = blade.transpose %{{.+}}, [0, 2, 3, 1] : (tensor<?x4x8x8xf32>) -> tensor<?x8x8x4xf32>
+// CHECK: %[[R:.+]] = blade.resize %[[A]] scales %[[S]] {{.+}} : (tensor<?x8x8x4xf32>, tensor<4xf32>) -> tensor<?x16x24x4xf32>
+// CHECK: %[[B:.+]] = blade.transpose %[[R]], [0, 3, 1, 2]
+// CHECK-NEXT: blade.conv %[[B]]
+func.func @resize(%x: tensor<?x4x8x8xf32>) -> tensor<?x4x16x24xf32> {
+  %w = blade.constant dense<0.5> : tensor<4x4x1x1xf32>
+  %s = blade.constant dense<[1.0, 1.0, 2.0, 3.0]> : tensor<4xf32>
+  %0 = blade.conv %x, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x4x8x8xf32>, tensor<4x4x1x1xf32>) -> tensor<?x4x8x8xf32>
+  %1 = blade.resize %0 scales %s {coordinate_mode = "asymmetric", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = false, extrapolation_value = 0.000000e+00 : f32, kernel = "nearest", nearest_mode = "floor"} : (tensor<?x4x8x8xf32>, tensor<4xf32>) -> tensor<?x4x16x24xf32>
+  %2 = blade.conv %1, %w {auto_pad = "NOTSET", dilations = array<i64: 1, 1>, group = 1 : i64, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<?x4x16x24xf32>, tensor<4x4x1x1xf32>) -> tensor<?x4x16x24xf32>
+  return %2 : tensor<?x4x16x24xf32>
+}

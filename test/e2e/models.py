@@ -33,7 +33,7 @@ ALLOWED_OPS = frozenset({
     "MatMul", "Gemm", "Add", "Sub", "Mul", "Div", "Relu", "Sigmoid", "Tanh",
     "Softmax", "Reshape", "Transpose", "Flatten", "Constant", "Identity",
     "Erf", "TopK", "Cast", "CumSum", "Concat", "Einsum", "Split", "Squeeze",
-    "ReduceMean", "Slice",
+    "ReduceMean", "Slice", "Conv", "Resize",
 })
 
 
@@ -180,6 +180,32 @@ def linear_residual() -> nn.Module:
     return _LinearResidual()
 
 
+class _FeaturePyramid(nn.Module):
+    """A two-level feature pyramid: upsampled coarse features (nearest, x2)
+    added to finer ones, and a bilinear x2 head (both resizes between
+    convs, so they run channels-last)."""
+
+    def __init__(self):
+        super().__init__()
+        self.fine = nn.Conv2d(3, 16, 3, padding=1)
+        self.coarse = nn.Conv2d(16, 16, 3, stride=2, padding=1)
+        self.merge = nn.Conv2d(16, 8, 3, padding=1)
+        self.head = nn.Conv2d(8, 4, 1)
+
+    def forward(self, x):                          # x: [batch, 3, 16, 16]
+        fine = torch.relu(self.fine(x))
+        coarse = torch.relu(self.coarse(fine))
+        merged = fine + nn.functional.interpolate(coarse, scale_factor=2.0, mode="nearest")
+        y = torch.relu(self.merge(merged))
+        y = nn.functional.interpolate(y, scale_factor=2.0, mode="bilinear", align_corners=False)
+        return self.head(y)
+
+
+@seeded
+def feature_pyramid() -> nn.Module:
+    return _FeaturePyramid()
+
+
 MODELS = {s.name: s for s in [
     ModelSpec("mlp", mlp, (64,), frozenset({"Gemm", "Relu"})),
     ModelSpec("mlp_matmul", mlp_matmul, (4, 32),
@@ -196,6 +222,8 @@ MODELS = {s.name: s for s in [
               frozenset({"Einsum", "Split", "Squeeze", "Softmax", "Constant", "Reshape"})),
     ModelSpec("linear_residual", linear_residual, (5, 24),
               frozenset({"MatMul", "Add", "Relu", "ReduceMean"})),
+    ModelSpec("feature_pyramid", feature_pyramid, (3, 16, 16),
+              frozenset({"Conv", "Relu", "Add", "Resize", "Constant"})),
     # Same network as mlp, with names that need sanitizing in file names.
     ModelSpec("mlp_names", mlp, (64,), frozenset({"Gemm", "Relu"}),
               input_name="input:0", output_name="logits/out:0"),

@@ -3,7 +3,10 @@
 // Resizing is separable: each dim is resampled by its own linalg.generic,
 // whose body maps the output index to an input coordinate, reads the kernel's
 // taps along that dim with tensor.extract and blends them in f64. Dims whose
-// scale is a constant 1 are left alone.
+// scale is a constant 1 are left alone. Nearest resizing by constant whole
+// factors of all but the innermost dim (Upsample(scale_factor=2) on a
+// channels-last image) repeats rows instead: a broadcast and a
+// collapse_shape.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,16 +39,17 @@ Value extractF64(const ScalarBuilder &s, Value v, int64_t i) {
   return s.extend(tensor::ExtractOp::create(s.b, s.loc, v, s.idx(i)));
 }
 
-/// True when dim `d` is statically left as it is: a constant scale of 1, or
-/// a constant size equal to the static input size.
+/// True when dim `d` is statically left as it is: a constant scale of 1
+/// (every coordinate mode but the two tf_ ones maps x to x then, whatever
+/// the size), or a constant size equal to the static input size.
 bool isIdentityDim(ResizeOp op, Value scales, Value sizes, int64_t d) {
-  if (op.getCoordinateMode() == "tf_crop_and_resize")
+  StringRef mode = op.getCoordinateMode();
+  if (mode == "tf_crop_and_resize" || mode == "tf_half_pixel_for_nn")
     return false;
   int64_t in = op.getInput().getType().getDimSize(d);
   DenseElementsAttr attr;
   if (scales && matchPattern(scales, m_Constant(&attr)))
-    return attr.getValues<APFloat>()[d].convertToDouble() == 1.0 &&
-           !ShapedType::isDynamic(in);
+    return attr.getValues<APFloat>()[d].convertToDouble() == 1.0;
   if (sizes && matchPattern(sizes, m_Constant(&attr)))
     return attr.getValues<APInt>()[d].getSExtValue() == in;
   return false;
@@ -90,6 +94,81 @@ Value mapCoordinate(const ScalarBuilder &s, StringRef mode, const DimMapping &m,
   return c; // half_pixel
 }
 
+/// The constant integer factors of a nearest resize that reads input
+/// element floor(x / factor) for output x along every dim: constant scales
+/// that are whole numbers, with `asymmetric` coordinates rounded down, or
+/// `half_pixel` / `pytorch_half_pixel` coordinates rounded to the nearest
+/// (an integer factor puts no coordinate at a tie), the innermost dim
+/// unscaled. Empty otherwise.
+SmallVector<int64_t> wholeNearestFactors(ResizeOp op, Value scales) {
+  DenseElementsAttr attr;
+  if (op.getKernel() != "nearest" || !scales || op.getSizes() ||
+      !matchPattern(scales, m_Constant(&attr)))
+    return {};
+  StringRef mode = op.getCoordinateMode(), rounding = op.getNearestMode();
+  bool roundsDown = mode == "asymmetric" && rounding == "floor";
+  bool roundsNear = (mode == "half_pixel" || mode == "pytorch_half_pixel") &&
+                    (rounding == "round_prefer_floor" ||
+                     rounding == "round_prefer_ceil");
+  if (!roundsDown && !roundsNear)
+    return {};
+  SmallVector<int64_t> factors;
+  for (const APFloat &v : attr.getValues<APFloat>()) {
+    double scale = v.convertToDouble();
+    if (!(scale >= 1.0) || scale != std::floor(scale) || scale > 64)
+      return {};
+    factors.push_back(static_cast<int64_t>(scale));
+  }
+  // Rows along the innermost dim stay whole (a channels-last image): a
+  // repeated innermost dim would make rows of `factor` elements.
+  if (factors.empty() || factors.back() != 1)
+    return {};
+  return factors;
+}
+
+/// Nearest resize by whole factors: every input element repeated `factor`
+/// times along each dim, a broadcast to [.., in_d, factor_d, ..] (a plain
+/// copy the vectorizer handles) collapsed to [.., in_d * factor_d, ..].
+Value repeatElements(OpBuilder &b, Location loc, Value x,
+                     ArrayRef<int64_t> factors, RankedTensorType resultType) {
+  auto type = cast<RankedTensorType>(x.getType());
+  MLIRContext *ctx = b.getContext();
+  SmallVector<int64_t> shape;
+  SmallVector<Value> sizes;
+  SmallVector<AffineExpr> read;
+  SmallVector<ReassociationIndices> groups;
+  for (auto [d, factor] : llvm::enumerate(factors)) {
+    ReassociationIndices group = {static_cast<int64_t>(shape.size())};
+    read.push_back(getAffineDimExpr(shape.size(), ctx));
+    shape.push_back(type.getDimSize(d));
+    if (type.isDynamicDim(d))
+      sizes.push_back(tensor::DimOp::create(b, loc, x, d));
+    if (factor > 1) {
+      group.push_back(shape.size());
+      shape.push_back(factor);
+    }
+    groups.push_back(group);
+  }
+  auto wideType = RankedTensorType::get(shape, type.getElementType());
+  Value init = tensor::EmptyOp::create(b, loc, wideType, sizes);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(shape.size(), 0, read, ctx),
+      b.getMultiDimIdentityMap(shape.size())};
+  SmallVector<utils::IteratorType> parallel(shape.size(),
+                                            utils::IteratorType::parallel);
+  Value wide = linalg::GenericOp::create(
+                   b, loc, TypeRange{wideType}, ValueRange{x}, ValueRange{init},
+                   maps, parallel,
+                   [](OpBuilder &nb, Location l, ValueRange args) {
+                     linalg::YieldOp::create(nb, l, args[0]);
+                   })
+                   .getResult(0);
+  Value result = tensor::CollapseShapeOp::create(b, loc, wide, groups);
+  if (result.getType() != resultType)
+    result = tensor::CastOp::create(b, loc, resultType, result);
+  return result;
+}
+
 struct ResizeLowering : OpConversionPattern<ResizeOp> {
   using OpConversionPattern::OpConversionPattern;
 
@@ -102,6 +181,13 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
     ScalarBuilder s{rewriter, loc};
     Value cur = adaptor.getInput();
     int64_t rank = resultType.getRank();
+    SmallVector<int64_t> factors =
+        wholeNearestFactors(op, adaptor.getScales());
+    if (!factors.empty()) {
+      rewriter.replaceOp(op,
+                         repeatElements(rewriter, loc, cur, factors, resultType));
+      return success();
+    }
     for (int64_t d = 0; d < rank; ++d) {
       if (isIdentityDim(op, adaptor.getScales(), adaptor.getSizes(), d))
         continue;

@@ -25,6 +25,30 @@ func.func @resize_linear_constant_scales(%x: tensor<1x3x4x?xf32>) -> tensor<1x3x
 
 // -----
 
+// Nearest resizing by whole factors of all but the innermost dim (a
+// channels-last upsampling) repeats rows: a broadcast to [N, H, 2, W, 3, C]
+// and a collapse_shape; a dynamic dim scaled by 1 is left alone. A factor on
+// the innermost dim keeps the per-dim generics.
+// CHECK-DAG: #[[$READ:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d3, d5)>
+// CHECK-DAG: #[[$ALL:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2, d3, d4, d5)>
+// CHECK-LABEL: func.func @resize_nearest_whole_factors
+// CHECK-SAME: (%[[X:.+]]: tensor<?x4x5x8xf32>, %[[Y:.+]]: tensor<1x3x4x4xf32>)
+func.func @resize_nearest_whole_factors(%x: tensor<?x4x5x8xf32>, %y: tensor<1x3x4x4xf32>) -> (tensor<?x8x15x8xf32>, tensor<1x3x8x8xf32>) {
+  // CHECK: %[[WIDE:.+]] = linalg.generic {indexing_maps = [#[[$READ]], #[[$ALL]]], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%[[X]] : tensor<?x4x5x8xf32>) outs(%{{.+}} : tensor<?x4x2x5x3x8xf32>)
+  // CHECK-NEXT: ^bb0(%[[IN:.+]]: f32, %{{.+}}: f32):
+  // CHECK-NEXT: linalg.yield %[[IN]]
+  // CHECK: tensor.collapse_shape %[[WIDE]] {{\[}}[0], [1, 2], [3, 4], [5]] : tensor<?x4x2x5x3x8xf32> into tensor<?x8x15x8xf32>
+  // CHECK: linalg.generic
+  // CHECK: tensor.extract %[[Y]]
+  %s = blade.constant dense<[1.0, 2.0, 3.0, 1.0]> : tensor<4xf32>
+  %0 = blade.resize %x scales %s {coordinate_mode = "asymmetric", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = false, extrapolation_value = 0.000000e+00 : f32, kernel = "nearest", nearest_mode = "floor"} : (tensor<?x4x5x8xf32>, tensor<4xf32>) -> tensor<?x8x15x8xf32>
+  %t = blade.constant dense<[1.0, 1.0, 2.0, 2.0]> : tensor<4xf32>
+  %1 = blade.resize %y scales %t {coordinate_mode = "half_pixel", cubic_coeff_a = -7.500000e-01 : f32, exclude_outside = false, extrapolation_value = 0.000000e+00 : f32, kernel = "nearest", nearest_mode = "round_prefer_floor"} : (tensor<1x3x4x4xf32>, tensor<4xf32>) -> tensor<1x3x8x8xf32>
+  return %0, %1 : tensor<?x8x15x8xf32>, tensor<1x3x8x8xf32>
+}
+
+// -----
+
 // Run-time sizes resample every dim; the output size of a dim is read from
 // `sizes` (negative sizes become 0), the scale is sizes / in. Nearest reads one tap; tf_crop_and_resize
 // selects the extrapolation value off the input.
