@@ -138,7 +138,8 @@ struct ResolveShapeQueriesPass
       auto type = cast<RankedTensorType>(q.getOperand().getType());
       SmallVector<DimSource> sources;
       bool resolved = true, dynamic = false;
-      for (int64_t i = q.getStart(); i < q.getEnd() && resolved; ++i) {
+      for (int64_t i = q.getStart(), end = q.getEnd(); i < end && resolved;
+           ++i) {
         if (std::optional<int64_t> size = dims.staticSize(q.getOperand(), i)) {
           sources.push_back({*size, Value(), 0});
           dynamic |= type.isDynamicDim(i);
