@@ -86,8 +86,7 @@ void offsetReductionIndices(RewriterBase &rewriter, linalg::LinalgOp op,
   }
   if (!needed)
     return;
-  SmallVector<OpFoldResult> offsets(op.getNumLoops(),
-                                    rewriter.getIndexAttr(0));
+  SmallVector<OpFoldResult> offsets(op.getNumLoops(), rewriter.getIndexAttr(0));
   offsets[dim] = iv;
   linalg::offsetIndices(rewriter, op, offsets);
 }

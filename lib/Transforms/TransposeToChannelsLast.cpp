@@ -316,8 +316,7 @@ struct SinkTransposeThroughResize : OpRewritePattern<ResizeOp> {
         permuted.push_back(v);
         continue;
       }
-      if (!matchPattern(v, m_Constant(&attr)) ||
-          attr.getNumElements() % 4 != 0)
+      if (!matchPattern(v, m_Constant(&attr)) || attr.getNumElements() % 4 != 0)
         return rewriter.notifyMatchFailure(op, "per-dim operands not known");
       SmallVector<Attribute> values(attr.getValues<Attribute>());
       SmallVector<Attribute> reordered;

@@ -121,8 +121,8 @@ void *Arena::allocate(size_t bytes, size_t alignment) {
   std::vector<ArenaBlock *> *list = &freeLists[classIndex(cls)];
   // None of its class free: the block of the next class up to twice the
   // size that has one (freed lately, so likely still in cache).
-  for (size_t i = classIndex(cls) + 1, end = std::min(i + kClassesPerOctave,
-                                                      kNumClasses);
+  for (size_t i = classIndex(cls) + 1,
+              end = std::min(i + kClassesPerOctave, kNumClasses);
        list->empty() && i < end; ++i)
     list = &freeLists[i];
   if (!list->empty() && opts.reuse) {

@@ -224,8 +224,9 @@ void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
     if (activation.len() > 0)
       attr.set_post_ops(activation);
     dnnl::matmul::desc desc =
-        hasBias && !sumAddend ? dnnl::matmul::desc(e->aDesc, wantB, e->biasDesc, e->cDesc)
-                : dnnl::matmul::desc(e->aDesc, wantB, e->cDesc);
+        hasBias && !sumAddend
+            ? dnnl::matmul::desc(e->aDesc, wantB, e->biasDesc, e->cDesc)
+            : dnnl::matmul::desc(e->aDesc, wantB, e->cDesc);
     dnnl::matmul::primitive_desc pd(desc, attr, engine());
     e->prim.emplace(dnnl::matmul(pd), pd);
     if (constWeights && pd.weights_desc() != e->bDesc) {

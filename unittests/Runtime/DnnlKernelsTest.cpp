@@ -175,9 +175,9 @@ TEST(DnnlKernels, AddendsOtherThanAColumnBiasAreSummedIn) {
         }
     Desc da(a.data(), {2, 3, k}), db(b.data(), {k, n}),
         daddend(addend.data(), shape), dc(c.data(), {2, 3, n});
-    _mlir_ciface_blade_rt_matmul_f32(
-        &da, &db, &daddend, &dc, 0, BLADE_KERNEL_HAS_BIAS | BLADE_KERNEL_RELU,
-        2.0f);
+    _mlir_ciface_blade_rt_matmul_f32(&da, &db, &daddend, &dc, 0,
+                                     BLADE_KERNEL_HAS_BIAS | BLADE_KERNEL_RELU,
+                                     2.0f);
     expectNear(c, want);
   }
   EXPECT_EQ(scope.kernelError(), "");
@@ -196,8 +196,7 @@ TEST(DnnlKernels, BatchesSharingTheWeights) {
     std::vector<float> a = filled(m * k, 9), b = filled(k * n, 10);
     std::vector<float> want = naiveMatMul(a, b, m, k, n);
     std::vector<float> c(m * n, -1.0f);
-    Desc da(a.data(), {s, batch, k},
-            {batch * k, batch == 1 ? 12345 : k, 1}),
+    Desc da(a.data(), {s, batch, k}, {batch * k, batch == 1 ? 12345 : k, 1}),
         db(b.data(), {k, n}), dc(c.data(), {s, batch, n});
     _mlir_ciface_blade_rt_matmul_f32(&da, &db, &da, &dc, 0, 0, 1.0f);
     expectNear(c, want);

@@ -2,16 +2,16 @@
 //
 // Reductions whose element positions come from indices: CumSum (a scan
 // along a static axis; a run-time axis: an extra reduction loop, quadratic
-// in its length), TopK (ranks, then a gather by rank) and ReduceSum over axes known only at run time (a mask
-// of reduced dims and tensor.extract reads).
+// in its length), TopK (ranks, then a gather by rank) and ReduceSum over axes
+// known only at run time (a mask of reduced dims and tensor.extract reads).
 //
 //===----------------------------------------------------------------------===//
 
 #include "ReductionPrivate.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 
@@ -186,12 +186,11 @@ Value cumSumScan(OpBuilder &b, Location loc, Value x, int64_t axis,
   }
   auto restType = RankedTensorType::get(restShape, type.getElementType());
   Value zero = a.constant(b, loc, 0);
-  Value sums =
-      linalg::FillOp::create(
-          b, loc, ValueRange{zero},
-          ValueRange{tensor::EmptyOp::create(b, loc, restShape,
-                                             type.getElementType(), restSizes)})
-          .getResult(0);
+  Value sums = linalg::FillOp::create(
+                   b, loc, ValueRange{zero},
+                   ValueRange{tensor::EmptyOp::create(
+                       b, loc, restShape, type.getElementType(), restSizes)})
+                   .getResult(0);
   Value out = createEmpty(b, loc, type, dynamicSizes(b, loc, x));
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
   Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
@@ -357,9 +356,8 @@ std::pair<Value, Value> topKBySelection(OpBuilder &b, Location loc, Value x,
   auto filled = [&](RankedTensorType t, Value v) {
     return linalg::FillOp::create(
                b, loc, ValueRange{v},
-               ValueRange{tensor::EmptyOp::create(b, loc, t.getShape(),
-                                                  t.getElementType(),
-                                                  restSizes)})
+               ValueRange{tensor::EmptyOp::create(
+                   b, loc, t.getShape(), t.getElementType(), restSizes)})
         .getResult(0);
   };
   Value none = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(-1));
@@ -387,7 +385,8 @@ std::pair<Value, Value> topKBySelection(OpBuilder &b, Location loc, Value x,
               Value v = args[0], pv = args[1], pi = args[2], bv = args[3],
                     bi = args[4];
               Value i = arith::IndexCastOp::create(
-                  gb, gl, gb.getI64Type(), linalg::IndexOp::create(gb, gl, axis));
+                  gb, gl, gb.getI64Type(),
+                  linalg::IndexOp::create(gb, gl, axis));
               auto eq = [&](Value p, Value q) {
                 return a.isFloat ? Value(arith::CmpFOp::create(
                                        gb, gl, arith::CmpFPredicate::OEQ, p, q))
@@ -404,17 +403,15 @@ std::pair<Value, Value> topKBySelection(OpBuilder &b, Location loc, Value x,
                 return arith::AndIOp::create(gb, gl, p, q).getResult();
               };
               // After the previous pick (none in the first step).
-              Value after =
-                  any(cmp(arith::CmpIPredicate::eq, pi, none),
-                      any(beats(gb, gl, pv, v),
-                          both(eq(v, pv), cmp(arith::CmpIPredicate::sgt, i,
-                                              pi))));
+              Value after = any(
+                  cmp(arith::CmpIPredicate::eq, pi, none),
+                  any(beats(gb, gl, pv, v),
+                      both(eq(v, pv), cmp(arith::CmpIPredicate::sgt, i, pi))));
               // Better than the best so far.
-              Value better =
-                  any(cmp(arith::CmpIPredicate::eq, bi, none),
-                      any(beats(gb, gl, v, bv),
-                          both(eq(v, bv), cmp(arith::CmpIPredicate::slt, i,
-                                              bi))));
+              Value better = any(
+                  cmp(arith::CmpIPredicate::eq, bi, none),
+                  any(beats(gb, gl, v, bv),
+                      both(eq(v, bv), cmp(arith::CmpIPredicate::slt, i, bi))));
               Value take = both(after, better);
               linalg::YieldOp::create(
                   gb, gl,
@@ -482,11 +479,12 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
                             .getResult(0);
     DenseIntElementsAttr kAttr;
     int64_t length = type.getDimSize(axis);
-    if (matchPattern(op.getK(), m_Constant(&kAttr)) && kAttr.getNumElements() == 1 &&
+    if (matchPattern(op.getK(), m_Constant(&kAttr)) &&
+        kAttr.getNumElements() == 1 &&
         (ShapedType::isDynamic(length) ||
          (*kAttr.value_begin<APInt>()).getSExtValue() * 16 <= length)) {
-      auto [values, indices] = topKBySelection(
-          b, loc, x, axis, largest, kIndex, valuesInit, indicesInit, a);
+      auto [values, indices] = topKBySelection(b, loc, x, axis, largest, kIndex,
+                                               valuesInit, indicesInit, a);
       rewriter.replaceOp(op, {values, indices});
       return success();
     }

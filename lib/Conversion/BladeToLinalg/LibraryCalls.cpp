@@ -604,10 +604,10 @@ struct MaxPoolCall : OpConversionPattern<PoolOp> {
         scalars.push_back(i64(rewriter, loc, v));
     // A result whose only user transposes it to NHWC is written NHWC.
     Value result = op.getResult();
-    Operation *toNHWC = result.hasOneUse() &&
-                                isTransposeBy(*result.user_begin(), kToNHWC)
-                            ? *result.user_begin()
-                            : nullptr;
+    Operation *toNHWC =
+        result.hasOneUse() && isTransposeBy(*result.user_begin(), kToNHWC)
+            ? *result.user_begin()
+            : nullptr;
     ArrayRef<int64_t> layout = kToNHWC;
     ResultBuffer out = allocResult(rewriter, loc, resultType, sizes,
                                    toNHWC ? layout : ArrayRef<int64_t>());

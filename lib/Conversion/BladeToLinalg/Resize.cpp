@@ -107,9 +107,9 @@ SmallVector<int64_t> wholeNearestFactors(ResizeOp op, Value scales) {
     return {};
   StringRef mode = op.getCoordinateMode(), rounding = op.getNearestMode();
   bool roundsDown = mode == "asymmetric" && rounding == "floor";
-  bool roundsNear = (mode == "half_pixel" || mode == "pytorch_half_pixel") &&
-                    (rounding == "round_prefer_floor" ||
-                     rounding == "round_prefer_ceil");
+  bool roundsNear =
+      (mode == "half_pixel" || mode == "pytorch_half_pixel") &&
+      (rounding == "round_prefer_floor" || rounding == "round_prefer_ceil");
   if (!roundsDown && !roundsNear)
     return {};
   SmallVector<int64_t> factors;
@@ -151,18 +151,17 @@ Value repeatElements(OpBuilder &b, Location loc, Value x,
   }
   auto wideType = RankedTensorType::get(shape, type.getElementType());
   Value init = tensor::EmptyOp::create(b, loc, wideType, sizes);
-  SmallVector<AffineMap> maps = {
-      AffineMap::get(shape.size(), 0, read, ctx),
-      b.getMultiDimIdentityMap(shape.size())};
+  SmallVector<AffineMap> maps = {AffineMap::get(shape.size(), 0, read, ctx),
+                                 b.getMultiDimIdentityMap(shape.size())};
   SmallVector<utils::IteratorType> parallel(shape.size(),
                                             utils::IteratorType::parallel);
-  Value wide = linalg::GenericOp::create(
-                   b, loc, TypeRange{wideType}, ValueRange{x}, ValueRange{init},
-                   maps, parallel,
-                   [](OpBuilder &nb, Location l, ValueRange args) {
-                     linalg::YieldOp::create(nb, l, args[0]);
-                   })
-                   .getResult(0);
+  Value wide =
+      linalg::GenericOp::create(b, loc, TypeRange{wideType}, ValueRange{x},
+                                ValueRange{init}, maps, parallel,
+                                [](OpBuilder &nb, Location l, ValueRange args) {
+                                  linalg::YieldOp::create(nb, l, args[0]);
+                                })
+          .getResult(0);
   Value result = tensor::CollapseShapeOp::create(b, loc, wide, groups);
   if (result.getType() != resultType)
     result = tensor::CastOp::create(b, loc, resultType, result);
@@ -181,11 +180,10 @@ struct ResizeLowering : OpConversionPattern<ResizeOp> {
     ScalarBuilder s{rewriter, loc};
     Value cur = adaptor.getInput();
     int64_t rank = resultType.getRank();
-    SmallVector<int64_t> factors =
-        wholeNearestFactors(op, adaptor.getScales());
+    SmallVector<int64_t> factors = wholeNearestFactors(op, adaptor.getScales());
     if (!factors.empty()) {
-      rewriter.replaceOp(op,
-                         repeatElements(rewriter, loc, cur, factors, resultType));
+      rewriter.replaceOp(
+          op, repeatElements(rewriter, loc, cur, factors, resultType));
       return success();
     }
     for (int64_t d = 0; d < rank; ++d) {

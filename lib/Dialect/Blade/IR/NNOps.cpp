@@ -392,8 +392,8 @@ struct EinsumAsMatMul : OpRewritePattern<EinsumOp> {
     auto rhsType = cast<RankedTensorType>(op.getOperand(1).getType());
     for (char c : summed)
       if (!b.contains(c) ||
-          (summed.size() > 1 &&
-           (lhsType.isDynamicDim(a.find(c)) || rhsType.isDynamicDim(b.find(c)))))
+          (summed.size() > 1 && (lhsType.isDynamicDim(a.find(c)) ||
+                                 rhsType.isDynamicDim(b.find(c)))))
         return rewriter.notifyMatchFailure(op, "summed letters not mergeable");
     char m = 0, n = 0;
     for (char c : a)
@@ -429,8 +429,7 @@ struct EinsumAsMatMul : OpRewritePattern<EinsumOp> {
     if (order == out)
       rewriter.replaceOp(op, product);
     else
-      rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(), product,
-                                               perm);
+      rewriter.replaceOpWithNewOp<TransposeOp>(op, op.getType(), product, perm);
     return success();
   }
 };
