@@ -162,6 +162,38 @@ struct ReduceSumRuntimeAxesLowering
   }
 };
 
+/// One position along `axis` of `x`: the shape of the other dims (and
+/// their dynamic sizes), and the sizes of an extract/insert_slice of it.
+struct AxisSlice {
+  SmallVector<int64_t> restShape;
+  SmallVector<Value> restSizes;
+  SmallVector<OpFoldResult> sliceSizes;
+
+  AxisSlice(OpBuilder &b, Location loc, Value x, int64_t axis) {
+    auto type = cast<RankedTensorType>(x.getType());
+    for (int64_t d = 0; d < type.getRank(); ++d) {
+      if (d == axis) {
+        sliceSizes.push_back(b.getIndexAttr(1));
+        continue;
+      }
+      restShape.push_back(type.getDimSize(d));
+      OpFoldResult size = tensor::getMixedSize(b, loc, x, d);
+      sliceSizes.push_back(size);
+      if (type.isDynamicDim(d))
+        restSizes.push_back(cast<Value>(size));
+    }
+  }
+
+  /// A tensor of the other dims filled with `v`.
+  Value filled(OpBuilder &b, Location loc, Type elementType, Value v) const {
+    return linalg::FillOp::create(
+               b, loc, ValueRange{v},
+               ValueRange{tensor::EmptyOp::create(b, loc, restShape,
+                                                  elementType, restSizes)})
+        .getResult(0);
+  }
+};
+
 /// A static axis: a scan, an scf.for over the positions along the axis
 /// carrying the running sums of one slice (the other dims); each step adds
 /// the slice at its position and writes the sums (before the add when
@@ -170,35 +202,18 @@ Value cumSumScan(OpBuilder &b, Location loc, Value x, int64_t axis,
                  bool exclusive, bool reverse, const Arith &a) {
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
-  SmallVector<int64_t> restShape;
-  SmallVector<Value> restSizes;
-  SmallVector<OpFoldResult> sliceSizes;
-  for (int64_t d = 0; d < rank; ++d) {
-    if (d == axis) {
-      sliceSizes.push_back(b.getIndexAttr(1));
-      continue;
-    }
-    restShape.push_back(type.getDimSize(d));
-    OpFoldResult size = tensor::getMixedSize(b, loc, x, d);
-    sliceSizes.push_back(size);
-    if (type.isDynamicDim(d))
-      restSizes.push_back(cast<Value>(size));
-  }
-  auto restType = RankedTensorType::get(restShape, type.getElementType());
-  Value zero = a.constant(b, loc, 0);
-  Value sums = linalg::FillOp::create(
-                   b, loc, ValueRange{zero},
-                   ValueRange{tensor::EmptyOp::create(
-                       b, loc, restShape, type.getElementType(), restSizes)})
-                   .getResult(0);
+  AxisSlice cut(b, loc, x, axis);
+  auto restType = RankedTensorType::get(cut.restShape, type.getElementType());
+  Value sums =
+      cut.filled(b, loc, type.getElementType(), a.constant(b, loc, 0));
   Value out = createEmpty(b, loc, type, dynamicSizes(b, loc, x));
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
   Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
   Value n = getValueOrCreateConstantIndexOp(
       b, loc, tensor::getMixedSize(b, loc, x, axis));
   SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-  auto identity = b.getMultiDimIdentityMap(restShape.size());
-  SmallVector<utils::IteratorType> parallel(restShape.size(),
+  auto identity = b.getMultiDimIdentityMap(cut.restShape.size());
+  SmallVector<utils::IteratorType> parallel(cut.restShape.size(),
                                             utils::IteratorType::parallel);
   auto loop = scf::ForOp::create(
       b, loc, c0, n, c1, ValueRange{sums, out},
@@ -209,7 +224,7 @@ Value cumSumScan(OpBuilder &b, Location loc, Value x, int64_t axis,
         SmallVector<OpFoldResult> offsets(rank, nb.getIndexAttr(0));
         offsets[axis] = at;
         Value slice = tensor::ExtractSliceOp::create(
-            nb, l, restType, x, offsets, sliceSizes, strides);
+            nb, l, restType, x, offsets, cut.sliceSizes, strides);
         Value next =
             linalg::GenericOp::create(
                 nb, l, TypeRange{restType}, ValueRange{slice, carried[0]},
@@ -222,7 +237,7 @@ Value cumSumScan(OpBuilder &b, Location loc, Value x, int64_t axis,
                 .getResult(0);
         Value written = exclusive ? carried[0] : next;
         Value updated = tensor::InsertSliceOp::create(
-            nb, l, written, carried[1], offsets, sliceSizes, strides);
+            nb, l, written, carried[1], offsets, cut.sliceSizes, strides);
         scf::YieldOp::create(nb, l, ValueRange{next, updated});
       });
   return loop.getResult(1);
@@ -332,33 +347,19 @@ std::pair<Value, Value> topKBySelection(OpBuilder &b, Location loc, Value x,
   MLIRContext *ctx = b.getContext();
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
-  SmallVector<int64_t> restShape;
-  SmallVector<Value> restSizes;
-  SmallVector<OpFoldResult> sliceSizes;
+  AxisSlice cut(b, loc, x, axis);
   SmallVector<AffineExpr> rest;
   SmallVector<utils::IteratorType> iterators;
   for (int64_t d = 0; d < rank; ++d) {
     iterators.push_back(d == axis ? utils::IteratorType::reduction
                                   : utils::IteratorType::parallel);
-    if (d == axis) {
-      sliceSizes.push_back(b.getIndexAttr(1));
-      continue;
-    }
-    rest.push_back(getAffineDimExpr(d, ctx));
-    restShape.push_back(type.getDimSize(d));
-    OpFoldResult size = tensor::getMixedSize(b, loc, x, d);
-    sliceSizes.push_back(size);
-    if (type.isDynamicDim(d))
-      restSizes.push_back(cast<Value>(size));
+    if (d != axis)
+      rest.push_back(getAffineDimExpr(d, ctx));
   }
-  auto valueRow = RankedTensorType::get(restShape, type.getElementType());
-  auto indexRow = RankedTensorType::get(restShape, b.getI64Type());
+  auto valueRow = RankedTensorType::get(cut.restShape, type.getElementType());
+  auto indexRow = RankedTensorType::get(cut.restShape, b.getI64Type());
   auto filled = [&](RankedTensorType t, Value v) {
-    return linalg::FillOp::create(
-               b, loc, ValueRange{v},
-               ValueRange{tensor::EmptyOp::create(
-                   b, loc, t.getShape(), t.getElementType(), restSizes)})
-        .getResult(0);
+    return cut.filled(b, loc, t.getElementType(), v);
   };
   Value none = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(-1));
   Value worst = a.extreme(b, loc, /*lowest=*/largest);
@@ -420,7 +421,7 @@ std::pair<Value, Value> topKBySelection(OpBuilder &b, Location loc, Value x,
             });
         SmallVector<OpFoldResult> offsets(rank, nb.getIndexAttr(0));
         offsets[axis] = j;
-        SmallVector<OpFoldResult> sizes(sliceSizes);
+        SmallVector<OpFoldResult> sizes(cut.sliceSizes);
         Value newValues = tensor::InsertSliceOp::create(
             nb, l, pick.getResult(0), carried[2], offsets, sizes, strides);
         Value newIndices = tensor::InsertSliceOp::create(
