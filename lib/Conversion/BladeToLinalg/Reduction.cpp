@@ -215,14 +215,13 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
           if (r)
             count = arith::MulIOp::create(b, loc, count,
                                           tensor::DimOp::create(b, loc, x, i));
-        if (!a.isFloat) {
-          // An integer mean of nothing is 0 (the sum), not a division trap.
-          Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-          Value empty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
-                                              count, zero);
-          count = arith::SelectOp::create(
-              b, loc, empty, arith::ConstantIndexOp::create(b, loc, 1), count);
-        }
+        // A mean of nothing is 0 (the sum), as ONNX Runtime and torch give
+        // it, not NaN or an integer division trap (an empty EmbeddingBag).
+        Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+        Value empty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
+                                            count, zero);
+        count = arith::SelectOp::create(
+            b, loc, empty, arith::ConstantIndexOp::create(b, loc, 1), count);
         Value n = a.fromIndex(b, loc, count);
         result = buildFullMap(b, loc, {result}, {}, a.type,
                               [&](OpBuilder &nb, Location l, ValueRange in) {

@@ -1,7 +1,8 @@
 // RUN: blade-opt %s -split-input-file -blade-lower-to-linalg | FileCheck %s
 
 // A mean over dims 0 and 2: a sum reduction, a divide by the run-time
-// element count, and kept dims restored with tensor.expand_shape.
+// element count (1 for none: the mean of nothing is 0), and kept dims
+// restored with tensor.expand_shape.
 // CHECK-DAG: #[[$ID3:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 // CHECK-DAG: #[[$MID:.+]] = affine_map<(d0, d1, d2) -> (d1)>
 // CHECK-LABEL: func.func @reduce_mean_keepdims
@@ -13,7 +14,9 @@ func.func @reduce_mean_keepdims(%x: tensor<?x4x?xf32>) -> tensor<1x4x1xf32> {
   // CHECK: %[[N0:.+]] = arith.muli %{{.+}}, %[[D0]]
   // CHECK: %[[D2:.+]] = tensor.dim %[[X]], %c2
   // CHECK: %[[N:.+]] = arith.muli %[[N0]], %[[D2]]
-  // CHECK: %[[I:.+]] = arith.index_castui %[[N]] : index to i64
+  // CHECK: %[[EMPTY:.+]] = arith.cmpi eq, %[[N]], %c0
+  // CHECK: %[[NZ:.+]] = arith.select %[[EMPTY]], %c1{{.*}}, %[[N]]
+  // CHECK: %[[I:.+]] = arith.index_castui %[[NZ]] : index to i64
   // CHECK: %[[F:.+]] = arith.uitofp %[[I]] : i64 to f32
   // CHECK: %[[MEAN:.+]] = linalg.generic {{.*}} ins(%[[SUM]] : tensor<4xf32>)
   // CHECK: arith.divf %{{.+}}, %[[F]]
