@@ -122,6 +122,19 @@ def BladeFormCompositeOpsPass
   }];
 }
 
+def BladeWidenHalfPrecisionPass
+    : Pass<"blade-widen-half-precision", "mlir::func::FuncOp"> {
+  let summary = "Compute f16/bf16 matrix products and convolutions in f32";
+  let description = [{
+    A `blade.matmul`, `blade.conv` or `blade.conv_transpose` whose result is
+    f16 or bf16 gets its float operands converted to f32 (`blade.convert`),
+    runs on f32 and has its result converted back. Half-precision sums of
+    many products lose whole units (4096 ones add up to 2048 in f16, 256 in
+    bf16), and only f32 ops go to the library kernels. The result is the
+    f32 result rounded once, as ONNX Runtime computes them.
+  }];
+}
+
 def BladeFormFusionGroupsPass
     : Pass<"blade-form-fusion-groups", "mlir::func::FuncOp"> {
   let summary = "Plan fusion: wrap the ops of each group in a blade.fusion";
