@@ -12,6 +12,7 @@
 #include "ShapeHelpers.h"
 
 #include "blade/Dialect/Blade/IR/BladeOps.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
@@ -119,6 +120,28 @@ FailureOr<LoopOp> buildLoop(NodeContext &ctx, Value maxTripCount, Value cond,
   return loop;
 }
 
+/// The constant `v` folds to when the ops computing it (shape queries,
+/// gathers, comparisons) fold on their constant operands, up to `depth` ops
+/// deep; null otherwise. Nothing is rewritten.
+Attribute foldToConstant(Value v, int depth = 8) {
+  Attribute constant;
+  if (matchPattern(v, m_Constant(&constant)))
+    return constant;
+  Operation *def = v.getDefiningOp();
+  if (!def || depth == 0)
+    return {};
+  SmallVector<Attribute> operands;
+  for (Value operand : def->getOperands())
+    operands.push_back(foldToConstant(operand, depth - 1));
+  SmallVector<OpFoldResult> results;
+  if (failed(def->fold(operands, results)) || results.empty())
+    return {};
+  OpFoldResult result = results[cast<OpResult>(v).getResultNumber()];
+  if (auto attr = dyn_cast<Attribute>(result))
+    return attr;
+  return foldToConstant(cast<Value>(result), depth - 1);
+}
+
 LogicalResult convertIf(NodeContext &ctx) {
   FailureOr<Value> cond = ctx.requiredInput(0);
   FailureOr<const onnx::GraphProto *> thenGraph = graphAttr(ctx, "then_branch");
@@ -127,6 +150,20 @@ LogicalResult convertIf(NodeContext &ctx) {
     return failure();
   if (!elementTypeOf(*cond).isInteger(1))
     return ctx.fail("the condition must be a bool tensor");
+  // A condition known at compile time (torch's Squeeze of a dim that turns
+  // out to be 1, e.g. LocalResponseNorm's): the branch it picks, inline. Its
+  // outputs may have another rank than the other branch's.
+  auto known = dyn_cast_if_present<DenseElementsAttr>(foldToConstant(*cond));
+  if (known && known.getNumElements() == 1) {
+    bool taken = *known.value_begin<bool>();
+    const onnx::GraphProto &graph = taken ? **thenGraph : **elseGraph;
+    if (graph.input_size() != 0)
+      return ctx.fail("a branch subgraph must not have inputs");
+    SmallVector<Value> outputs;
+    if (failed(ctx.importSubgraph(graph, {}, outputs)))
+      return failure();
+    return ctx.setOutputs(outputs);
+  }
   OpBuilder &b = ctx.builder;
   Region regions[2];
   SmallVector<Value> outputs[2];
