@@ -52,7 +52,7 @@ void buildGraphPipeline(OpPassManager &pm) {
   funcPm.addPass(createCanonicalizerPass());
   funcPm.addPass(createCSEPass());
   funcPm.addPass(createBladeFormCompositeOpsPass());
-  funcPm.addPass(createBladeWidenHalfPrecisionPass());
+  funcPm.addPass(createBladeProductsInF32Pass());
   funcPm.addPass(createBladeFoldBatchNormPass());
   funcPm.addPass(createBladeResolveShapeQueriesPass());
   funcPm.addPass(createCanonicalizerPass());

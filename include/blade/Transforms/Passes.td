@@ -122,16 +122,27 @@ def BladeFormCompositeOpsPass
   }];
 }
 
-def BladeWidenHalfPrecisionPass
-    : Pass<"blade-widen-half-precision", "mlir::func::FuncOp"> {
-  let summary = "Compute f16/bf16 matrix products and convolutions in f32";
+def BladeProductsInF32Pass
+    : Pass<"blade-products-in-f32", "mlir::func::FuncOp"> {
+  let summary = "Compute half-precision and 8-bit products in f32";
   let description = [{
-    A `blade.matmul`, `blade.conv` or `blade.conv_transpose` whose result is
-    f16 or bf16 gets its float operands converted to f32 (`blade.convert`),
-    runs on f32 and has its result converted back. Half-precision sums of
-    many products lose whole units (4096 ones add up to 2048 in f16, 256 in
-    bf16), and only f32 ops go to the library kernels. The result is the
-    f32 result rounded once, as ONNX Runtime computes them.
+    Matrix products and convolutions that would otherwise run in Blade's
+    own loops in another type run in f32 (which the library kernels take):
+
+    * a `blade.matmul`, `blade.conv` or `blade.conv_transpose` whose result
+      is f16 or bf16 gets its float operands converted to f32
+      (`blade.convert`) and its result converted back: half-precision sums
+      of many products lose whole units (4096 ones add up to 2048 in f16,
+      256 in bf16); the result is the f32 result rounded once, as ONNX
+      Runtime computes it.
+    * an i32 `blade.matmul` or `blade.conv` whose operands are 8-bit
+      integers widened (or such differences: centred on zero points), as
+      the importer builds MatMulInteger, ConvInteger, QLinearMatMul and
+      QLinearConv, computes on those values in f32. Users converting the
+      result to f32 (dequantization, requantization) take the f32 product;
+      others get it converted back to i32 only when every sum is exact in
+      f32 (at most 2^24 / 255^2 products per element); otherwise the op is
+      left alone.
   }];
 }
 
