@@ -108,6 +108,7 @@ void buildBufferizePipeline(OpPassManager &pm,
   // a step's outputs.
   bufferize.allowReturnAllocsFromLoops = true;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.nest<func::FuncOp>().addPass(createBladeNarrowBranchLayoutsPass());
   pm.addPass(createCanonicalizerPass());
   pm.nest<func::FuncOp>().addPass(createBladeStridedCopyToLinalgPass());
   bufferization::buildBufferDeallocationPipeline(pm);

@@ -306,6 +306,21 @@ def BladeReleaseBuffersEarlyPass
   }];
 }
 
+def BladeNarrowBranchLayoutsPass
+    : Pass<"blade-narrow-branch-layouts", "mlir::func::FuncOp"> {
+  let summary = "Give scf.if buffer results the layout their branches share";
+  let description = [{
+    Runs after one-shot bufferization. An `scf.if` result that every branch
+    yields as a `memref.cast` of a buffer of one type (the two versions of a
+    broadcast whose dims are known only at run time both allocate an
+    identity-layout buffer; bufferization gave the result a fully dynamic
+    layout) gets that type, and its users read it through a cast that
+    canonicalization folds into them (views keep a unit innermost stride, so
+    the rows that read them vectorize with contiguous loads).
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect"];
+}
+
 def BladeTileAndVectorizePass
     : Pass<"blade-tile-and-vectorize", "mlir::func::FuncOp"> {
   let summary = "Split linalg ops into parallel tiles with vectorized bodies";
