@@ -57,7 +57,7 @@ struct ScratchBuffers {
   struct Buffer {
     void *data = nullptr;
     size_t size = 0;
-  } buffers[4];
+  } buffers[GatherSlot + 1];
   ~ScratchBuffers() {
     for (Buffer &b : buffers)
       std::free(b.data);

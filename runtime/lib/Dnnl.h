@@ -52,7 +52,13 @@ dnnl::stream &stream();
 /// Grow-only, 64-byte aligned scratch memory of the calling thread; `slot`
 /// picks one of a few independent buffers.
 void *scratch(unsigned slot, size_t bytes);
-enum ScratchSlot : unsigned { SrcSlot, DstSlot, WeightsSlot, PadSlot };
+enum ScratchSlot : unsigned {
+  SrcSlot,
+  DstSlot,
+  WeightsSlot,
+  PadSlot,
+  GatherSlot
+};
 
 /// Builds cache keys from integers (binary, not printable).
 class KeyBuilder {

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -376,6 +377,49 @@ void runConvEpilogue(int64_t group, int64_t kh, int64_t kw, bool nhwc,
                << "group " << group << " k " << kh << "x" << kw << " nhwc "
                << nhwc << " flags " << flags << " nchwAddend " << nchwAddend);
   expectNear(y, want);
+}
+
+TEST(DnnlKernels, StridedPointwiseConvChannelsLast) {
+  KernelCache cache;
+  RunScope scope(&cache, RunOptions{1});
+  // A 1x1 conv with strides 2 and 3 on NHWC x and y (its pixels are gathered
+  // first), with a residual addend and ReLU.
+  int64_t n = 2, c = 5, h = 9, wd = 8, m = 7;
+  const int64_t p[8] = {2, 3, 1, 1, 0, 0, 0, 0};
+  int64_t oh = (h - 1) / 2 + 1, ow = (wd - 1) / 3 + 1;
+  std::vector<float> x = filled(n * c * h * wd, 11), w = filled(m * c, 12),
+                     bias = filled(m, 13), addend = filled(n * m * oh * ow, 14);
+  std::vector<float> want =
+      naiveConv(x, w, bias, n, c, h, wd, m, 1, 1, 1, p, oh, ow);
+  // NHWC copies of x and the addend; y is written NHWC.
+  std::vector<float> xMem(x.size()), addMem(addend.size()), y(want.size());
+  for (int64_t b = 0; b < n; ++b) {
+    for (int64_t k = 0; k < c; ++k)
+      for (int64_t i = 0; i < h * wd; ++i)
+        xMem[(b * h * wd + i) * c + k] = x[(b * c + k) * h * wd + i];
+    for (int64_t k = 0; k < m; ++k)
+      for (int64_t i = 0; i < oh * ow; ++i)
+        addMem[(b * oh * ow + i) * m + k] = addend[(b * m + k) * oh * ow + i];
+  }
+  Desc dx(xMem.data(), {n, c, h, wd}, nhwcStrides(c, h, wd)),
+      dw(w.data(), {m, c, 1, 1}), db(bias.data(), {m}),
+      dy(y.data(), {n, m, oh, ow}, nhwcStrides(m, oh, ow)),
+      da(addMem.data(), {n, m, oh, ow}, nhwcStrides(m, oh, ow));
+  _mlir_ciface_blade_rt_conv2d_f32(
+      &dx, &dw, &db, &dy, &da, 0,
+      BLADE_KERNEL_HAS_BIAS | BLADE_KERNEL_ADD | BLADE_KERNEL_CLIP, 1, p[0],
+      p[1], p[2], p[3], p[4], p[5], p[6], p[7], 0.0f,
+      std::numeric_limits<float>::infinity());
+  std::vector<float> got(y.size());
+  for (int64_t b = 0; b < n; ++b)
+    for (int64_t k = 0; k < m; ++k)
+      for (int64_t i = 0; i < oh * ow; ++i) {
+        int64_t at = (b * m + k) * oh * ow + i;
+        got[at] = y[(b * oh * ow + i) * m + k];
+        want[at] = std::max(want[at] + addend[at], 0.0f);
+      }
+  expectNear(got, want);
+  EXPECT_EQ(scope.kernelError(), "");
 }
 
 TEST(DnnlKernels, ConvEpiloguesChannelsLastAndNCHW) {
