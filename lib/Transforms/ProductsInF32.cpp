@@ -23,6 +23,9 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace blade {
 #define GEN_PASS_DEF_BLADEPRODUCTSINF32PASS
 #include "blade/Transforms/Passes.h.inc"
@@ -100,6 +103,24 @@ Value eightBitInF32(PatternRewriter &rewriter, Location loc, Value v) {
                        eightBitInF32(rewriter, loc, sub.getRhs()));
 }
 
+/// Products of 8-bit values whose sum f32 holds exactly: 256 * 255^2 < 2^24.
+constexpr int64_t kChunk = 256;
+
+/// `v` restricted to [start, end) along dim `dim` (negative: from the end).
+Value sliceDim(PatternRewriter &rewriter, Location loc, Value v, int64_t dim,
+               int64_t start, int64_t end) {
+  auto type = cast<RankedTensorType>(v.getType());
+  int64_t rank = type.getRank();
+  dim += rank;
+  SmallVector<int64_t> starts(rank, 0), ends(rank, INT64_MAX), steps(rank, 1),
+      shape(type.getShape());
+  starts[dim] = start;
+  ends[dim] = end;
+  shape[dim] = end - start;
+  return SliceOp::create(rewriter, loc, type.clone(shape), v, starts, ends,
+                         steps);
+}
+
 /// The number of products each result element sums, when static.
 std::optional<int64_t> productsPerElement(Operation *op) {
   auto lhs = cast<RankedTensorType>(op->getOperand(0).getType());
@@ -117,7 +138,8 @@ std::optional<int64_t> productsPerElement(Operation *op) {
 /// An i32 matmul or conv of 8-bit operands (an i32 bias allowed) computed
 /// in f32: its users that convert it to f32 take the f32 product; others
 /// take it converted back to i32 when every sum is exact in f32 (each
-/// element sums at most 2^24 / 255^2 products).
+/// element sums at most 2^24 / 255^2 products), or, for a matmul with more,
+/// the sum in i32 of exact products over chunks of the contracted dim.
 struct EightBitProductsInF32 : RewritePattern {
   EightBitProductsInF32(MLIRContext *ctx)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
@@ -137,12 +159,32 @@ struct EightBitProductsInF32 : RewritePattern {
                             .getElementType()
                             .isF32();
     });
-    if (!exact && !onlyToF32)
+    // An integer matmul result of more products: exact sums of chunks of
+    // kChunk products each, added in i32.
+    bool chunked = !exact && !onlyToF32 && k && isa<MatMulOp>(op);
+    if (!exact && !onlyToF32 && !chunked)
       return rewriter.notifyMatchFailure(op, "an i32 result may not fit f32");
     if (!isEightBit(op->getOperand(0)) || !isEightBit(op->getOperand(1)))
       return rewriter.notifyMatchFailure(op, "an operand is not 8-bit");
     Location loc = op->getLoc();
     Type f32 = rewriter.getF32Type();
+    if (chunked) {
+      Value lhs = eightBitInF32(rewriter, loc, op->getOperand(0));
+      Value rhs = eightBitInF32(rewriter, loc, op->getOperand(1));
+      Value sum;
+      for (int64_t start = 0; start < *k; start += kChunk) {
+        int64_t end = std::min(*k, start + kChunk);
+        Value part = MatMulOp::create(
+            rewriter, loc, resultType.clone(f32),
+            sliceDim(rewriter, loc, lhs, -1, start, end),
+            sliceDim(rewriter, loc, rhs, -2, start, end));
+        part = ConvertOp::create(rewriter, loc, resultType, part);
+        sum = sum ? Value(AddOp::create(rewriter, loc, resultType, sum, part))
+                  : part;
+      }
+      rewriter.replaceOp(op, sum);
+      return success();
+    }
     SmallVector<Value> operands;
     for (auto [i, v] : llvm::enumerate(op->getOperands())) {
       auto type = cast<RankedTensorType>(v.getType());

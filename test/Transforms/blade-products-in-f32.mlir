@@ -65,19 +65,29 @@ func.func @dequantized_product(%a: tensor<?x1024xui8>, %zp: tensor<ui8>) -> tens
 // -----
 
 // An integer result used as such: in f32 and back when every sum is exact
-// there (16 products of at most 255 each); 1024 products may not be, so
-// that product keeps its integer loops.
+// there (16 products of at most 255 each); 600 products may not be, so that
+// product sums exact f32 products over chunks of 256, 256 and 88 in i32.
 // CHECK-LABEL: func.func @integer_results
 // CHECK: %[[P:.+]] = blade.matmul %{{.+}}, %{{.+}} : (tensor<4x16xf32>, tensor<16x8xf32>) -> tensor<4x8xf32>
 // CHECK: %[[I:.+]] = blade.convert %[[P]] : (tensor<4x8xf32>) -> tensor<4x8xi32>
-// CHECK: %[[Q:.+]] = blade.matmul %{{.+}}, %{{.+}} : (tensor<4x1024xi32>, tensor<1024x8xi32>) -> tensor<4x8xi32>
-// CHECK: return %[[I]], %[[Q]]
-func.func @integer_results(%a: tensor<4x16xi8>, %b: tensor<16x8xi8>, %c: tensor<4x1024xi8>, %d: tensor<1024x8xi8>) -> (tensor<4x8xi32>, tensor<4x8xi32>) {
+// CHECK: %[[C:.+]] = blade.convert %{{.+}} : (tensor<4x600xi8>) -> tensor<4x600xf32>
+// CHECK: %[[D:.+]] = blade.convert %{{.+}} : (tensor<600x8xi8>) -> tensor<600x8xf32>
+// CHECK: %[[C0:.+]] = blade.slice %[[C]] [0, 0] to [9223372036854775807, 256]
+// CHECK: %[[D0:.+]] = blade.slice %[[D]] [0, 0] to [256, 9223372036854775807]
+// CHECK: %[[P0:.+]] = blade.matmul %[[C0]], %[[D0]] : (tensor<4x256xf32>, tensor<256x8xf32>) -> tensor<4x8xf32>
+// CHECK: %[[I0:.+]] = blade.convert %[[P0]] : (tensor<4x8xf32>) -> tensor<4x8xi32>
+// CHECK: blade.matmul {{.+}} : (tensor<4x256xf32>, tensor<256x8xf32>) -> tensor<4x8xf32>
+// CHECK: %[[S1:.+]] = blade.add %[[I0]], %{{.+}} : (tensor<4x8xi32>, tensor<4x8xi32>) -> tensor<4x8xi32>
+// CHECK: %[[C2:.+]] = blade.slice %[[C]] [0, 512] to [9223372036854775807, 600]
+// CHECK: blade.matmul %[[C2]], %{{.+}} : (tensor<4x88xf32>, tensor<88x8xf32>) -> tensor<4x8xf32>
+// CHECK: %[[S2:.+]] = blade.add %[[S1]], %{{.+}}
+// CHECK: return %[[I]], %[[S2]]
+func.func @integer_results(%a: tensor<4x16xi8>, %b: tensor<16x8xi8>, %c: tensor<4x600xi8>, %d: tensor<600x8xi8>) -> (tensor<4x8xi32>, tensor<4x8xi32>) {
   %0 = blade.convert %a : (tensor<4x16xi8>) -> tensor<4x16xi32>
   %1 = blade.convert %b : (tensor<16x8xi8>) -> tensor<16x8xi32>
   %2 = blade.matmul %0, %1 : (tensor<4x16xi32>, tensor<16x8xi32>) -> tensor<4x8xi32>
-  %3 = blade.convert %c : (tensor<4x1024xi8>) -> tensor<4x1024xi32>
-  %4 = blade.convert %d : (tensor<1024x8xi8>) -> tensor<1024x8xi32>
-  %5 = blade.matmul %3, %4 : (tensor<4x1024xi32>, tensor<1024x8xi32>) -> tensor<4x8xi32>
+  %3 = blade.convert %c : (tensor<4x600xi8>) -> tensor<4x600xi32>
+  %4 = blade.convert %d : (tensor<600x8xi8>) -> tensor<600x8xi32>
+  %5 = blade.matmul %3, %4 : (tensor<4x600xi32>, tensor<600x8xi32>) -> tensor<4x8xi32>
   return %2, %5 : tensor<4x8xi32>, tensor<4x8xi32>
 }

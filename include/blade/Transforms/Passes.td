@@ -140,9 +140,10 @@ def BladeProductsInF32Pass
       the importer builds MatMulInteger, ConvInteger, QLinearMatMul and
       QLinearConv, computes on those values in f32. Users converting the
       result to f32 (dequantization, requantization) take the f32 product;
-      others get it converted back to i32 only when every sum is exact in
-      f32 (at most 2^24 / 255^2 products per element); otherwise the op is
-      left alone.
+      others get it converted back to i32 when every sum is exact in f32
+      (at most 2^24 / 255^2 products per element), or, for a matmul with
+      more, the i32 sum of exact f32 products over chunks of 256 of the
+      contracted dim. A convolution with more products keeps its loops.
   }];
 }
 
