@@ -1,7 +1,9 @@
 //===- Dnnl.cpp - Shared pieces of the oneDNN kernels ---------------------===//
 
 #include "Dnnl.h"
+
 #include "ThreadPool.h"
+#include <cstring>
 
 #include <algorithm>
 #include <cstdlib>
@@ -26,6 +28,31 @@ Operand decode(const BladeUnrankedMemRef *m) {
   op.sizes.assign(words + 3, words + 3 + m->rank);
   op.strides.assign(words + 3 + m->rank, words + 3 + 2 * m->rank);
   return op;
+}
+
+void copyInto(const Operand &from, const Operand &to) {
+  int64_t rank = to.rank();
+  std::vector<int64_t> fromStrides(rank);
+  for (int64_t d = 0; d < rank; ++d)
+    fromStrides[d] = from.sizes[d] == 1 ? 0 : from.strides[d];
+  int64_t inner = to.sizes[rank - 1];
+  int64_t fs = fromStrides[rank - 1], ts = to.strides[rank - 1];
+  std::vector<int64_t> index(rank - 1, 0);
+  for (int64_t row = 0, rows = to.numElements() / inner; row < rows; ++row) {
+    const float *src = from.data;
+    float *dst = to.data;
+    for (int64_t d = 0; d + 1 < rank; ++d) {
+      src += index[d] * fromStrides[d];
+      dst += index[d] * to.strides[d];
+    }
+    if (fs == 1 && ts == 1)
+      std::memcpy(dst, src, inner * sizeof(float));
+    else
+      for (int64_t i = 0; i < inner; ++i)
+        dst[i * ts] = src[i * fs];
+    for (int64_t d = rank - 2; d >= 0 && ++index[d] == to.sizes[d]; --d)
+      index[d] = 0;
+  }
 }
 
 dnnl::memory::desc plainDesc(const std::vector<int64_t> &sizes,

@@ -35,6 +35,11 @@ struct Operand {
 /// Decodes an unranked f32 memref of the C interface.
 Operand decode(const BladeUnrankedMemRef *m);
 
+/// Writes `from` (same rank), broadcast along its size-1 dims, into every
+/// element of `to`; rows (the last dim) unit-strided on both sides are
+/// copied whole.
+void copyInto(const Operand &from, const Operand &to);
+
 /// The matrix product of blade_rt_matmul_f32 on decoded operands (`bias`
 /// is read only with BLADE_KERNEL_HAS_BIAS); throws on failure.
 void matmul(Operand a, Operand b, Operand bias, Operand c, int64_t site,

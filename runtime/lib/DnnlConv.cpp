@@ -179,14 +179,12 @@ void conv2d(BladeUnrankedMemRef *x, BladeUnrankedMemRef *w,
     int64_t n = X.sizes[0], c = X.sizes[1], oh = Y.sizes[2], ow = Y.sizes[3];
     auto *dense = static_cast<float *>(scratch(
         GatherSlot, std::max<int64_t>(n * oh * ow * c, 1) * sizeof(float)));
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t y = 0; y < oh; ++y)
-        for (int64_t x = 0; x < ow; ++x)
-          std::memcpy(dense + ((i * oh + y) * ow + x) * c,
-                      X.data + i * X.strides[0] +
-                          y * strides[0] * X.strides[2] +
-                          x * strides[1] * X.strides[3],
-                      c * sizeof(float));
+    // The pixels read, and the dense buffer, both as [N, OH, OW, C].
+    Operand read{X.data,
+                 {n, oh, ow, c},
+                 {X.strides[0], X.strides[2] * strides[0],
+                  X.strides[3] * strides[1], 1}};
+    copyInto(read, Operand{dense, {n, oh, ow, c}, {oh * ow * c, ow * c, c, 1}});
     X = Operand{dense, {n, c, oh, ow}, {oh * ow * c, 1, ow * c, c}};
     strides = {1, 1};
   }

@@ -64,28 +64,15 @@ int64_t rowStrideOfBatchedRows(const Operand &op) {
   return stride < 0 ? op.strides[op.rank() - 1] * op.sizes.back() : stride;
 }
 
-/// Copies the rows of `op` (all dims but the last) into a scratch buffer in
-/// row-major order and makes `op` that [rows, K] matrix.
-void gatherRows(Operand &op, int64_t rows) {
-  int64_t rank = op.rank(), k = op.sizes.back(), ks = op.strides.back();
-  auto *to = static_cast<float *>(
-      scratch(SrcSlot, std::max<int64_t>(rows * k, 1) * sizeof(float)));
-  std::vector<int64_t> index(rank - 1, 0);
-  for (int64_t row = 0; row < rows; ++row) {
-    const float *from = op.data;
-    for (int64_t d = 0; d + 1 < rank; ++d)
-      from += index[d] * op.strides[d];
-    if (ks == 1)
-      std::memcpy(to + row * k, from, k * sizeof(float));
-    else
-      for (int64_t i = 0; i < k; ++i)
-        to[row * k + i] = from[i * ks];
-    for (int64_t d = rank - 2; d >= 0 && ++index[d] == op.sizes[d]; --d)
-      index[d] = 0;
-  }
-  op.data = to;
-  op.sizes = {rows, k};
-  op.strides = {k, 1};
+/// `op` copied into a row-major scratch buffer of the same shape.
+Operand denseCopy(const Operand &op) {
+  Operand dense{nullptr, op.sizes, std::vector<int64_t>(op.rank(), 1)};
+  for (int64_t d = op.rank() - 2; d >= 0; --d)
+    dense.strides[d] = dense.strides[d + 1] * op.sizes[d + 1];
+  dense.data = static_cast<float *>(
+      scratch(SrcSlot, std::max<int64_t>(op.numElements(), 1) * sizeof(float)));
+  copyInto(op, dense);
+  return dense;
 }
 
 /// Makes a product whose weights are shared by every batch ([..., M, K] x
@@ -106,8 +93,8 @@ void foldBatchesIntoRows(Operand &A, Operand &B, Operand &C, Operand *bias) {
     return;
   int64_t rows = C.numElements() / C.sizes.back();
   if (aRow < 0) {
-    gatherRows(A, rows);
-    aRow = A.strides[0];
+    A = denseCopy(A);
+    aRow = rowStrideOfBatchedRows(A);
   }
   auto toMatrix = [](Operand &op, int64_t m, int64_t rowStride) {
     op.sizes = {m, op.sizes.back()};
@@ -118,33 +105,6 @@ void foldBatchesIntoRows(Operand &A, Operand &B, Operand &C, Operand *bias) {
   toMatrix(B, B.sizes[rank - 2], B.strides[rank - 2]);
   if (bias)
     toMatrix(*bias, 1, 0);
-}
-
-/// Writes `from` (same rank), broadcast along its size-1 dims, into every
-/// element of `to`.
-void broadcastInto(const Operand &from, const Operand &to) {
-  int64_t rank = to.rank();
-  std::vector<int64_t> fromStrides(rank);
-  for (int64_t d = 0; d < rank; ++d)
-    fromStrides[d] = from.sizes[d] == 1 ? 0 : from.strides[d];
-  int64_t inner = to.sizes[rank - 1];
-  int64_t fs = fromStrides[rank - 1], ts = to.strides[rank - 1];
-  std::vector<int64_t> index(rank - 1, 0);
-  for (int64_t row = 0, rows = to.numElements() / inner; row < rows; ++row) {
-    const float *src = from.data;
-    float *dst = to.data;
-    for (int64_t d = 0; d + 1 < rank; ++d) {
-      src += index[d] * fromStrides[d];
-      dst += index[d] * to.strides[d];
-    }
-    if (fs == 1 && ts == 1)
-      std::memcpy(dst, src, inner * sizeof(float));
-    else
-      for (int64_t i = 0; i < inner; ++i)
-        dst[i * ts] = src[i * fs];
-    for (int64_t d = rank - 2; d >= 0 && ++index[d] == to.sizes[d]; --d)
-      index[d] = 0;
-  }
 }
 
 } // namespace
@@ -242,7 +202,7 @@ void blade::rt::dnnl_kernels::matmul(Operand A, Operand B, Operand Bias,
                                 entry->packedWeights.get_data_handle()}
           : BoundPrimitive::Arg{DNNL_ARG_WEIGHTS, entry->bDesc, B.data};
   if (sumAddend)
-    broadcastInto(Bias, C);
+    copyInto(Bias, C);
   if (hasBias && !sumAddend)
     entry->prim->execute({{DNNL_ARG_SRC, entry->aDesc, A.data},
                           weights,
