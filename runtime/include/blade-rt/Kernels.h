@@ -101,7 +101,7 @@ void _mlir_ciface_blade_rt_conv_transpose2d_f32(
     int64_t strideH, int64_t strideW, int64_t dilationH, int64_t dilationW,
     int64_t padTop, int64_t padLeft);
 
-/// f32 2-D (or 1-D, with unit H parameters) max pooling, ONNX MaxPool
+/// f32 2-D max pooling, ONNX MaxPool
 /// semantics without indices: x [N, C, H, W], y [N, C, OH, OW] (sizes given
 /// by y, so ceil_mode needs no flag: the end pads follow from them). Begin
 /// pads are explicit unless a SAME flag is set.
