@@ -133,11 +133,9 @@ struct EinsumLowering : OpConversionPattern<EinsumOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    SmallVector<int64_t> ranks;
-    for (Value v : adaptor.getOperands())
-      ranks.push_back(cast<RankedTensorType>(v.getType()).getRank());
     std::string error;
-    FailureOr<EinsumEquation> eq = parseEinsum(op.getEquation(), ranks, error);
+    FailureOr<EinsumEquation> eq =
+        parseEinsum(op.getEquation(), adaptor.getOperands(), error);
     if (failed(eq))
       return rewriter.notifyMatchFailure(op, error);
     std::string letters = eq->loopLetters();

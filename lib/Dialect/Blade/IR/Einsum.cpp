@@ -3,6 +3,7 @@
 #include "blade/Dialect/Blade/IR/Einsum.h"
 
 #include "mlir/IR/BuiltinTypeInterfaces.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/StringExtras.h"
 
 #include <map>
@@ -116,6 +117,14 @@ FailureOr<EinsumEquation> parseEinsum(StringRef equation,
     }
   }
   return result;
+}
+
+FailureOr<EinsumEquation> parseEinsum(StringRef equation, ValueRange operands,
+                                      std::string &error) {
+  SmallVector<int64_t> ranks;
+  for (Value v : operands)
+    ranks.push_back(cast<RankedTensorType>(v.getType()).getRank());
+  return parseEinsum(equation, ranks, error);
 }
 
 FailureOr<SmallVector<int64_t>>

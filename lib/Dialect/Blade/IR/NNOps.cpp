@@ -366,11 +366,9 @@ struct EinsumAsMatMul : OpRewritePattern<EinsumOp> {
                                 PatternRewriter &rewriter) const override {
     if (op.getNumOperands() != 2)
       return rewriter.notifyMatchFailure(op, "not two operands");
-    SmallVector<int64_t> ranks;
-    for (Value v : op.getOperands())
-      ranks.push_back(cast<RankedTensorType>(v.getType()).getRank());
     std::string error;
-    FailureOr<EinsumEquation> eq = parseEinsum(op.getEquation(), ranks, error);
+    FailureOr<EinsumEquation> eq =
+        parseEinsum(op.getEquation(), op.getOperands(), error);
     if (failed(eq))
       return failure();
     StringRef a = eq->inputs[0], b = eq->inputs[1], out = eq->output;
@@ -443,10 +441,8 @@ void EinsumOp::getCanonicalizationPatterns(RewritePatternSet &results,
 
 void EinsumOp::emitShapeChecks(ShapeCheckList &checks) {
   std::string error;
-  SmallVector<int64_t> ranks;
-  for (Value v : getOperands())
-    ranks.push_back(cast<RankedTensorType>(v.getType()).getRank());
-  FailureOr<EinsumEquation> eq = parseEinsum(getEquation(), ranks, error);
+  FailureOr<EinsumEquation> eq =
+      parseEinsum(getEquation(), getOperands(), error);
   if (failed(eq))
     return;
   // Every dim labelled with one letter must have the same size.

@@ -9,6 +9,7 @@
 #ifndef BLADE_DIALECT_BLADE_IR_EINSUM_H
 #define BLADE_DIALECT_BLADE_IR_EINSUM_H
 
+#include "mlir/IR/ValueRange.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -30,6 +31,11 @@ struct EinsumEquation {
 /// `error`.
 mlir::FailureOr<EinsumEquation> parseEinsum(llvm::StringRef equation,
                                             llvm::ArrayRef<int64_t> ranks,
+                                            std::string &error);
+
+/// parseEinsum for the ranks of `operands` (ranked tensors).
+mlir::FailureOr<EinsumEquation> parseEinsum(llvm::StringRef equation,
+                                            mlir::ValueRange operands,
                                             std::string &error);
 
 /// The result shape of `eq` for operand shapes `shapes` (a letter is static
