@@ -122,7 +122,8 @@ FailureOr<LoopOp> buildLoop(NodeContext &ctx, Value maxTripCount, Value cond,
 
 /// The constant `v` folds to when the ops computing it (shape queries,
 /// gathers, comparisons) fold on their constant operands, up to `depth` ops
-/// deep; null otherwise. Nothing is rewritten.
+/// deep; null otherwise. No op is replaced (a folder may only update its op
+/// in place, keeping its meaning).
 Attribute foldToConstant(Value v, int depth = 8) {
   Attribute constant;
   if (matchPattern(v, m_Constant(&constant)))
@@ -142,6 +143,14 @@ Attribute foldToConstant(Value v, int depth = 8) {
   return foldToConstant(cast<Value>(result), depth - 1);
 }
 
+/// Imports an If branch at the builder's insertion point.
+LogicalResult importBranch(NodeContext &ctx, const onnx::GraphProto &graph,
+                           SmallVectorImpl<Value> &outputs) {
+  if (graph.input_size() != 0)
+    return ctx.fail("a branch subgraph must not have inputs");
+  return ctx.importSubgraph(graph, {}, outputs);
+}
+
 LogicalResult convertIf(NodeContext &ctx) {
   FailureOr<Value> cond = ctx.requiredInput(0);
   FailureOr<const onnx::GraphProto *> thenGraph = graphAttr(ctx, "then_branch");
@@ -156,11 +165,8 @@ LogicalResult convertIf(NodeContext &ctx) {
   auto known = dyn_cast_if_present<DenseElementsAttr>(foldToConstant(*cond));
   if (known && known.getNumElements() == 1) {
     bool taken = *known.value_begin<bool>();
-    const onnx::GraphProto &graph = taken ? **thenGraph : **elseGraph;
-    if (graph.input_size() != 0)
-      return ctx.fail("a branch subgraph must not have inputs");
     SmallVector<Value> outputs;
-    if (failed(ctx.importSubgraph(graph, {}, outputs)))
+    if (failed(importBranch(ctx, taken ? **thenGraph : **elseGraph, outputs)))
       return failure();
     return ctx.setOutputs(outputs);
   }
@@ -168,14 +174,12 @@ LogicalResult convertIf(NodeContext &ctx) {
   Region regions[2];
   SmallVector<Value> outputs[2];
   for (int i = 0; i < 2; ++i) {
-    const onnx::GraphProto &graph = i == 0 ? **thenGraph : **elseGraph;
     Block *block = new Block();
     regions[i].push_back(block);
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointToStart(block);
-    if (graph.input_size() != 0)
-      return ctx.fail("a branch subgraph must not have inputs");
-    if (failed(ctx.importSubgraph(graph, {}, outputs[i])))
+    if (failed(
+            importBranch(ctx, i == 0 ? **thenGraph : **elseGraph, outputs[i])))
       return failure();
     YieldOp::create(b, ctx.loc, outputs[i]);
   }
