@@ -186,10 +186,10 @@ struct AxisSlice {
 
   /// A tensor of the other dims filled with `v`.
   Value filled(OpBuilder &b, Location loc, Type elementType, Value v) const {
+    auto type = RankedTensorType::get(restShape, elementType);
     return linalg::FillOp::create(
                b, loc, ValueRange{v},
-               ValueRange{tensor::EmptyOp::create(b, loc, restShape,
-                                                  elementType, restSizes)})
+               ValueRange{createEmpty(b, loc, type, restSizes)})
         .getResult(0);
   }
 };
@@ -469,26 +469,29 @@ struct TopKLowering : OpConversionPattern<TopKOp> {
       if (valuesType.isDynamicDim(i))
         sizes.push_back(i == axis ? kIndex
                                   : Value(tensor::DimOp::create(b, loc, x, i)));
-    Value valuesInit = linalg::FillOp::create(
-                           b, loc, ValueRange{a.constant(b, loc, 0)},
-                           ValueRange{createEmpty(b, loc, valuesType, sizes)})
-                           .getResult(0);
-    Value zero64 = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
-    Value indicesInit = linalg::FillOp::create(
-                            b, loc, ValueRange{zero64},
-                            ValueRange{createEmpty(b, loc, indicesType, sizes)})
-                            .getResult(0);
+    Value valuesEmpty = createEmpty(b, loc, valuesType, sizes);
+    Value indicesEmpty = createEmpty(b, loc, indicesType, sizes);
     DenseIntElementsAttr kAttr;
     int64_t length = type.getDimSize(axis);
     if (matchPattern(op.getK(), m_Constant(&kAttr)) &&
         kAttr.getNumElements() == 1 &&
         (ShapedType::isDynamic(length) ||
          (*kAttr.value_begin<APInt>()).getSExtValue() * 16 <= length)) {
+      // Every result position is written by one step.
       auto [values, indices] = topKBySelection(b, loc, x, axis, largest, kIndex,
-                                               valuesInit, indicesInit, a);
+                                               valuesEmpty, indicesEmpty, a);
       rewriter.replaceOp(op, {values, indices});
       return success();
     }
+    // The gather below keeps what its outputs held where no rank matches.
+    Value valuesInit =
+        linalg::FillOp::create(b, loc, ValueRange{a.constant(b, loc, 0)},
+                               ValueRange{valuesEmpty})
+            .getResult(0);
+    Value zero64 = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+    Value indicesInit = linalg::FillOp::create(b, loc, ValueRange{zero64},
+                                               ValueRange{indicesEmpty})
+                            .getResult(0);
 
     // Maps of a (rank + 1)-D space whose last dim walks the axis.
     SmallVector<AffineExpr> own, other;

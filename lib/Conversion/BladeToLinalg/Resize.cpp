@@ -150,7 +150,7 @@ Value repeatElements(OpBuilder &b, Location loc, Value x,
     groups.push_back(group);
   }
   auto wideType = RankedTensorType::get(shape, type.getElementType());
-  Value init = tensor::EmptyOp::create(b, loc, wideType, sizes);
+  Value init = createEmpty(b, loc, wideType, sizes);
   SmallVector<AffineMap> maps = {AffineMap::get(shape.size(), 0, read, ctx),
                                  b.getMultiDimIdentityMap(shape.size())};
   SmallVector<utils::IteratorType> parallel(shape.size(),
