@@ -42,6 +42,15 @@ bool isHalf(Type t) {
                   type.getElementType().isBF16());
 }
 
+/// `op` rebuilt on `operands` (f32 tensors) with an f32 result.
+Value rebuiltInF32(PatternRewriter &rewriter, Operation *op,
+                   ValueRange operands) {
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  OperationState state(op->getLoc(), op->getName(), operands,
+                       {type.clone(rewriter.getF32Type())}, op->getAttrs());
+  return rewriter.create(state)->getResult(0);
+}
+
 /// `op` (a matmul, conv or conv_transpose whose result is f16 or bf16, its
 /// float operands of that type) with every float operand converted to f32
 /// and its result converted back.
@@ -64,11 +73,8 @@ struct ComputeInF32 : RewritePattern {
               ? Value(ConvertOp::create(rewriter, loc, type.clone(f32), v))
               : v);
     }
-    auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-    OperationState state(loc, op->getName(), operands, {resultType.clone(f32)},
-                         op->getAttrs());
-    Operation *wide = rewriter.create(state);
-    rewriter.replaceOpWithNewOp<ConvertOp>(op, resultType, wide->getResult(0));
+    rewriter.replaceOpWithNewOp<ConvertOp>(
+        op, op->getResult(0).getType(), rebuiltInF32(rewriter, op, operands));
     return success();
   }
 };
@@ -192,9 +198,7 @@ struct EightBitProductsInF32 : RewritePattern {
                                : Value(ConvertOp::create(rewriter, loc,
                                                          type.clone(f32), v)));
     }
-    OperationState state(loc, op->getName(), operands, {resultType.clone(f32)},
-                         op->getAttrs());
-    Value product = rewriter.create(state)->getResult(0);
+    Value product = rebuiltInF32(rewriter, op, operands);
     for (Operation *user : llvm::to_vector(op->getUsers()))
       if (auto convert = dyn_cast<ConvertOp>(user);
           convert && convert.getType() == product.getType())
